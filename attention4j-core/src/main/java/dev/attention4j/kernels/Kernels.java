@@ -1,0 +1,71 @@
+package dev.attention4j.kernels;
+
+/**
+ * The hot loops every model in attention4j runs on: plain {@code float[]} + offsets + explicit dims, no allocation,
+ * no exceptions (callers validate shapes). Two implementations: {@link ScalarKernels}, the reference, and
+ * {@code VectorKernels}, its SIMD twin on the Vector API, chosen at run time by {@link KernelChoice}.
+ *
+ * <p>Matrices are row-major with a leading dimension ({@code lda} = distance between rows), so a head's slice of a
+ * {@code (seqLen, numHeads * headDim)} buffer is addressed without copying: offset {@code h * headDim}, leading
+ * dimension {@code numHeads * headDim}. Outputs are overwritten unless the name says it accumulates.
+ *
+ * <p>Every method computes each output element by the same sequence of operations whatever the caller's thread
+ * count; callers may split rows across threads and still get identical bits.
+ */
+public interface Kernels {
+
+    /** The implementation chosen for this JVM. */
+    static Kernels active() {
+        return KernelChoice.active();
+    }
+
+    /** A short name for reports, e.g. {@code scalar} or {@code vector(S_512_BIT)}. */
+    String name();
+
+    /** {@code c[m x n] = a[m x k] . b[k x n]}. */
+    void matmul(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                int m, int n, int k);
+
+    /** {@code c[m x n] = a[m x k] . b[n x k]^T} (a {@code Linear} layer's {@code x W^T}; attention's {@code Q K^T}). */
+    void matmulTransB(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      int m, int n, int k);
+
+    /** {@code c[m x n] = a[k x m]^T . b[k x n]}. */
+    void matmulTransA(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      int m, int n, int k);
+
+    /** {@code sum_i a[i] * b[i]} over {@code n} elements. */
+    float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** {@code y[i] += alpha * x[i]}. */
+    void axpy(float[] y, int yOff, float alpha, float[] x, int xOff, int n);
+
+    /** {@code out[i] = a[i] + b[i]}; {@code out} may alias either input. */
+    void add(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** {@code out[i] = alpha * x[i]}; {@code out} may alias {@code x}. */
+    void scale(float[] out, int outOff, float[] x, int xOff, float alpha, int n);
+
+    /** {@code x[r * cols + c] += bias[c]} for each of {@code rows} contiguous rows. */
+    void addBiasRows(float[] x, int xOff, float[] bias, int biasOff, int rows, int cols);
+
+    /**
+     * Softmax in place over {@code x[off .. off+n)}: {@code exp(x_i - max) / sum_j exp(x_j - max)}. Entries of
+     * {@code -inf} get weight 0; a row that is entirely {@code -inf} (fully masked) becomes all zeros.
+     */
+    void softmax(float[] x, int off, int n);
+
+    /**
+     * Layer normalisation of {@code rows} contiguous rows of {@code cols}:
+     * {@code out = (x - mean) / sqrt(var + eps) * gamma + beta}, with the biased variance (as PyTorch).
+     * {@code out} may alias {@code x}.
+     */
+    void layerNorm(float[] out, int outOff, float[] x, int xOff, float[] gamma, float[] beta,
+                   int rows, int cols, float eps);
+
+    /** {@code out[i] = max(0, x[i])}; {@code out} may alias {@code x}. */
+    void relu(float[] out, int outOff, float[] x, int xOff, int n);
+
+    /** {@code out[i] = x[i] / 2 * (1 + erf(x[i] / sqrt 2))} (PyTorch's exact GELU); {@code out} may alias {@code x}. */
+    void gelu(float[] out, int outOff, float[] x, int xOff, int n);
+}

@@ -1,0 +1,87 @@
+package dev.attention4j.tensor;
+
+import dev.attention4j.kernels.Kernels;
+import dev.attention4j.kernels.Parallel;
+
+/** Matrix products on tensors, split by rows across threads (bit-identical at any thread count). */
+public final class MatMul {
+
+    /** Target multiply-adds per parallel chunk: big enough to amortise a task, small enough to balance 2+ cores. */
+    private static final long WORK_PER_CHUNK = 1 << 16;
+
+    private MatMul() {
+    }
+
+    /**
+     * A linear map as {@code nn.Linear} computes it: {@code y = x W^T + b}.
+     *
+     * @param x      {@code (..., inFeatures)}
+     * @param weight {@code (outFeatures, inFeatures)}, PyTorch's layout
+     * @param bias   {@code (outFeatures)} or {@code null}
+     * @return {@code (..., outFeatures)}
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        Shapes.requireRank("weight", weight, 2, "(outFeatures, inFeatures)");
+        int outFeatures = weight.dim(0);
+        int inFeatures = weight.dim(1);
+        if (x.rank() < 1 || x.dim(-1) != inFeatures) {
+            throw new IllegalArgumentException("x: expected shape (..., " + inFeatures + ") to match weight "
+                    + weight.shape() + " but got " + x.shape());
+        }
+        if (bias != null) {
+            Shapes.requireShape("bias", bias, Shape.of(outFeatures));
+        }
+        int[] outDims = x.shape().dims();
+        outDims[outDims.length - 1] = outFeatures;
+        Tensor y = Tensor.zeros(outDims);
+        int rows = x.size() / Math.max(1, inFeatures);
+        if (inFeatures == 0) {
+            rows = y.size() / Math.max(1, outFeatures);
+        }
+        linearInto(y.data(), 0, x.data(), 0, weight.data(), bias == null ? null : bias.data(), rows, outFeatures,
+                inFeatures);
+        return y;
+    }
+
+    /**
+     * The kernel-level linear map: {@code y[rows x outFeatures] = x[rows x inFeatures] W^T (+ bias)}, rows split
+     * across threads. For callers that already validated shapes (modules working on raw buffers).
+     */
+    public static void linearInto(float[] y, int yOff, float[] x, int xOff, float[] weight, float[] bias,
+                                  int rows, int outFeatures, int inFeatures) {
+        Kernels k = Kernels.active();
+        Parallel.forRange(rows, grain(outFeatures, inFeatures), (start, end) -> {
+            k.matmulTransB(y, yOff + start * outFeatures, outFeatures, x, xOff + start * inFeatures, inFeatures,
+                    weight, 0, inFeatures, end - start, outFeatures, inFeatures);
+            if (bias != null) {
+                k.addBiasRows(y, yOff + start * outFeatures, bias, 0, end - start, outFeatures);
+            }
+        });
+    }
+
+    /**
+     * The matrix product of two rank-2 tensors, {@code (m, k) x (k, n) -> (m, n)}.
+     */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        Shapes.requireRank("a", a, 2, "(m, k)");
+        Shapes.requireRank("b", b, 2, "(k, n)");
+        int m = a.dim(0);
+        int k = a.dim(1);
+        int n = b.dim(1);
+        if (b.dim(0) != k) {
+            throw new IllegalArgumentException("b: expected shape (" + k + ", n) to match a " + a.shape() + " but got "
+                    + b.shape());
+        }
+        Tensor c = Tensor.zeros(m, n);
+        Kernels kern = Kernels.active();
+        Parallel.forRange(m, grain(n, k), (start, end) -> kern.matmul(c.data(), start * n, n, a.data(), start * k, k,
+                b.data(), 0, n, end - start, n, k));
+        return c;
+    }
+
+    /** Rows per chunk for a row-split product whose rows cost {@code n * k} multiply-adds each. */
+    static int grain(int n, int k) {
+        long perRow = Math.max(1L, (long) n * k);
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, WORK_PER_CHUNK / perRow));
+    }
+}
