@@ -38,23 +38,24 @@ public final class MatMul {
         if (inFeatures == 0) {
             rows = y.size() / Math.max(1, outFeatures);
         }
-        linearInto(y.data(), 0, x.data(), 0, weight.data(), bias == null ? null : bias.data(), rows, outFeatures,
-                inFeatures);
+        linearInto(y.data(), 0, x.data(), 0, weight.data(), 0, bias == null ? null : bias.data(), 0, rows,
+                outFeatures, inFeatures);
         return y;
     }
 
     /**
      * The kernel-level linear map: {@code y[rows x outFeatures] = x[rows x inFeatures] W^T (+ bias)}, rows split
-     * across threads. For callers that already validated shapes (modules working on raw buffers).
+     * across threads. {@code W} is the {@code (outFeatures, inFeatures)} block at {@code weight[wOff..]} (so one
+     * slice of a packed projection works), {@code bias} may be null. For callers that already validated shapes.
      */
-    public static void linearInto(float[] y, int yOff, float[] x, int xOff, float[] weight, float[] bias,
-                                  int rows, int outFeatures, int inFeatures) {
+    public static void linearInto(float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] bias,
+                                  int biasOff, int rows, int outFeatures, int inFeatures) {
         Kernels k = Kernels.active();
         Parallel.forRange(rows, grain(outFeatures, inFeatures), (start, end) -> {
             k.matmulTransB(y, yOff + start * outFeatures, outFeatures, x, xOff + start * inFeatures, inFeatures,
-                    weight, 0, inFeatures, end - start, outFeatures, inFeatures);
+                    weight, wOff, inFeatures, end - start, outFeatures, inFeatures);
             if (bias != null) {
-                k.addBiasRows(y, yOff + start * outFeatures, bias, 0, end - start, outFeatures);
+                k.addBiasRows(y, yOff + start * outFeatures, bias, biasOff, end - start, outFeatures);
             }
         });
     }

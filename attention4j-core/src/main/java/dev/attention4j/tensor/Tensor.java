@@ -55,7 +55,7 @@ public final class Tensor {
         float[] data = new float[shape.size()];
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < data.length; i++) {
-            data[i] = (float) gaussian(random);
+            data[i] = (float) random.nextGaussian();
         }
         return new Tensor(shape, data);
     }
@@ -69,13 +69,6 @@ public final class Tensor {
             data[i] = low + (high - low) * (float) random.nextDouble();
         }
         return new Tensor(shape, data);
-    }
-
-    private static double gaussian(SplittableRandom random) {
-        // Box-Muller; SplittableRandom has no nextGaussian on JDK 17-compatible APIs we rely on.
-        double u1 = random.nextDouble();
-        double u2 = random.nextDouble();
-        return Math.sqrt(-2 * Math.log1p(-u1)) * Math.cos(2 * Math.PI * u2);
     }
 
     public Shape shape() {

@@ -1,0 +1,37 @@
+package dev.attention4j.nn;
+
+import dev.attention4j.tensor.Tensor;
+
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * The position-wise feed-forward network, {@code FFN(x) = linear2(dropout(act(linear1(x))))}. Its parameters sit
+ * directly in the enclosing layer under PyTorch's names {@code linear1.*} and {@code linear2.*}.
+ */
+public final class FeedForward implements Module {
+
+    private final Linear linear1;
+    private final Linear linear2;
+    private final Activation activation;
+    private final float dropout;
+
+    public FeedForward(int modelDim, int ffnDim, Activation activation, float dropout, RandomGenerator random) {
+        this.linear1 = Linear.withBias(modelDim, ffnDim, random);
+        this.linear2 = Linear.withBias(ffnDim, modelDim, random);
+        this.activation = activation;
+        this.dropout = Dropout.requireProbability("dropout", dropout);
+    }
+
+    /** {@code (batchSize, seqLen, modelDim) -> (batchSize, seqLen, modelDim)}. */
+    public Tensor forward(Tensor x, Mode mode) {
+        Tensor hidden = activation.apply(linear1.forward(x)); // (batchSize, seqLen, ffnDim)
+        return linear2.forward(Dropout.apply(hidden, dropout, mode));
+    }
+
+    @Override
+    public void collectParameters(String prefix, Map<String, Tensor> into) {
+        Module.collectChild(prefix, "linear1", linear1, into);
+        Module.collectChild(prefix, "linear2", linear2, into);
+    }
+}

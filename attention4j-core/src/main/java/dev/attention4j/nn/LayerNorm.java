@@ -1,0 +1,41 @@
+package dev.attention4j.nn;
+
+import dev.attention4j.tensor.Normalization;
+import dev.attention4j.tensor.Tensor;
+
+import java.util.Map;
+
+/** {@code nn.LayerNorm(dim, eps)} over the last dim: parameters {@code weight} (gamma, ones) and {@code bias} (beta). */
+public final class LayerNorm implements Module {
+
+    private final Tensor weight;
+    private final Tensor bias;
+    private final float eps;
+
+    public LayerNorm(int dim, float eps) {
+        if (dim <= 0) {
+            throw new IllegalArgumentException("LayerNorm: expected dim > 0 but got " + dim);
+        }
+        if (!(eps > 0f)) {
+            throw new IllegalArgumentException("LayerNorm: expected eps > 0 but got " + eps);
+        }
+        this.weight = Init.ones(dim);
+        this.bias = Tensor.zeros(dim);
+        this.eps = eps;
+    }
+
+    /** {@code (..., dim) -> (..., dim)}. */
+    public Tensor forward(Tensor x) {
+        return Normalization.layerNorm(x, weight, bias, eps);
+    }
+
+    public float eps() {
+        return eps;
+    }
+
+    @Override
+    public void collectParameters(String prefix, Map<String, Tensor> into) {
+        into.putIfAbsent(prefix + "weight", weight);
+        into.putIfAbsent(prefix + "bias", bias);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.attention4j.nn;
+
+import dev.attention4j.tensor.MatMul;
+import dev.attention4j.tensor.Tensor;
+
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * {@code y = x W^T + b}, as {@code nn.Linear}. Parameters {@code weight (outFeatures, inFeatures)} and, unless built
+ * {@link #withoutBias}, {@code bias (outFeatures)}. Initialised as PyTorch does: {@code U(-1/sqrt(in), 1/sqrt(in))}.
+ */
+public final class Linear implements Module {
+
+    private final Tensor weight;
+    private final Tensor bias;
+
+    private Linear(Tensor weight, Tensor bias) {
+        this.weight = weight;
+        this.bias = bias;
+    }
+
+    /** A linear map with a bias. */
+    public static Linear withBias(int inFeatures, int outFeatures, RandomGenerator random) {
+        requirePositive(inFeatures, outFeatures);
+        float bound = (float) (1 / Math.sqrt(inFeatures));
+        return new Linear(Init.uniform(random, bound, outFeatures, inFeatures), Init.uniform(random, bound, outFeatures));
+    }
+
+    /** A linear map without a bias. */
+    public static Linear withoutBias(int inFeatures, int outFeatures, RandomGenerator random) {
+        requirePositive(inFeatures, outFeatures);
+        float bound = (float) (1 / Math.sqrt(inFeatures));
+        return new Linear(Init.uniform(random, bound, outFeatures, inFeatures), null);
+    }
+
+    /** A linear map over existing tensors (e.g. a weight tied to an embedding); {@code bias} may be null. */
+    public static Linear of(Tensor weight, Tensor bias) {
+        return new Linear(weight, bias);
+    }
+
+    private static void requirePositive(int inFeatures, int outFeatures) {
+        if (inFeatures <= 0 || outFeatures <= 0) {
+            throw new IllegalArgumentException("Linear: expected inFeatures > 0 and outFeatures > 0 but got "
+                    + inFeatures + " and " + outFeatures);
+        }
+    }
+
+    /** {@code x (..., inFeatures) -> (..., outFeatures)}. */
+    public Tensor forward(Tensor x) {
+        return MatMul.linear(x, weight, bias);
+    }
+
+    public Tensor weight() {
+        return weight;
+    }
+
+    /** The bias, or null. */
+    public Tensor bias() {
+        return bias;
+    }
+
+    public int inFeatures() {
+        return weight.dim(1);
+    }
+
+    public int outFeatures() {
+        return weight.dim(0);
+    }
+
+    @Override
+    public void collectParameters(String prefix, Map<String, Tensor> into) {
+        into.putIfAbsent(prefix + "weight", weight);
+        if (bias != null) {
+            into.putIfAbsent(prefix + "bias", bias);
+        }
+    }
+}

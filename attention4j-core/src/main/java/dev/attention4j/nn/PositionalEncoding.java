@@ -1,0 +1,93 @@
+package dev.attention4j.nn;
+
+import dev.attention4j.tensor.Tensor;
+
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * Position information added to token vectors, since attention alone is order-blind (permuting the keys permutes
+ * nothing in the output). Two kinds: the paper's fixed sinusoids and a learned table (as BERT).
+ */
+public sealed interface PositionalEncoding extends Module {
+
+    /** The fixed table of the paper: {@code PE[pos, 2i] = sin(pos / 10000^(2i/d))}, {@code PE[pos, 2i+1] = cos(...)}. */
+    static PositionalEncoding sinusoidal(int maxLen, int modelDim) {
+        return new Sinusoidal(sinusoidTable(maxLen, modelDim));
+    }
+
+    /** A learned {@code (maxLen, modelDim)} table (PyTorch name {@code weight}), initialised N(0, 1). */
+    static PositionalEncoding learned(int maxLen, int modelDim, RandomGenerator random) {
+        if (maxLen <= 0 || modelDim <= 0) {
+            throw new IllegalArgumentException("positional encoding: expected maxLen > 0 and modelDim > 0 but got "
+                    + maxLen + " and " + modelDim);
+        }
+        return new Learned(Init.normal(random, 1f, maxLen, modelDim));
+    }
+
+    /** The table, {@code (maxLen, modelDim)}. */
+    Tensor table();
+
+    /** The longest sequence covered. */
+    default int maxLen() {
+        return table().dim(0);
+    }
+
+    /** {@code x (batchSize, seqLen, modelDim) + PE[0 .. seqLen)}, as a new tensor. */
+    default Tensor addTo(Tensor x) {
+        Tensor table = table();
+        int modelDim = table.dim(1);
+        if (x.rank() != 3 || x.dim(2) != modelDim) {
+            throw new IllegalArgumentException("x: expected shape (batchSize, seqLen, " + modelDim + ") but got "
+                    + x.shape());
+        }
+        int seqLen = x.dim(1);
+        if (seqLen > maxLen()) {
+            throw new IllegalArgumentException("x: sequence length " + seqLen + " exceeds the positional encoding's maxLen "
+                    + maxLen());
+        }
+        Tensor out = x.copy();
+        float[] o = out.data();
+        float[] pe = table.data();
+        int perSeq = seqLen * modelDim;
+        for (int b = 0; b < x.dim(0); b++) {
+            for (int i = 0; i < perSeq; i++) {
+                o[b * perSeq + i] += pe[i];
+            }
+        }
+        return out;
+    }
+
+    private static Tensor sinusoidTable(int maxLen, int modelDim) {
+        if (maxLen <= 0 || modelDim <= 0 || modelDim % 2 != 0) {
+            throw new IllegalArgumentException("sinusoidal encoding: expected maxLen > 0 and an even modelDim > 0 but got "
+                    + maxLen + " and " + modelDim);
+        }
+        Tensor t = Tensor.zeros(maxLen, modelDim);
+        float[] d = t.data();
+        for (int pos = 0; pos < maxLen; pos++) {
+            for (int i = 0; i < modelDim; i += 2) {
+                double angle = pos / Math.pow(10000.0, (double) i / modelDim);
+                d[pos * modelDim + i] = (float) Math.sin(angle);
+                d[pos * modelDim + i + 1] = (float) Math.cos(angle);
+            }
+        }
+        return t;
+    }
+
+    /** The fixed sinusoids: no parameters. */
+    record Sinusoidal(Tensor table) implements PositionalEncoding {
+        @Override
+        public void collectParameters(String prefix, Map<String, Tensor> into) {
+            // a fixed function of position: nothing to learn or save
+        }
+    }
+
+    /** A learned table. */
+    record Learned(Tensor table) implements PositionalEncoding {
+        @Override
+        public void collectParameters(String prefix, Map<String, Tensor> into) {
+            into.putIfAbsent(prefix + "weight", table);
+        }
+    }
+}

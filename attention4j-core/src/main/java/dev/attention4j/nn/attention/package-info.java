@@ -1,0 +1,18 @@
+/**
+ * The attention mechanisms: {@link dev.attention4j.nn.attention.ScaledDotProductAttention}
+ * ({@code softmax(Q K^T * scale + mask) V}), {@link dev.attention4j.nn.attention.MultiHeadAttention} (learned
+ * {@code W_Q, W_K, W_V, W_O}; self-, cross- and masked attention are all this one module, and the call site says
+ * which), the typed {@link dev.attention4j.nn.attention.Mask} and converters from PyTorch's mask conventions in
+ * {@link dev.attention4j.nn.attention.TorchMasks}.
+ *
+ * <p>Dim legend: {@code batchSize}; {@code numHeads}; {@code tgtLen} — queries per sequence (PyTorch's {@code L});
+ * {@code srcLen} — keys/values per sequence ({@code S}); {@code headDim} — query/key width per head ({@code E});
+ * {@code valueHeadDim} — value width per head ({@code Ev}); {@code modelDim} — {@code numHeads * headDim};
+ * {@code keyDim, valueDim} — the widths of the key and value inputs of cross-attention (PyTorch's
+ * {@code kdim, vdim}).
+ *
+ * <p>Mask polarity, everywhere in attention4j: {@code true} means the query may attend to that key ("keep").
+ *
+ * <p>May import: {@code nn}, {@code tensor}, {@code kernels}, the JDK.
+ */
+package dev.attention4j.nn.attention;

@@ -1,0 +1,106 @@
+package dev.attention4j.nn.transformer;
+
+import dev.attention4j.nn.Dropout;
+import dev.attention4j.nn.FeedForward;
+import dev.attention4j.nn.LayerNorm;
+import dev.attention4j.nn.Mode;
+import dev.attention4j.nn.Module;
+import dev.attention4j.nn.attention.AttentionWeights;
+import dev.attention4j.nn.attention.Mask;
+import dev.attention4j.nn.attention.MultiHeadAttention;
+import dev.attention4j.nn.attention.MultiHeadAttentionConfig;
+import dev.attention4j.tensor.Tensor;
+
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+import static dev.attention4j.tensor.Elementwise.add;
+
+/**
+ * A decoder layer, {@code nn.TransformerDecoderLayer}: masked self-attention over the target, cross-attention from
+ * the target (queries) to the encoder's memory (keys and values), then the feed-forward net; each with a residual
+ * connection and a LayerNorm. Parameters: {@code self_attn.*}, {@code multihead_attn.*}, {@code linear1.*},
+ * {@code linear2.*}, {@code norm1.*}, {@code norm2.*}, {@code norm3.*}.
+ */
+public final class DecoderLayer implements Module {
+
+    private final TransformerLayerConfig config;
+    private final MultiHeadAttention selfAttn;
+    private final MultiHeadAttention crossAttn;
+    private final FeedForward feedForward;
+    private final LayerNorm norm1;
+    private final LayerNorm norm2;
+    private final LayerNorm norm3;
+
+    public DecoderLayer(TransformerLayerConfig config, RandomGenerator random) {
+        this.config = config;
+        MultiHeadAttentionConfig attention =
+                MultiHeadAttentionConfig.of(config.modelDim(), config.numHeads()).withDropout(config.dropout());
+        this.selfAttn = new MultiHeadAttention(attention, random);
+        this.crossAttn = new MultiHeadAttention(attention, random);
+        this.feedForward = new FeedForward(config.modelDim(), config.ffnDim(), config.activation(), config.dropout(),
+                random);
+        this.norm1 = new LayerNorm(config.modelDim(), config.layerNormEps());
+        this.norm2 = new LayerNorm(config.modelDim(), config.layerNormEps());
+        this.norm3 = new LayerNorm(config.modelDim(), config.layerNormEps());
+    }
+
+    /**
+     * @param tgt        {@code (batchSize, tgtLen, modelDim)}
+     * @param memory     the encoder output, {@code (batchSize, srcLen, modelDim)}
+     * @param selfMask   for the target's self-attention: causal, usually with target key padding
+     * @param memoryMask for cross-attention: usually the source key padding
+     * @return {@code (batchSize, tgtLen, modelDim)}
+     */
+    public Tensor forward(Tensor tgt, Tensor memory, Mask selfMask, Mask memoryMask, Mode mode) {
+        Tensor x = tgt;
+        return switch (config.normPlacement()) {
+            case PRE -> {
+                x = add(x, selfAttention(norm1.forward(x), selfMask, mode.child(0)));
+                x = add(x, crossAttention(norm2.forward(x), memory, memoryMask, mode.child(1)));
+                yield add(x, feedForward(norm3.forward(x), mode.child(2)));
+            }
+            case POST -> {
+                x = norm1.forward(add(x, selfAttention(x, selfMask, mode.child(0))));
+                x = norm2.forward(add(x, crossAttention(x, memory, memoryMask, mode.child(1))));
+                yield norm3.forward(add(x, feedForward(x, mode.child(2))));
+            }
+        };
+    }
+
+    private Tensor selfAttention(Tensor x, Mask mask, Mode mode) {
+        Tensor attended = selfAttn.forward(x, x, x, mask, AttentionWeights.NONE, mode.child(0)).output();
+        return Dropout.apply(attended, config.dropout(), mode.child(1));
+    }
+
+    private Tensor crossAttention(Tensor x, Tensor memory, Mask mask, Mode mode) {
+        Tensor attended = crossAttn.forward(x, memory, memory, mask, AttentionWeights.NONE, mode.child(0)).output();
+        return Dropout.apply(attended, config.dropout(), mode.child(1));
+    }
+
+    private Tensor feedForward(Tensor x, Mode mode) {
+        return Dropout.apply(feedForward.forward(x, mode.child(0)), config.dropout(), mode.child(1));
+    }
+
+    public TransformerLayerConfig config() {
+        return config;
+    }
+
+    public MultiHeadAttention selfAttention() {
+        return selfAttn;
+    }
+
+    public MultiHeadAttention crossAttention() {
+        return crossAttn;
+    }
+
+    @Override
+    public void collectParameters(String prefix, Map<String, Tensor> into) {
+        Module.collectChild(prefix, "self_attn", selfAttn, into);
+        Module.collectChild(prefix, "multihead_attn", crossAttn, into);
+        feedForward.collectParameters(prefix, into);
+        Module.collectChild(prefix, "norm1", norm1, into);
+        Module.collectChild(prefix, "norm2", norm2, into);
+        Module.collectChild(prefix, "norm3", norm3, into);
+    }
+}

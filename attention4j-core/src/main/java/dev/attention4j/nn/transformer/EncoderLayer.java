@@ -1,0 +1,86 @@
+package dev.attention4j.nn.transformer;
+
+import dev.attention4j.nn.Dropout;
+import dev.attention4j.nn.FeedForward;
+import dev.attention4j.nn.LayerNorm;
+import dev.attention4j.nn.Mode;
+import dev.attention4j.nn.Module;
+import dev.attention4j.nn.attention.AttentionWeights;
+import dev.attention4j.nn.attention.Mask;
+import dev.attention4j.nn.attention.MultiHeadAttention;
+import dev.attention4j.nn.attention.MultiHeadAttentionConfig;
+import dev.attention4j.tensor.Tensor;
+
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+import static dev.attention4j.tensor.Elementwise.add;
+
+/**
+ * An encoder layer, {@code nn.TransformerEncoderLayer}: multi-head self-attention, then the feed-forward net, each
+ * wrapped in a residual connection and a LayerNorm. Parameters: {@code self_attn.*}, {@code linear1.*},
+ * {@code linear2.*}, {@code norm1.*}, {@code norm2.*}.
+ */
+public final class EncoderLayer implements Module {
+
+    private final TransformerLayerConfig config;
+    private final MultiHeadAttention selfAttn;
+    private final FeedForward feedForward;
+    private final LayerNorm norm1;
+    private final LayerNorm norm2;
+
+    public EncoderLayer(TransformerLayerConfig config, RandomGenerator random) {
+        this.config = config;
+        this.selfAttn = new MultiHeadAttention(
+                MultiHeadAttentionConfig.of(config.modelDim(), config.numHeads()).withDropout(config.dropout()), random);
+        this.feedForward = new FeedForward(config.modelDim(), config.ffnDim(), config.activation(), config.dropout(),
+                random);
+        this.norm1 = new LayerNorm(config.modelDim(), config.layerNormEps());
+        this.norm2 = new LayerNorm(config.modelDim(), config.layerNormEps());
+    }
+
+    /**
+     * @param src  {@code (batchSize, srcLen, modelDim)}
+     * @param mask which source tokens each may attend to (typically key padding)
+     * @return {@code (batchSize, srcLen, modelDim)}
+     */
+    public Tensor forward(Tensor src, Mask mask, Mode mode) {
+        Tensor x = src;
+        return switch (config.normPlacement()) {
+            case PRE -> {
+                x = add(x, selfAttention(norm1.forward(x), mask, mode.child(0)));
+                yield add(x, feedForward(norm2.forward(x), mode.child(1)));
+            }
+            case POST -> {
+                x = norm1.forward(add(x, selfAttention(x, mask, mode.child(0))));
+                yield norm2.forward(add(x, feedForward(x, mode.child(1))));
+            }
+        };
+    }
+
+    private Tensor selfAttention(Tensor x, Mask mask, Mode mode) {
+        Tensor attended = selfAttn.forward(x, x, x, mask, AttentionWeights.NONE,
+                mode.child(0)).output();
+        return Dropout.apply(attended, config.dropout(), mode.child(1));
+    }
+
+    private Tensor feedForward(Tensor x, Mode mode) {
+        return Dropout.apply(feedForward.forward(x, mode.child(0)), config.dropout(), mode.child(1));
+    }
+
+    public TransformerLayerConfig config() {
+        return config;
+    }
+
+    public MultiHeadAttention selfAttention() {
+        return selfAttn;
+    }
+
+    @Override
+    public void collectParameters(String prefix, Map<String, Tensor> into) {
+        Module.collectChild(prefix, "self_attn", selfAttn, into);
+        feedForward.collectParameters(prefix, into);
+        Module.collectChild(prefix, "norm1", norm1, into);
+        Module.collectChild(prefix, "norm2", norm2, into);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.attention4j.nn.transformer;
+
+import dev.attention4j.nn.Embedding;
+import dev.attention4j.nn.Linear;
+import dev.attention4j.nn.Mode;
+import dev.attention4j.nn.Module;
+import dev.attention4j.nn.PositionalEncoding;
+import dev.attention4j.nn.attention.Mask;
+import dev.attention4j.tensor.Tensor;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * The whole model of the paper, tokens in and logits out: {@code x = Embed(tokens) * sqrt(modelDim) + PE}, the
+ * {@link Transformer}, and a linear output projection, optionally tied to the target embeddings.
+ *
+ * <p>Parameters: {@code src_tok_emb.weight}, {@code tgt_tok_emb.weight}, {@code positional_encoding.weight}
+ * (learned positions only), {@code transformer.*}, {@code generator.weight} (untied only) and
+ * {@code generator.bias}. Tied, the projection's matrix is {@code tgt_tok_emb.weight} itself and is saved once.
+ */
+public final class Seq2SeqTransformer implements Module {
+
+    private final Seq2SeqConfig config;
+    private final Embedding srcTokEmb;
+    private final Embedding tgtTokEmb;
+    private final PositionalEncoding positionalEncoding;
+    private final Transformer transformer;
+    private final Linear generator;
+    private final float embeddingScale;
+
+    public Seq2SeqTransformer(Seq2SeqConfig config, RandomGenerator random) {
+        this.config = config;
+        int modelDim = config.transformer().layer().modelDim();
+        this.srcTokEmb = new Embedding(config.srcVocab(), modelDim, random);
+        this.tgtTokEmb = new Embedding(config.tgtVocab(), modelDim, random);
+        this.positionalEncoding = switch (config.positions()) {
+            case SINUSOIDAL -> PositionalEncoding.sinusoidal(config.maxLen(), modelDim);
+            case LEARNED -> PositionalEncoding.learned(config.maxLen(), modelDim, random);
+        };
+        this.transformer = new Transformer(config.transformer(), random);
+        Linear untied = Linear.withBias(modelDim, config.tgtVocab(), random);
+        this.generator = switch (config.outputProjection()) {
+            case TIED_TO_TARGET_EMBEDDING -> Linear.of(tgtTokEmb.weight(), untied.bias());
+            case SEPARATE -> untied;
+        };
+        this.embeddingScale = (float) Math.sqrt(modelDim);
+    }
+
+    public Seq2SeqTransformer(Seq2SeqConfig config, long seed) {
+        this(config, new SplittableRandom(seed));
+    }
+
+    /**
+     * Teacher-forced logits.
+     *
+     * @param src           source token ids {@code (batchSize, srcLen)}
+     * @param tgt           target token ids {@code (batchSize, tgtLen)} (shifted right: starting with BOS)
+     * @param srcPadding    source key padding ({@link Mask#none()} if none); masks encoder self-attention and
+     *                      cross-attention
+     * @param tgtPadding    target key padding, combined with the causal mask of the decoder's self-attention
+     * @return logits {@code (batchSize, tgtLen, tgtVocab)}
+     */
+    public Tensor forward(int[][] src, int[][] tgt, Mask srcPadding, Mask tgtPadding, Mode mode) {
+        if (src.length != tgt.length) {
+            throw new IllegalArgumentException("tgt: expected batchSize = " + src.length + " to match src but got "
+                    + tgt.length);
+        }
+        Tensor memory = encode(src, srcPadding, mode.child(0));
+        return decode(tgt, memory, srcPadding, tgtPadding, mode.child(1));
+    }
+
+    /** The source side: token ids {@code (batchSize, srcLen)} -> memory {@code (batchSize, srcLen, modelDim)}. */
+    public Tensor encode(int[][] src, Mask srcPadding, Mode mode) {
+        Tensor x = positionalEncoding.addTo(srcTokEmb.forward(src, embeddingScale));
+        return transformer.encode(x, srcPadding, mode);
+    }
+
+    /** The target side on a memory from {@link #encode}: logits {@code (batchSize, tgtLen, tgtVocab)}. */
+    public Tensor decode(int[][] tgt, Tensor memory, Mask srcPadding, Mask tgtPadding, Mode mode) {
+        Tensor y = positionalEncoding.addTo(tgtTokEmb.forward(tgt, embeddingScale));
+        Tensor h = transformer.decode(y, memory, Mask.causal().and(tgtPadding), srcPadding, mode);
+        return generator.forward(h);
+    }
+
+    public Seq2SeqConfig config() {
+        return config;
+    }
+
+    public Transformer transformer() {
+        return transformer;
+    }
+
+    @Override
+    public void collectParameters(String prefix, Map<String, Tensor> into) {
+        Module.collectChild(prefix, "src_tok_emb", srcTokEmb, into);
+        Module.collectChild(prefix, "tgt_tok_emb", tgtTokEmb, into);
+        Module.collectChild(prefix, "positional_encoding", positionalEncoding, into);
+        Module.collectChild(prefix, "transformer", transformer, into);
+        Module.collectChild(prefix, "generator", generator, into);
+    }
+}

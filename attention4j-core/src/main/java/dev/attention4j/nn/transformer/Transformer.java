@@ -1,0 +1,89 @@
+package dev.attention4j.nn.transformer;
+
+import dev.attention4j.nn.Mode;
+import dev.attention4j.nn.Module;
+import dev.attention4j.nn.attention.Mask;
+import dev.attention4j.tensor.Tensor;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * The encoder-decoder Transformer on vectors, {@code nn.Transformer}: an encoder stack and a decoder stack, each
+ * ending in a LayerNorm; the decoder talks to the encoder only through cross-attention on the encoder's output (the
+ * memory). Parameters {@code encoder.layers.<i>.*}, {@code encoder.norm.*}, {@code decoder.layers.<i>.*},
+ * {@code decoder.norm.*}. Initialised as PyTorch: Xavier-uniform on every matrix.
+ */
+public final class Transformer implements Module {
+
+    private final TransformerConfig config;
+    private final Encoder encoder;
+    private final Decoder decoder;
+
+    public Transformer(TransformerConfig config, RandomGenerator random) {
+        this.config = config;
+        this.encoder = new Encoder(config.layer(), config.numEncoderLayers(), FinalNorm.LAYER_NORM, random);
+        this.decoder = new Decoder(config.layer(), config.numDecoderLayers(), FinalNorm.LAYER_NORM, random);
+        for (Tensor p : namedParameters().values()) {
+            if (p.rank() > 1) {
+                xavierUniformInPlace(p, random);
+            }
+        }
+    }
+
+    public Transformer(TransformerConfig config, long seed) {
+        this(config, new SplittableRandom(seed));
+    }
+
+    private static void xavierUniformInPlace(Tensor p, RandomGenerator random) {
+        int fanOut = p.dim(0);
+        int fanIn = p.size() / fanOut;
+        float bound = (float) Math.sqrt(6.0 / (fanIn + fanOut));
+        float[] d = p.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+        }
+    }
+
+    /**
+     * @param src        {@code (batchSize, srcLen, modelDim)}
+     * @param tgt        {@code (batchSize, tgtLen, modelDim)}
+     * @param srcMask    the encoder's self-attention mask (usually source key padding)
+     * @param tgtMask    the decoder's self-attention mask (causal, usually with target key padding)
+     * @param memoryMask the decoder's cross-attention mask (usually source key padding)
+     * @return {@code (batchSize, tgtLen, modelDim)}
+     */
+    public Tensor forward(Tensor src, Tensor tgt, Mask srcMask, Mask tgtMask, Mask memoryMask, Mode mode) {
+        Tensor memory = encode(src, srcMask, mode.child(0));
+        return decode(tgt, memory, tgtMask, memoryMask, mode.child(1));
+    }
+
+    /** The encoder alone: {@code src -> memory}. Compute it once per source and reuse it for every decoding step. */
+    public Tensor encode(Tensor src, Mask srcMask, Mode mode) {
+        return encoder.forward(src, srcMask, mode);
+    }
+
+    /** The decoder alone, on a memory from {@link #encode}. */
+    public Tensor decode(Tensor tgt, Tensor memory, Mask tgtMask, Mask memoryMask, Mode mode) {
+        return decoder.forward(tgt, memory, tgtMask, memoryMask, mode);
+    }
+
+    public TransformerConfig config() {
+        return config;
+    }
+
+    public Encoder encoder() {
+        return encoder;
+    }
+
+    public Decoder decoder() {
+        return decoder;
+    }
+
+    @Override
+    public void collectParameters(String prefix, Map<String, Tensor> into) {
+        Module.collectChild(prefix, "encoder", encoder, into);
+        Module.collectChild(prefix, "decoder", decoder, into);
+    }
+}

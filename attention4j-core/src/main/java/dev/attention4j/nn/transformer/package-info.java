@@ -1,0 +1,16 @@
+/**
+ * The stacks of the original Transformer: {@link dev.attention4j.nn.transformer.EncoderLayer} (self-attention +
+ * feed-forward), {@link dev.attention4j.nn.transformer.DecoderLayer} (masked self-attention + cross-attention +
+ * feed-forward), {@link dev.attention4j.nn.transformer.Encoder} and {@link dev.attention4j.nn.transformer.Decoder}
+ * (N layers + optional final norm), {@link dev.attention4j.nn.transformer.Transformer} ({@code nn.Transformer}) and
+ * {@link dev.attention4j.nn.transformer.Seq2SeqTransformer} (token embeddings, positions, output projection), with
+ * their configs as validated records. Each residual sub-layer is one line: {@code x = x + sublayer(norm(x))}
+ * (pre-norm) or {@code x = norm(x + sublayer(x))} (post-norm, the paper's).
+ *
+ * <p>Dim legend: {@code batchSize}; {@code srcLen} — source tokens; {@code tgtLen} — target tokens;
+ * {@code modelDim}; {@code ffnDim}; {@code srcVocab, tgtVocab}. The encoder output is the {@code memory}
+ * {@code (batchSize, srcLen, modelDim)} that every decoder layer cross-attends to.
+ *
+ * <p>May import: {@code nn}, {@code nn.attention}, {@code tensor}, the JDK.
+ */
+package dev.attention4j.nn.transformer;
