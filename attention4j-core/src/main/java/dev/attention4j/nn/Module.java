@@ -22,10 +22,20 @@ public interface Module {
      */
     void collectParameters(String prefix, Map<String, Tensor> into);
 
-    /** The live parameters under their PyTorch names, in registration order. */
+    /**
+     * The live parameters under their PyTorch names, in registration order. A tensor registered under two names
+     * (a tied weight) is listed under the first only, as PyTorch's {@code named_parameters()} does.
+     */
     default Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> collected = new LinkedHashMap<>();
+        collectParameters("", collected);
         Map<String, Tensor> params = new LinkedHashMap<>();
-        collectParameters("", params);
+        Set<Tensor> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        collected.forEach((name, t) -> {
+            if (seen.add(t)) {
+                params.put(name, t);
+            }
+        });
         return params;
     }
 

@@ -1,0 +1,271 @@
+package dev.attention4j.models.golden;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.attention4j.nn.Activation;
+import dev.attention4j.nn.Mode;
+import dev.attention4j.nn.Module;
+import dev.attention4j.nn.attention.AttentionOptions;
+import dev.attention4j.nn.attention.AttentionOutput;
+import dev.attention4j.nn.attention.AttentionWeights;
+import dev.attention4j.nn.attention.Mask;
+import dev.attention4j.nn.attention.MultiHeadAttention;
+import dev.attention4j.nn.attention.MultiHeadAttentionConfig;
+import dev.attention4j.nn.attention.ScaledDotProductAttention;
+import dev.attention4j.nn.attention.TorchMasks;
+import dev.attention4j.nn.transformer.Decoder;
+import dev.attention4j.nn.transformer.DecoderLayer;
+import dev.attention4j.nn.transformer.Encoder;
+import dev.attention4j.nn.transformer.EncoderLayer;
+import dev.attention4j.nn.transformer.FinalNorm;
+import dev.attention4j.nn.transformer.NormPlacement;
+import dev.attention4j.nn.transformer.Seq2SeqConfig;
+import dev.attention4j.nn.transformer.Seq2SeqTransformer;
+import dev.attention4j.nn.transformer.Transformer;
+import dev.attention4j.nn.transformer.TransformerConfig;
+import dev.attention4j.nn.transformer.TransformerLayerConfig;
+import dev.attention4j.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every mechanism and stack against PyTorch 1.13: the fixtures in {@code src/test/resources/fixtures} hold the
+ * parameters under PyTorch's own names, the inputs and PyTorch's outputs. Each case loads the parameters strictly
+ * (every name must match), runs the same computation here and compares: max abs error <= 1e-5. The max error per
+ * case is written to {@code target/golden-max-errors.tsv}.
+ */
+class TorchGoldenTest {
+
+    static final float FORWARD_ATOL = 1e-5f;
+    private static final Map<String, Float> MAX_ERRORS = new ConcurrentSkipListMap<>();
+
+    static List<Path> fixtures() {
+        return Fixture.all();
+    }
+
+    @Test
+    void everyKindOfFixtureIsPresent() {
+        Map<String, Integer> kinds = new TreeMap<>();
+        for (Path p : fixtures()) {
+            try (Fixture f = Fixture.open(p)) {
+                kinds.merge(f.kind(), 1, Integer::sum);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+        assertThat(kinds).containsOnlyKeys("sdpa", "mha", "encoder_layer", "encoder", "decoder_layer", "decoder",
+                "transformer", "seq2seq");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void matchesPyTorch(Path path) throws IOException {
+        try (Fixture f = Fixture.open(path)) {
+            float err = switch (f.kind()) {
+                case "sdpa" -> sdpa(f);
+                case "mha" -> mha(f);
+                case "encoder_layer" -> encoderLayer(f);
+                case "encoder" -> encoder(f);
+                case "decoder_layer" -> decoderLayer(f);
+                case "decoder" -> decoder(f);
+                case "transformer" -> transformer(f);
+                case "seq2seq" -> seq2seq(f);
+                default -> throw new AssertionError("unknown fixture kind " + f.kind());
+            };
+            MAX_ERRORS.put(f.name, err);
+        }
+    }
+
+    @AfterAll
+    static void writeReport() throws IOException {
+        StringBuilder sb = new StringBuilder("case\tmax_abs_error\n");
+        MAX_ERRORS.forEach((k, v) -> sb.append(k).append('\t').append(String.format("%.3e", v)).append('\n'));
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", "golden-max-errors.tsv"), sb);
+    }
+
+    // ---- cases -------------------------------------------------------------------------------------------
+
+    private static float sdpa(Fixture f) {
+        Tensor q = f.input("query");
+        Tensor k = f.input("key");
+        Tensor v = f.input("value");
+        int batchSize = q.dim(0);
+        int tgtLen = q.dim(2);
+        int srcLen = k.dim(2);
+        Mask mask = switch (f.config.get("mask").asText()) {
+            case "none" -> Mask.none();
+            case "causal_upper_left" -> Mask.causal(Mask.Alignment.UPPER_LEFT);
+            case "causal_lower_right" -> Mask.causal(Mask.Alignment.LOWER_RIGHT);
+            case "bool" -> TorchMasks.fromScaledDotProductBoolMask(f.inputBooleans("mask"), f.inputShape("mask"));
+            case "additive" -> Mask.additive(f.input("mask"));
+            case "key_padding" -> Mask.keyLengths(srcLen, toInts(f.inputLongs("key_lengths")));
+            default -> throw new AssertionError("unknown sdpa mask " + f.config.get("mask"));
+        };
+        AttentionOptions options = AttentionOptions.DEFAULTS.withWeights(AttentionWeights.PER_HEAD);
+        JsonNode scale = f.config.get("scale");
+        if (scale != null && !scale.isNull()) {
+            options = options.withScale((float) scale.asDouble());
+        }
+        AttentionOutput out = ScaledDotProductAttention.attend(q, k, v, mask, options);
+        assertThat(batchSize * tgtLen).isPositive();
+        return Math.max(Compare.close(f.name + " output", out.output(), f.expected("output"), FORWARD_ATOL),
+                Compare.close(f.name + " weights", out.weights(), f.expected("weights"), FORWARD_ATOL));
+    }
+
+    private static float mha(Fixture f) {
+        JsonNode c = f.config;
+        int numHeads = c.get("num_heads").asInt();
+        MultiHeadAttentionConfig config = MultiHeadAttentionConfig.of(c.get("embed_dim").asInt(), numHeads)
+                .withKeyValueDims(c.get("kdim").asInt(), c.get("vdim").asInt());
+        if (!c.get("bias").asBoolean()) {
+            config = config.withoutBias();
+        }
+        if (c.get("add_bias_kv").asBoolean()) {
+            config = config.withBiasKv();
+        }
+        if (c.get("add_zero_attn").asBoolean()) {
+            config = config.withZeroAttn();
+        }
+        MultiHeadAttention attention = load(new MultiHeadAttention(config, 1L), f);
+        Mask mask = switch (c.get("attn_mask").asText()) {
+            case "none" -> Mask.none();
+            case "bool" -> TorchMasks.fromMultiheadAttentionBoolMask(f.inputBooleans("attn_mask"), numHeads,
+                    f.inputShape("attn_mask"));
+            case "float", "float3d" -> TorchMasks.fromMultiheadAttentionFloatMask(f.input("attn_mask"), numHeads);
+            default -> throw new AssertionError("unknown attn_mask " + c.get("attn_mask"));
+        };
+        if (c.get("key_padding_mask").asBoolean()) {
+            mask = mask.and(TorchMasks.fromKeyPaddingMask(f.inputBooleanRows("key_padding_mask")));
+        }
+        AttentionWeights weights = c.get("average_attn_weights").asBoolean()
+                ? AttentionWeights.HEAD_AVERAGE : AttentionWeights.PER_HEAD;
+        Tensor query = f.input("query");
+        boolean self = c.get("self").asBoolean();
+        Tensor key = self ? query : f.input("key");
+        Tensor value = self ? query : f.input("value");
+        AttentionOutput out = attention.forward(query, key, value, mask, weights);
+        return Math.max(Compare.close(f.name + " output", out.output(), f.expected("output"), FORWARD_ATOL),
+                Compare.close(f.name + " weights", out.weights(), f.expected("weights"), FORWARD_ATOL));
+    }
+
+    private static TransformerLayerConfig layerConfig(JsonNode c) {
+        return TransformerLayerConfig.of(c.get("d_model").asInt(), c.get("nhead").asInt(),
+                        c.get("dim_feedforward").asInt())
+                .withDropout(0f)
+                .withActivation(Activation.fromTorchName(c.get("activation").asText()))
+                .withLayerNormEps((float) c.get("layer_norm_eps").asDouble())
+                .withNormPlacement(c.get("norm_first").asBoolean() ? NormPlacement.PRE : NormPlacement.POST);
+    }
+
+    private static Mask paddingIfPresent(Fixture f, String flag, String input) {
+        JsonNode on = f.config.get(flag);
+        return on != null && on.asBoolean() ? TorchMasks.fromKeyPaddingMask(f.inputBooleanRows(input)) : Mask.none();
+    }
+
+    private static Mask encoderMask(Fixture f) {
+        JsonNode srcMask = f.config.get("src_mask");
+        Mask mask = srcMask != null && srcMask.asText().equals("causal") ? Mask.causal() : Mask.none();
+        return mask.and(paddingIfPresent(f, "src_key_padding_mask", "src_key_padding_mask"));
+    }
+
+    private static Mask decoderSelfMask(Fixture f) {
+        JsonNode tgtMask = f.config.get("tgt_mask");
+        Mask mask = tgtMask == null || tgtMask.asText().equals("causal") ? Mask.causal() : Mask.none();
+        return mask.and(paddingIfPresent(f, "tgt_key_padding_mask", "tgt_key_padding_mask"));
+    }
+
+    private static Mask decoderMemoryMask(Fixture f) {
+        JsonNode memoryMask = f.config.get("memory_mask");
+        Mask mask = memoryMask != null && memoryMask.asText().equals("float")
+                ? TorchMasks.fromMultiheadAttentionFloatMask(f.input("memory_mask"), f.config.get("nhead").asInt())
+                : Mask.none();
+        return mask.and(paddingIfPresent(f, "memory_key_padding_mask", "memory_key_padding_mask"));
+    }
+
+    private static float encoderLayer(Fixture f) {
+        EncoderLayer layer = load(new EncoderLayer(layerConfig(f.config), new SplittableRandom(1)), f);
+        Tensor out = layer.forward(f.input("src"), encoderMask(f), Mode.INFERENCE);
+        return Compare.close(f.name, out, f.expected("output"), FORWARD_ATOL);
+    }
+
+    private static FinalNorm finalNorm(Fixture f) {
+        return f.config.get("final_norm").asBoolean() ? FinalNorm.LAYER_NORM : FinalNorm.NONE;
+    }
+
+    private static float encoder(Fixture f) {
+        Encoder encoder = load(new Encoder(layerConfig(f.config), f.config.get("num_layers").asInt(), finalNorm(f),
+                new SplittableRandom(1)), f);
+        Tensor out = encoder.forward(f.input("src"), encoderMask(f), Mode.INFERENCE);
+        return Compare.close(f.name, out, f.expected("output"), FORWARD_ATOL);
+    }
+
+    private static float decoderLayer(Fixture f) {
+        DecoderLayer layer = load(new DecoderLayer(layerConfig(f.config), new SplittableRandom(1)), f);
+        Tensor out = layer.forward(f.input("tgt"), f.input("memory"), decoderSelfMask(f), decoderMemoryMask(f),
+                Mode.INFERENCE);
+        return Compare.close(f.name, out, f.expected("output"), FORWARD_ATOL);
+    }
+
+    private static float decoder(Fixture f) {
+        Decoder decoder = load(new Decoder(layerConfig(f.config), f.config.get("num_layers").asInt(), finalNorm(f),
+                new SplittableRandom(1)), f);
+        Tensor out = decoder.forward(f.input("tgt"), f.input("memory"), decoderSelfMask(f), decoderMemoryMask(f),
+                Mode.INFERENCE);
+        return Compare.close(f.name, out, f.expected("output"), FORWARD_ATOL);
+    }
+
+    private static TransformerConfig transformerConfig(JsonNode c) {
+        return new TransformerConfig(layerConfig(c), c.get("num_encoder_layers").asInt(),
+                c.get("num_decoder_layers").asInt());
+    }
+
+    private static float transformer(Fixture f) {
+        Transformer transformer = load(new Transformer(transformerConfig(f.config), 1L), f);
+        Mask srcPadding = paddingIfPresent(f, "src_key_padding_mask", "src_key_padding_mask");
+        Mask memoryPadding = paddingIfPresent(f, "memory_key_padding_mask", "memory_key_padding_mask");
+        Tensor out = transformer.forward(f.input("src"), f.input("tgt"), srcPadding, decoderSelfMask(f),
+                memoryPadding, Mode.INFERENCE);
+        return Compare.close(f.name, out, f.expected("output"), FORWARD_ATOL);
+    }
+
+    private static float seq2seq(Fixture f) {
+        JsonNode c = f.config;
+        Seq2SeqConfig config = new Seq2SeqConfig(transformerConfig(c), c.get("src_vocab").asInt(),
+                c.get("tgt_vocab").asInt(), c.get("max_len").asInt(),
+                c.get("positional").asText().equals("learned")
+                        ? Seq2SeqConfig.Positions.LEARNED : Seq2SeqConfig.Positions.SINUSOIDAL,
+                c.get("tie_output").asBoolean()
+                        ? Seq2SeqConfig.OutputProjection.TIED_TO_TARGET_EMBEDDING : Seq2SeqConfig.OutputProjection.SEPARATE);
+        Seq2SeqTransformer model = load(new Seq2SeqTransformer(config, 1L), f);
+        Mask srcPadding = paddingIfPresent(f, "src_key_padding_mask", "src_key_padding_mask");
+        Tensor logits = model.forward(f.inputIntRows("src"), f.inputIntRows("tgt"), srcPadding, Mask.none(),
+                Mode.INFERENCE);
+        return Compare.close(f.name, logits, f.expected("logits"), FORWARD_ATOL);
+    }
+
+    private static <M extends Module> M load(M module, Fixture f) {
+        module.loadStateDict(f.parameters());
+        return module;
+    }
+
+    private static int[] toInts(long[] values) {
+        int[] ints = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            ints[i] = Math.toIntExact(values[i]);
+        }
+        return ints;
+    }
+}
