@@ -46,7 +46,8 @@ public final class ModuleWeights {
         try {
             module.loadStateDict(state);
         } catch (IllegalArgumentException e) {
-            throw new WeightFormatException(path + ": " + e.getMessage(), e);
+            throw new WeightFormatException(path, WeightFormatException.NO_OFFSET, e.getMessage(),
+                    "the file holds weights for a differently shaped or differently configured module", e);
         }
     }
 }

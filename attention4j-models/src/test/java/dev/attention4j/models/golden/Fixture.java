@@ -93,7 +93,12 @@ final class Fixture implements AutoCloseable {
     }
 
     int[] inputShape(String name) {
-        return file.tensors().get("input." + name).shape();
+        long[] shape = file.tensors().get("input." + name).shape();
+        int[] dims = new int[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            dims[i] = Math.toIntExact(shape[i]);
+        }
+        return dims;
     }
 
     /** A 2-D bool input as rows. */
