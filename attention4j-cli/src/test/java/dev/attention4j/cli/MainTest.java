@@ -19,7 +19,7 @@ class MainTest {
     void helpListsTheCommandsAndTheGlobalThreadsOption() {
         CliRun run = CliRun.of("--help");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("Usage: attention4j").contains("info").contains("--threads");
+        assertThat(run.out()).contains("Usage: attention4j").contains("info").contains("demo").contains("--threads");
     }
 
     @Test
