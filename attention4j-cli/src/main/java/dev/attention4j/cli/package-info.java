@@ -1,0 +1,13 @@
+/**
+ * The {@code attention4j} command line: {@link dev.attention4j.cli.Main} (picocli; the only class that calls
+ * {@code System.exit}) and its commands, {@code info} and {@code demo}. Commands parse flags, call the library and
+ * write to picocli's writers; text rendering ({@code WeightGrid}, {@code DisplayWidth}) returns strings and never
+ * prints.
+ *
+ * <p>Dim legend (as in {@code nn.attention}): {@code batchSize}; {@code srcLen} — source tokens (keys, values);
+ * {@code tgtLen} — target tokens (queries in cross- and masked attention); {@code modelDim}; {@code numHeads};
+ * {@code headDim}.
+ *
+ * <p>May import: everything in attention4j, picocli, the JDK. Nothing imports this package.
+ */
+package dev.attention4j.cli;

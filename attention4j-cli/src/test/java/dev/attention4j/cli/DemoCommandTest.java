@@ -1,0 +1,150 @@
+package dev.attention4j.cli;
+
+import dev.attention4j.kernels.Parallel;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Runs {@code attention4j demo} in process and reads back the grids it prints. */
+class DemoCommandTest {
+
+    private static CliRun run;
+
+    @BeforeAll
+    static void runDemo() {
+        run = CliRun.of("demo");
+    }
+
+    @Test
+    void succeedsWithEveryCheckPassing() {
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).doesNotContain("FAILED").containsPattern("(\\d+) of \\1 checks passed");
+    }
+
+    @Test
+    void printsFiveSectionsInOrderThenTheWholeModel() {
+        List<String> titles = run.outLines().stream().filter(l -> l.matches("\\[(\\d/5|\\+)] .*")).toList();
+        assertThat(titles).hasSize(6);
+        assertThat(titles.get(0)).startsWith("[1/5] Scaled dot-product attention");
+        assertThat(titles.get(1)).startsWith("[2/5] Self-attention");
+        assertThat(titles.get(2)).startsWith("[3/5] Multi-head attention");
+        assertThat(titles.get(3)).startsWith("[4/5] Cross-attention");
+        assertThat(titles.get(4)).startsWith("[5/5] Masked (causal) self-attention");
+        assertThat(titles.get(5)).startsWith("[+] ");
+        assertThat(run.outLines().size()).isLessThan(150);
+    }
+
+    @Test
+    void everyGridRowSumsToOne() {
+        List<Grid> grids = grids(run.outLines());
+        assertThat(grids).hasSize(6); // [1], [2], [3] x 2 heads, [4], [5]
+        for (Grid g : grids) {
+            for (int i = 0; i < g.rows(); i++) {
+                double sum = Arrays.stream(g.cells().get(i)).mapToDouble(DemoCommandTest::value).sum();
+                // each printed cell is rounded to 2 decimals: the sum may be off by half a unit per cell
+                assertThat(Math.abs(sum - 1)).as("row %s of %s", g.rowLabels().get(i), g.section())
+                        .isLessThanOrEqualTo(0.005 * g.columns().size() + 1e-9);
+            }
+        }
+    }
+
+    @Test
+    void theCausalGridIsExactlyZeroAboveTheDiagonalAndNonZeroOnAndBelow() {
+        Grid causal = grids(run.outLines()).stream().filter(g -> g.section().startsWith("[5/5]")).findFirst()
+                .orElseThrow();
+        assertThat(causal.rowLabels()).containsExactly("猫", "坐", "在", "垫子", "上");
+        assertThat(causal.columns()).containsExactly("猫", "坐", "在", "垫子", "上");
+        for (int i = 0; i < causal.rows(); i++) {
+            for (int j = 0; j < causal.columns().size(); j++) {
+                String cell = causal.cells().get(i)[j];
+                if (j > i) {
+                    assertThat(cell).as("(%d, %d) above the diagonal", i, j).isEqualTo("0");
+                } else {
+                    assertThat(cell).as("(%d, %d) on or below the diagonal", i, j).isNotEqualTo("0");
+                }
+            }
+        }
+        assertThat(causal.cells().get(0)[0]).isEqualTo("1.00");
+    }
+
+    @Test
+    void crossAttentionHasOneRowPerTargetTokenAndOneColumnPerSourceToken() {
+        Grid cross = grids(run.outLines()).stream().filter(g -> g.section().startsWith("[4/5]")).findFirst()
+                .orElseThrow();
+        assertThat(cross.rowLabels()).containsExactly("猫", "坐", "在", "垫子", "上");
+        assertThat(cross.columns()).containsExactly("the", "cat", "sat", "on", "the", "mat");
+        assertThat(run.out()).contains("output [1, 5, 8], weights [1, 1, 5, 6]");
+        assertThat(run.out()).contains("猫 -> cat").contains("垫子 -> mat");
+    }
+
+    @Test
+    void showsShapesAndTheTransformerRun() {
+        assertThat(run.out())
+                .contains("Q [1, 6, 8]  K [1, 6, 8]  V [1, 6, 8] -> output [1, 6, 8], weights [1, 6, 6]")
+                .contains("weights [1, 2, 6, 6]")
+                .contains("memory [1, 6, 64]")
+                .contains("logits [1, 6, 8]")
+                .containsPattern("parameters: [\\d,]+ \\(");
+    }
+
+    @Test
+    void outputIsTheSameAtAnyThreadCount() {
+        int before = Parallel.threads();
+        try {
+            CliRun one = CliRun.of("--threads", "1", "demo");
+            CliRun three = CliRun.of("demo", "--threads", "3");
+            assertThat(one.exitCode()).isZero();
+            assertThat(three.out()).isEqualTo(one.out()).isEqualTo(run.out());
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    // --- reading the grids back ---------------------------------------------------------------------------------
+
+    record Grid(String section, List<String> columns, List<String> rowLabels, List<String[]> cells) {
+        int rows() {
+            return rowLabels.size();
+        }
+    }
+
+    /** Every grid: a header line {@code query\key <col>...}, then rows {@code <label> <cell>... |<shade>|}. */
+    static List<Grid> grids(List<String> lines) {
+        List<Grid> grids = new ArrayList<>();
+        String section = "";
+        for (int n = 0; n < lines.size(); n++) {
+            String line = lines.get(n);
+            if (line.startsWith("[")) {
+                section = line;
+            }
+            String trimmed = line.trim();
+            if (!trimmed.startsWith("query\\key")) {
+                continue;
+            }
+            List<String> columns = List.of(trimmed.split("\\s+")).subList(1, trimmed.split("\\s+").length);
+            List<String> labels = new ArrayList<>();
+            List<String[]> cells = new ArrayList<>();
+            for (int r = n + 1; r < lines.size() && lines.get(r).endsWith("|"); r++) {
+                String row = lines.get(r);
+                String[] fields = row.substring(0, row.indexOf('|')).trim().split("\\s+");
+                assertThat(fields).as("grid row %s", row).hasSize(columns.size() + 1);
+                labels.add(fields[0]);
+                cells.add(Arrays.copyOfRange(fields, 1, fields.length));
+                String shade = row.substring(row.indexOf('|') + 1, row.length() - 1);
+                assertThat(shade).as("shade of %s", row).hasSize(columns.size());
+            }
+            grids.add(new Grid(section, columns, labels, cells));
+        }
+        return grids;
+    }
+
+    private static double value(String cell) {
+        return Double.parseDouble(cell);
+    }
+}
