@@ -31,11 +31,8 @@ public sealed interface Mask permits Mask.None, Mask.Causal, Mask.KeyPadding, Ma
     }
 
     /** Every query sees every key. */
-    None NONE = new None();
-
-    /** Every query sees every key. */
     static Mask none() {
-        return NONE;
+        return None.INSTANCE;
     }
 
     /** Causal with {@link Alignment#UPPER_LEFT}; for square scores the usual "no peeking ahead". */
@@ -87,11 +84,12 @@ public sealed interface Mask permits Mask.None, Mask.Causal, Mask.KeyPadding, Ma
                 default -> parts.add(m);
             }
         }
-        return parts.isEmpty() ? NONE : parts.size() == 1 ? parts.get(0) : new All(List.copyOf(parts));
+        return parts.isEmpty() ? none() : parts.size() == 1 ? parts.get(0) : new All(List.copyOf(parts));
     }
 
     /** No masking. */
     record None() implements Mask {
+        static final None INSTANCE = new None();
     }
 
     /** No query sees a later key; {@link Alignment} places the diagonal. */

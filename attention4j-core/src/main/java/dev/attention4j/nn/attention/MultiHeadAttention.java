@@ -102,7 +102,7 @@ public final class MultiHeadAttention implements Module {
         Shapes.requireDims("key", key, "(batchSize, srcLen, keyDim)", batchSize, -1, config.keyDim());
         int srcLen = key.dim(1);
         Shapes.requireDims("value", value, "(batchSize, srcLen, valueDim)", batchSize, srcLen, config.valueDim());
-        Mask m = mask == null ? Mask.NONE : mask;
+        Mask m = mask == null ? Mask.none() : mask;
         MaskShapes.validate(m, batchSize, config.numHeads(), tgtLen, srcLen);
 
         int keys = srcLen + config.extraKeys();

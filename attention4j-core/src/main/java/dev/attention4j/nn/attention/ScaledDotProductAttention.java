@@ -47,7 +47,7 @@ public final class ScaledDotProductAttention {
                     + dims(singleHead, batchSize, numHeads, Integer.toString(srcLen), -1) + " to match key "
                     + key.shape() + " but got " + value.shape());
         }
-        Mask m = mask == null ? Mask.NONE : mask;
+        Mask m = mask == null ? Mask.none() : mask;
         MaskShapes.validate(m, batchSize, numHeads, tgtLen, srcLen);
 
         Tensor out = Tensor.zeros(batchSize, numHeads, tgtLen, valueHeadDim);

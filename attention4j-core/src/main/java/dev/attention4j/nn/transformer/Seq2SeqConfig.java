@@ -32,6 +32,20 @@ public record Seq2SeqConfig(TransformerConfig transformer, int srcVocab, int tgt
         SEPARATE
     }
 
+    /** The paper's choices around {@code transformer}: sinusoidal positions, output tied to the target embedding. */
+    public static Seq2SeqConfig of(TransformerConfig transformer, int srcVocab, int tgtVocab, int maxLen) {
+        return new Seq2SeqConfig(transformer, srcVocab, tgtVocab, maxLen, Positions.SINUSOIDAL,
+                OutputProjection.TIED_TO_TARGET_EMBEDDING);
+    }
+
+    public Seq2SeqConfig withPositions(Positions newPositions) {
+        return new Seq2SeqConfig(transformer, srcVocab, tgtVocab, maxLen, newPositions, outputProjection);
+    }
+
+    public Seq2SeqConfig withOutputProjection(OutputProjection newProjection) {
+        return new Seq2SeqConfig(transformer, srcVocab, tgtVocab, maxLen, positions, newProjection);
+    }
+
     public Seq2SeqConfig {
         Objects.requireNonNull(transformer, "transformer");
         if (srcVocab <= 0) {

@@ -52,6 +52,11 @@ public final class Seq2SeqTransformer implements Module {
         this(config, new SplittableRandom(seed));
     }
 
+    /** Teacher-forced logits at inference, for unpadded batches: {@code (batchSize, tgtLen, tgtVocab)}. */
+    public Tensor forward(int[][] src, int[][] tgt) {
+        return forward(src, tgt, Mask.none(), Mask.none(), Mode.INFERENCE);
+    }
+
     /**
      * Teacher-forced logits.
      *
