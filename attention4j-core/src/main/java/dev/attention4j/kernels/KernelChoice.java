@@ -1,5 +1,6 @@
 package dev.attention4j.kernels;
 
+import java.lang.reflect.InvocationTargetException;
 import java.util.Locale;
 
 /**
@@ -55,6 +56,9 @@ public final class KernelChoice {
             Kernels kernels = (Kernels) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
             why[0] = "jdk.incubator.vector is present";
             return kernels;
+        } catch (InvocationTargetException e) { // the constructor refused, e.g. an unusable species
+            why[0] = "the Vector API twin failed to load: " + e.getCause();
+            return null;
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             why[0] = "the Vector API twin failed to load: " + e;
             return null;

@@ -1,0 +1,148 @@
+package dev.attention4j.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+class ParallelTest {
+
+    /** Runs {@code body} with {@code threads} threads and puts the previous count back. */
+    private static void withThreads(int threads, Runnable body) {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(threads);
+            body.run();
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void forRangeCoversEveryIndexExactlyOnceInChunksCutFromNAndGrainOnly() {
+        int[] ns = {0, 1, 2, 3, 7, 16, 64, 100, 1000, 1023};
+        int[] grains = {-1, 0, 1, 2, 3, 7, 64, 5000};
+        for (int threads : new int[] {1, 2, 3}) {
+            withThreads(threads, () -> {
+                for (int n : ns) {
+                    for (int grain : grains) {
+                        String what = threads + " threads, n=" + n + ", grain=" + grain;
+                        AtomicIntegerArray hits = new AtomicIntegerArray(Math.max(n, 1));
+                        ConcurrentLinkedQueue<int[]> chunks = new ConcurrentLinkedQueue<>();
+                        Parallel.forRange(n, grain, (start, end) -> {
+                            chunks.add(new int[] {start, end});
+                            for (int i = start; i < end; i++) {
+                                hits.incrementAndGet(i);
+                            }
+                        });
+                        for (int i = 0; i < n; i++) {
+                            assertEquals(1, hits.get(i), what + ": index " + i);
+                        }
+                        int g = Math.max(1, grain);
+                        assertEquals(n == 0 ? 0 : (n + g - 1) / g, chunks.size(), what + ": chunk count");
+                        for (int[] c : chunks) {
+                            assertEquals(0, c[0] % g, what + ": chunk start " + c[0]);
+                            assertEquals(Math.min(n, c[0] + g), c[1], what + ": chunk end for start " + c[0]);
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    @Test
+    void nestedForRangeRunsInlineInTheWorkerWithoutDeadlock() {
+        withThreads(2, () -> assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            int outer = 16;
+            int inner = 100;
+            AtomicIntegerArray hits = new AtomicIntegerArray(outer * inner);
+            ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+            Parallel.forRange(outer, 1, (s, e) -> {
+                for (int o = s; o < e; o++) {
+                    int row = o;
+                    Thread outerThread = Thread.currentThread();
+                    Parallel.forRange(inner, 7, (is, ie) -> {
+                        if (Thread.currentThread() != outerThread
+                                && outerThread.getName().startsWith("attention4j-")) {
+                            errors.add("nested chunk of row " + row + " left worker " + outerThread.getName()
+                                    + " for " + Thread.currentThread().getName());
+                        }
+                        for (int i = is; i < ie; i++) {
+                            hits.incrementAndGet(row * inner + i);
+                        }
+                    });
+                }
+            });
+            assertTrue(errors.isEmpty(), String.join("\n", errors));
+            for (int i = 0; i < outer * inner; i++) {
+                assertEquals(1, hits.get(i), "index " + i);
+            }
+        }));
+    }
+
+    @Test
+    void setThreadsRejectsLessThanOneWithAMessage() {
+        int before = Parallel.threads();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
+        assertTrue(e.getMessage().contains("threads") && e.getMessage().contains(">= 1")
+                && e.getMessage().contains("0"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(-3));
+        assertEquals(before, Parallel.threads(), "a rejected call changes nothing");
+    }
+
+    /** The active kernels' matmuls split by rows through Parallel: the same bits at 1 and 2 threads. */
+    @Test
+    void rowSplitMatmulsGiveIdenticalBitsAtOneAndTwoThreads() {
+        Kernels k = Kernels.active();
+        Random rnd = new Random(31);
+        int m = 53;
+        int n = 37;
+        int kk = 71;
+        float[] a = new float[m * kk];
+        float[] b = new float[kk * n];
+        float[] bt = new float[n * kk];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = rnd.nextFloat() * 2f - 1f;
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = rnd.nextFloat() * 2f - 1f;
+            bt[i] = rnd.nextFloat() * 2f - 1f;
+        }
+        List<float[]> results = new ArrayList<>();
+        for (int threads : new int[] {1, 2}) {
+            withThreads(threads, () -> {
+                float[] c = new float[2 * m * n];
+                Parallel.forRange(m, 3, (s, e) -> {
+                    k.matmul(c, s * n, n, a, s * kk, kk, b, 0, n, e - s, n, kk);
+                    k.matmulTransB(c, m * n + s * n, n, a, s * kk, kk, bt, 0, kk, e - s, n, kk);
+                });
+                results.add(c);
+            });
+        }
+        float[] whole = new float[2 * m * n];
+        k.matmul(whole, 0, n, a, 0, kk, b, 0, n, m, n, kk);
+        k.matmulTransB(whole, m * n, n, a, 0, kk, bt, 0, kk, m, n, kk);
+        assertBitsEqual(k.name() + ": 1 thread vs 2 threads", results.get(0), results.get(1));
+        assertBitsEqual(k.name() + ": split vs one call", whole, results.get(0));
+    }
+
+    private static void assertBitsEqual(String what, float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                fail(what + ": index " + i + ": " + expected[i] + " vs " + actual[i]);
+            }
+        }
+        assertArrayEquals(expected, actual);
+    }
+}

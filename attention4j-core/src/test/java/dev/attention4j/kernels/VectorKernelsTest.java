@@ -1,0 +1,602 @@
+package dev.attention4j.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link VectorKernels} against its twin {@link ScalarKernels}, method by method, at awkward sizes (0, 1, lanes - 1,
+ * lanes, lanes + 1, 2 lanes + 3, 1031, for 4, 8 and 16 lanes and the species in use), with non-zero offsets and
+ * leading dimensions wider than the rows. Buffers end exactly where the kernel's region ends (a read or write past it
+ * throws), and every element outside the region holds {@link #GUARD}, a NaN: a kernel that reads it poisons its result,
+ * one that writes it is caught by {@link #assertOutsideUntouched}.
+ *
+ * <p>Needs {@code jdk.incubator.vector}. Without it the class fails, unless {@code -Dattention4j.expectVector=absent}
+ * says this is the deliberate scalar-only run, where it is reported as aborted with the reason.
+ */
+class VectorKernelsTest {
+
+    private static final float GUARD = Float.intBitsToFloat(0x7fc5a5a5);
+    private static final ScalarKernels SCALAR = ScalarKernels.INSTANCE;
+
+    private static Kernels vector;
+    private static int lanes;
+
+    @BeforeAll
+    static void loadVectorKernels() {
+        if (KernelChoice.vectorModulePresent()) {
+            String[] why = new String[1];
+            vector = KernelChoice.loadVectorKernels(why);
+            assertNotNull(vector, "VectorKernels did not load: " + why[0]);
+            lanes = VectorKernels.LANES;
+        }
+    }
+
+    /** Per test, so that the deliberate no-vector run lists every test as skipped, with the reason. */
+    @BeforeEach
+    void requireVectorModule() {
+        if (!KernelChoice.vectorModulePresent()) {
+            String need = "VectorKernelsTest needs the jdk.incubator.vector module (java --add-modules "
+                    + "jdk.incubator.vector)";
+            if ("absent".equals(System.getProperty("attention4j.expectVector"))) {
+                Assumptions.abort(need + "; not run: this is the deliberate no-vector run "
+                        + "(-Dattention4j.expectVector=absent)");
+            }
+            fail(need + ", and it is missing; set -Dattention4j.expectVector=absent if that is deliberate");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Layout helpers
+
+    /** A row-major matrix stored at {@code off} with leading dimension {@code ld} in a buffer ending at its last element. */
+    private record Mat(float[] data, int off, int ld, int rows, int cols) {
+
+        boolean inRegion(int index) {
+            int rel = index - off;
+            return rel >= 0 && rows > 0 && cols > 0 && rel / ld < rows && rel % ld < cols;
+        }
+
+        float[] region() {
+            float[] out = new float[rows * cols];
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(data, off + r * ld, out, r * cols, cols);
+            }
+            return out;
+        }
+
+        Mat copy() {
+            return new Mat(data.clone(), off, ld, rows, cols);
+        }
+    }
+
+    private static Mat guarded(int rows, int cols, int off, int extraLd) {
+        int ld = cols + extraLd;
+        int size = rows == 0 ? off : off + (rows - 1) * ld + cols;
+        float[] data = new float[size];
+        java.util.Arrays.fill(data, GUARD);
+        return new Mat(data, off, ld, rows, cols);
+    }
+
+    private static Mat random(Random rnd, int rows, int cols, int off, int extraLd, float scale) {
+        Mat m = guarded(rows, cols, off, extraLd);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                m.data[off + r * m.ld + c] = (rnd.nextFloat() * 2f - 1f) * scale;
+            }
+        }
+        return m;
+    }
+
+    /** A vector of {@code n} at {@code off}, guard before, buffer ending at its last element. */
+    private static Mat randomVector(Random rnd, int n, int off, float scale) {
+        return random(rnd, 1, n, off, 0, scale);
+    }
+
+    private static void assertOutsideUntouched(String what, Mat m) {
+        for (int i = 0; i < m.data.length; i++) {
+            if (!m.inRegion(i) && Float.floatToRawIntBits(m.data[i]) != Float.floatToRawIntBits(GUARD)) {
+                fail(what + ": wrote " + m.data[i] + " at index " + i + ", outside its output region (offset "
+                        + m.off + ", ld " + m.ld + ", " + m.rows + " x " + m.cols + ")");
+            }
+        }
+    }
+
+    private static void assertBitIdentical(String what, float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                fail(what + ": index " + i + ": expected bits of " + expected[i] + " but got " + actual[i]
+                        + " (diff " + Math.abs(expected[i] - actual[i]) + ")");
+            }
+        }
+    }
+
+    /** 0, 1, and lanes - 1, lanes, lanes + 1, 2 lanes + 3 for 4, 8, 16 lanes and the species in use, and 1031. */
+    private static int[] sizes() {
+        TreeSet<Integer> s = new TreeSet<>(List.of(0, 1, 1031));
+        for (int l : new int[] {4, 8, 16, lanes}) {
+            s.addAll(List.of(l - 1, l, l + 1, 2 * l + 3));
+        }
+        return s.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The awkward sizes for the species in use only: the matmul tests try every triple of these. */
+    private static int[] matmulDims() {
+        return new TreeSet<>(List.of(0, 1, lanes - 1, lanes, lanes + 1, 2 * lanes + 3)).stream()
+                .mapToInt(Integer::intValue).toArray();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Matmuls
+
+    /** The three matmuls with their operand shapes; {@code runRows} computes output rows {@code [r0, r1)} only. */
+    private enum MatmulOp {
+        MATMUL(Tolerances.MATMUL) {
+            @Override
+            Mat a(Random rnd, int m, int k) {
+                return random(rnd, m, k, 3, 5, 1f); // (m, k)
+            }
+
+            @Override
+            Mat b(Random rnd, int n, int k) {
+                return random(rnd, k, n, 7, 2, 1f); // (k, n)
+            }
+
+            @Override
+            void runRows(Kernels kernels, Mat c, Mat a, Mat b, int r0, int r1, int n, int k) {
+                kernels.matmul(c.data, c.off + r0 * c.ld, c.ld, a.data, a.off + r0 * a.ld, a.ld, b.data, b.off, b.ld,
+                        r1 - r0, n, k);
+            }
+        },
+        MATMUL_TRANS_A(Tolerances.MATMUL_TRANS_A) {
+            @Override
+            Mat a(Random rnd, int m, int k) {
+                return random(rnd, k, m, 3, 5, 1f); // (k, m)
+            }
+
+            @Override
+            Mat b(Random rnd, int n, int k) {
+                return random(rnd, k, n, 7, 2, 1f); // (k, n)
+            }
+
+            @Override
+            void runRows(Kernels kernels, Mat c, Mat a, Mat b, int r0, int r1, int n, int k) {
+                kernels.matmulTransA(c.data, c.off + r0 * c.ld, c.ld, a.data, a.off + r0, a.ld, b.data, b.off, b.ld,
+                        r1 - r0, n, k);
+            }
+        },
+        MATMUL_TRANS_B(Tolerances.MATMUL_TRANS_B) {
+            @Override
+            Mat a(Random rnd, int m, int k) {
+                return random(rnd, m, k, 3, 5, 1f); // (m, k)
+            }
+
+            @Override
+            Mat b(Random rnd, int n, int k) {
+                return random(rnd, n, k, 7, 2, 1f); // (n, k)
+            }
+
+            @Override
+            void runRows(Kernels kernels, Mat c, Mat a, Mat b, int r0, int r1, int n, int k) {
+                kernels.matmulTransB(c.data, c.off + r0 * c.ld, c.ld, a.data, a.off + r0 * a.ld, a.ld, b.data, b.off,
+                        b.ld, r1 - r0, n, k);
+            }
+        };
+
+        final Tolerances tolerance;
+
+        MatmulOp(Tolerances tolerance) {
+            this.tolerance = tolerance;
+        }
+
+        abstract Mat a(Random rnd, int m, int k);
+
+        abstract Mat b(Random rnd, int n, int k);
+
+        abstract void runRows(Kernels kernels, Mat c, Mat a, Mat b, int r0, int r1, int n, int k);
+
+        void check(Random rnd, int m, int n, int k) {
+            Mat a = a(rnd, m, k);
+            Mat b = b(rnd, n, k);
+            Mat cv = guarded(m, n, 11, 3);
+            Mat cs = cv.copy();
+            runRows(vector, cv, a, b, 0, m, n, k);
+            runRows(SCALAR, cs, a, b, 0, m, n, k);
+            String what = "m=" + m + " n=" + n + " k=" + k;
+            tolerance.assertClose(what, cs.region(), cv.region());
+            assertOutsideUntouched(this + " (vector) " + what, cv);
+            assertOutsideUntouched(this + " (scalar) " + what, cs);
+        }
+    }
+
+    @Test
+    void matmulsMatchScalarForEveryTripleOfAwkwardDims() {
+        Random rnd = new Random(1);
+        int[] dims = matmulDims();
+        for (MatmulOp op : MatmulOp.values()) {
+            for (int m : dims) {
+                for (int n : dims) {
+                    for (int k : dims) {
+                        op.check(rnd, m, n, k);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void matmulsMatchScalarWithALargeOddDim() {
+        Random rnd = new Random(2);
+        int odd = 2 * lanes + 3;
+        for (MatmulOp op : MatmulOp.values()) {
+            op.check(rnd, 1031, 5, odd);
+            op.check(rnd, 5, 1031, odd);
+            op.check(rnd, 5, odd, 1031);
+            op.check(rnd, 9, 2 * lanes + 1, 1031);
+        }
+    }
+
+    /**
+     * Callers split rows across threads, so output row i must have the same bits whichever rows share its call: the
+     * full call against chunkings that put every row both in and out of the 4-row (2-row) blocks.
+     */
+    @Test
+    void matmulRowsDoNotDependOnWhichRowsShareTheCall() {
+        Random rnd = new Random(3);
+        int odd = 2 * lanes + 3;
+        int[][] shapes = {{odd, odd, odd}, {13, 4 * lanes + 5, 37}, {11, 9, 1031}};
+        for (MatmulOp op : MatmulOp.values()) {
+            for (int[] s : shapes) {
+                int m = s[0];
+                int n = s[1];
+                int k = s[2];
+                Mat a = op.a(rnd, m, k);
+                Mat b = op.b(rnd, n, k);
+                Mat full = guarded(m, n, 11, 3);
+                op.runRows(vector, full, a, b, 0, m, n, k);
+                for (int[] cuts : chunkings(rnd, m)) {
+                    Mat c = guarded(m, n, 11, 3);
+                    for (int q = 0; q + 1 < cuts.length; q++) {
+                        op.runRows(vector, c, a, b, cuts[q], cuts[q + 1], n, k);
+                    }
+                    assertBitIdentical(op + " m=" + m + " n=" + n + " k=" + k + " cut at "
+                            + java.util.Arrays.toString(cuts), full.data, c.data);
+                }
+            }
+        }
+    }
+
+    /** Cut points (starting at 0, ending at {@code n}): singles, [1, rest], [rest, 1], 3-then-4s, and random ones. */
+    private static List<int[]> chunkings(Random rnd, int n) {
+        List<int[]> out = new ArrayList<>();
+        int[] singles = new int[n + 1];
+        for (int i = 0; i <= n; i++) {
+            singles[i] = i;
+        }
+        out.add(singles);
+        if (n >= 2) {
+            out.add(new int[] {0, 1, n});
+            out.add(new int[] {0, n - 1, n});
+        }
+        List<Integer> shifted = new ArrayList<>(List.of(0));
+        for (int c = Math.min(3, n); c < n; c += 4) {
+            shifted.add(c);
+        }
+        shifted.add(n);
+        out.add(shifted.stream().mapToInt(Integer::intValue).distinct().toArray());
+        for (int t = 0; t < 4; t++) {
+            List<Integer> cuts = new ArrayList<>(List.of(0));
+            for (int c = 1 + rnd.nextInt(5); c < n; c += 1 + rnd.nextInt(5)) {
+                cuts.add(c);
+            }
+            cuts.add(n);
+            out.add(cuts.stream().mapToInt(Integer::intValue).distinct().toArray());
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Vector ops
+
+    @Test
+    void dotMatchesScalar() {
+        Random rnd = new Random(4);
+        for (int n : sizes()) {
+            Mat a = randomVector(rnd, n, 3, 1f);
+            Mat b = randomVector(rnd, n, 5, 1f);
+            Tolerances.DOT.assertClose("n=" + n, SCALAR.dot(a.data, 3, b.data, 5, n),
+                    vector.dot(a.data, 3, b.data, 5, n));
+        }
+    }
+
+    @Test
+    void elementwiseOpsMatchScalarAndTouchOnlyTheirRange() {
+        Random rnd = new Random(5);
+        for (int n : sizes()) {
+            String what = "n=" + n;
+            Mat a = randomVector(rnd, n, 2, 1f);
+            Mat b = randomVector(rnd, n, 3, 1f);
+            Mat x6 = randomVector(rnd, n, 4, 6f);
+            special(x6);
+            Mat yv = randomVector(rnd, n, 1, 1f);
+            Mat ys = yv.copy();
+            vector.axpy(yv.data, 1, 0.37f, a.data, 2, n);
+            SCALAR.axpy(ys.data, 1, 0.37f, a.data, 2, n);
+            Tolerances.AXPY.assertClose(what, ys.region(), yv.region());
+            assertOutsideUntouched("axpy " + what, yv);
+
+            Mat ov = guarded(1, n, 1, 0);
+            Mat os = ov.copy();
+            vector.add(ov.data, 1, a.data, 2, b.data, 3, n);
+            SCALAR.add(os.data, 1, a.data, 2, b.data, 3, n);
+            Tolerances.ADD.assertClose(what, os.region(), ov.region());
+            assertOutsideUntouched("add " + what, ov);
+
+            vector.scale(ov.data, 1, a.data, 2, -1.7f, n);
+            SCALAR.scale(os.data, 1, a.data, 2, -1.7f, n);
+            Tolerances.SCALE.assertClose(what, os.region(), ov.region());
+            assertOutsideUntouched("scale " + what, ov);
+
+            vector.relu(ov.data, 1, x6.data, 4, n);
+            SCALAR.relu(os.data, 1, x6.data, 4, n);
+            Tolerances.RELU.assertClose(what, os.region(), ov.region());
+            assertOutsideUntouched("relu " + what, ov);
+
+            vector.gelu(ov.data, 1, x6.data, 4, n);
+            SCALAR.gelu(os.data, 1, x6.data, 4, n);
+            Tolerances.GELU.assertClose(what, os.region(), ov.region());
+            assertOutsideUntouched("gelu " + what, ov);
+        }
+    }
+
+    /** A few values where sign and saturation matter: 0, -0, and far into GELU's and erf's flat parts. */
+    private static void special(Mat x) {
+        float[] s = {0f, -0f, 30f, -30f, 9f, -9f, 1e-30f, -1e-30f};
+        for (int i = 0; i < Math.min(s.length, x.cols); i++) {
+            x.data[x.off + i * 7 % x.cols] = s[i];
+        }
+    }
+
+    @Test
+    void elementwiseOpsAllowOutputToAliasInput() {
+        Random rnd = new Random(6);
+        int n = 2 * lanes + 3;
+        Mat a = randomVector(rnd, n, 2, 6f);
+        Mat b = randomVector(rnd, n, 2, 1f);
+        Mat expected = guarded(1, n, 2, 0);
+        Mat inPlace = a.copy();
+        vector.add(expected.data, 2, a.data, 2, b.data, 2, n);
+        vector.add(inPlace.data, 2, inPlace.data, 2, b.data, 2, n);
+        assertBitIdentical("add in place", expected.data, inPlace.data);
+        inPlace = a.copy();
+        vector.scale(expected.data, 2, a.data, 2, 0.3f, n);
+        vector.scale(inPlace.data, 2, inPlace.data, 2, 0.3f, n);
+        assertBitIdentical("scale in place", expected.data, inPlace.data);
+        inPlace = a.copy();
+        vector.relu(expected.data, 2, a.data, 2, n);
+        vector.relu(inPlace.data, 2, inPlace.data, 2, n);
+        assertBitIdentical("relu in place", expected.data, inPlace.data);
+        inPlace = a.copy();
+        vector.gelu(expected.data, 2, a.data, 2, n);
+        vector.gelu(inPlace.data, 2, inPlace.data, 2, n);
+        assertBitIdentical("gelu in place", expected.data, inPlace.data);
+    }
+
+    /**
+     * An element's bits must not depend on the range the caller passed (ranges are split across threads) nor on
+     * whether it lands in the vector body or the scalar tail: the whole range against every other split, down to
+     * single elements (all tail).
+     */
+    @Test
+    void elementwiseOpsGiveTheSameBitsInTheVectorBodyAndTheScalarTail() {
+        Random rnd = new Random(7);
+        int n = 5 * lanes + 3;
+        Mat x = randomVector(rnd, n, 0, 6f);
+        special(x);
+        Mat a = randomVector(rnd, n, 0, 1f);
+        for (int[] cuts : chunkings(rnd, n)) {
+            String what = "cut at " + java.util.Arrays.toString(cuts);
+            float[] full = new float[n];
+            float[] split = new float[n];
+            vector.gelu(full, 0, x.data, 0, n);
+            for (int q = 0; q + 1 < cuts.length; q++) {
+                vector.gelu(split, cuts[q], x.data, cuts[q], cuts[q + 1] - cuts[q]);
+            }
+            assertBitIdentical("gelu " + what, full, split);
+            full = a.data.clone();
+            split = a.data.clone();
+            vector.axpy(full, 0, -0.61f, x.data, 0, n);
+            for (int q = 0; q + 1 < cuts.length; q++) {
+                vector.axpy(split, cuts[q], -0.61f, x.data, cuts[q], cuts[q + 1] - cuts[q]);
+            }
+            assertBitIdentical("axpy " + what, full, split);
+        }
+    }
+
+    @Test
+    void addBiasRowsMatchesScalarAndRowSplitsAgree() {
+        Random rnd = new Random(8);
+        for (int rows : new int[] {0, 1, 3, 9}) {
+            for (int cols : sizes()) {
+                String what = rows + " x " + cols;
+                Mat bias = randomVector(rnd, cols, 2, 1f);
+                Mat xv = random(rnd, rows, cols, 6, 0, 1f);
+                Mat xs = xv.copy();
+                Mat xSplit = xv.copy();
+                vector.addBiasRows(xv.data, 6, bias.data, 2, rows, cols);
+                SCALAR.addBiasRows(xs.data, 6, bias.data, 2, rows, cols);
+                Tolerances.ADD_BIAS_ROWS.assertClose(what, xs.region(), xv.region());
+                assertOutsideUntouched("addBiasRows " + what, xv);
+                for (int r = 0; r < rows; r++) {
+                    vector.addBiasRows(xSplit.data, 6 + r * cols, bias.data, 2, 1, cols);
+                }
+                assertBitIdentical("addBiasRows row by row " + what, xv.data, xSplit.data);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Softmax and exp
+
+    @Test
+    void softmaxMatchesScalarIncludingMaskedEntriesAndFullyMaskedRows() {
+        Random rnd = new Random(9);
+        for (int n : sizes()) {
+            for (int variant = 0; variant < 5; variant++) {
+                Mat x = randomVector(rnd, n, 4, variant == 1 ? 40f : 3f);
+                for (int i = 0; i < n; i++) {
+                    boolean masked = switch (variant) {
+                        case 2 -> rnd.nextInt(3) == 0;        // some -inf
+                        case 3 -> true;                       // fully masked
+                        case 4 -> i != n / 2;                 // one survivor
+                        default -> false;
+                    };
+                    if (masked) {
+                        x.data[4 + i] = Float.NEGATIVE_INFINITY;
+                    }
+                }
+                Mat xs = x.copy();
+                vector.softmax(x.data, 4, n);
+                SCALAR.softmax(xs.data, 4, n);
+                String what = "n=" + n + " variant " + variant;
+                Tolerances.SOFTMAX.assertClose(what, xs.region(), x.region());
+                assertOutsideUntouched("softmax " + what, x);
+                if (variant == 3) {
+                    for (float v : x.region()) {
+                        assertEquals(0f, v, "a fully masked row becomes zeros: " + what);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The Vector API's {@code lanewise(EXP)} and {@code reduceLanes(ADD)} give different bits interpreted and
+     * compiled, so VectorKernels has its own exp from exactly rounded lanewise operations: its vector lanes equal its
+     * scalar form bit for bit (so the JIT tier cannot matter), and both are within 1 ulp of {@code Math.exp}.
+     */
+    @Test
+    void expLanesEqualTheScalarFormAndAreWithinAnUlpOfMathExp() {
+        Random rnd = new Random(10);
+        int n = 200_003;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = switch (i % 4) {
+                case 0 -> -110f * rnd.nextFloat();
+                case 1 -> 88f * rnd.nextFloat();
+                case 2 -> (rnd.nextFloat() * 2f - 1f) * 2f;
+                default -> -30f * rnd.nextFloat();
+            };
+        }
+        float[] specials = {0f, -0f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN, -87.33654f,
+            -87.3365f, -87.34f, -103.9f, -104f, 88f, 88.37f, Float.MIN_VALUE, -Float.MIN_VALUE, 0.6931472f, 1f};
+        System.arraycopy(specials, 0, x, 0, specials.length);
+        System.arraycopy(specials, 0, x, n - specials.length, specials.length); // in the scalar tail too
+        float[] e = x.clone();
+        VectorKernels.expShifted(e, 0, n, 0f);
+        double[] reference = new double[n];
+        float[] scalarForm = new float[n];
+        for (int i = 0; i < n; i++) {
+            reference[i] = (float) Math.exp(x[i]);
+            scalarForm[i] = VectorKernels.exp(x[i]);
+        }
+        assertBitIdentical("exp: vector lanes against the scalar form", scalarForm, e);
+        Tolerances.EXP.assertClose("exp against (float) Math.exp", reference, e);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // LayerNorm
+
+    @Test
+    void layerNormMatchesScalarInPlaceAndRowByRow() {
+        Random rnd = new Random(11);
+        for (int rows : new int[] {0, 1, 3}) {
+            for (int cols : sizes()) {
+                String what = rows + " x " + cols;
+                float[] gamma = randomVector(rnd, cols, 0, 1f).data;
+                float[] beta = randomVector(rnd, cols, 0, 1f).data;
+                Mat x = random(rnd, rows, cols, 5, 0, 2f);
+                for (int i = 0; i < x.data.length; i++) {
+                    if (x.inRegion(i)) {
+                        x.data[i] += 3f; // a mean far from 0
+                    }
+                }
+                Mat ov = guarded(rows, cols, 2, 0);
+                Mat os = ov.copy();
+                vector.layerNorm(ov.data, 2, x.data, 5, gamma, beta, rows, cols, 1e-5f);
+                SCALAR.layerNorm(os.data, 2, x.data, 5, gamma, beta, rows, cols, 1e-5f);
+                Tolerances.LAYER_NORM.assertClose(what, os.region(), ov.region());
+                assertOutsideUntouched("layerNorm " + what, ov);
+
+                Mat inPlace = x.copy();
+                vector.layerNorm(inPlace.data, 5, inPlace.data, 5, gamma, beta, rows, cols, 1e-5f);
+                assertBitIdentical("layerNorm in place " + what, ov.region(), inPlace.region());
+
+                Mat rowByRow = guarded(rows, cols, 2, 0);
+                for (int r = 0; r < rows; r++) {
+                    vector.layerNorm(rowByRow.data, 2 + r * cols, x.data, 5 + r * cols, gamma, beta, 1, cols, 1e-5f);
+                }
+                assertBitIdentical("layerNorm row by row " + what, ov.data, rowByRow.data);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Species, name and JIT independence
+
+    @Test
+    void speciesPropertyAndName() {
+        assertEquals(FloatVector.SPECIES_128, VectorKernels.speciesFor("128"));
+        assertEquals(FloatVector.SPECIES_256, VectorKernels.speciesFor(" 256 "));
+        assertEquals(FloatVector.SPECIES_512, VectorKernels.speciesFor("512"));
+        assertEquals(FloatVector.SPECIES_PREFERRED, VectorKernels.speciesFor("preferred"));
+        assertEquals(FloatVector.SPECIES_PREFERRED, VectorKernels.speciesFor("1024"), "invalid -> preferred");
+        assertEquals(FloatVector.SPECIES_PREFERRED, VectorKernels.speciesFor(null), "unset -> preferred");
+        assertEquals(VectorKernels.speciesFor(System.getProperty(VectorKernels.SPECIES_PROPERTY)),
+                VectorKernels.SPECIES);
+        assertEquals("vector(" + VectorKernels.SPECIES.vectorShape() + ")", vector.name());
+        assertTrue(vector.name().matches("vector\\(S_(\\d+|Max)_BIT\\)"), vector.name());
+    }
+
+    /**
+     * The first calls run interpreted (when this test runs first in its JVM), later ones compiled by C2: the bits must
+     * not change. Complements the tier-free argument of the body-vs-tail tests.
+     */
+    @Test
+    void bitsDoNotChangeOnceTheJitCompilesTheKernels() {
+        Random rnd = new Random(12);
+        int n = 2 * lanes + 3;
+        Mat a = random(rnd, 3, n, 0, 0, 3f);
+        Mat b = random(rnd, 5, n, 0, 0, 1f);
+        float[] gamma = randomVector(rnd, n, 0, 1f).data;
+        float[] first = null;
+        for (int it = 0; it < 20_000; it++) {
+            float[] out = new float[3 * 5 + 3 * n + n + 1 + 3 * n];
+            vector.matmulTransB(out, 0, 5, a.data, 0, n, b.data, 0, n, 3, 5, n);
+            System.arraycopy(a.data, 0, out, 15, 3 * n);
+            for (int r = 0; r < 3; r++) {
+                vector.softmax(out, 15 + r * n, n);
+            }
+            vector.gelu(out, 15 + 3 * n, a.data, 0, n);
+            out[15 + 4 * n] = vector.dot(a.data, 0, b.data, 0, n);
+            vector.layerNorm(out, 16 + 4 * n, a.data, 0, gamma, gamma, 3, n, 1e-5f);
+            if (first == null) {
+                first = out;
+            } else if (it % 1000 == 999 || it < 10) {
+                assertBitIdentical("call " + it + " against the first call", first, out);
+            }
+        }
+    }
+}
