@@ -11,16 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** {@code attention4j info}: the JDK, whether the Vector API is in use (and if not, why), kernels and threads. */
 @Command(name = "info", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Shows the JDK, the Vector API status, the kernels and the threads in use.")
 final class InfoCommand implements Callable<Integer> {
 
-    /** A kernel name such as {@code vector(S_512_BIT)} carries its species in parentheses. */
-    private static final Pattern SPECIES = Pattern.compile("\\((S_[^)]*)\\)");
 
     @Spec
     private CommandSpec spec;
@@ -39,7 +35,6 @@ final class InfoCommand implements Callable<Integer> {
     /** The report, one {@code label  value} line each. */
     static List<String> lines() {
         KernelChoice.Report report = KernelChoice.report();
-        String kernelName = KernelChoice.active().name();
         Runtime runtime = Runtime.getRuntime();
         List<String> lines = new ArrayList<>();
         lines.add(row("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
@@ -48,7 +43,7 @@ final class InfoCommand implements Callable<Integer> {
         lines.add(row("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch")));
         lines.add(row("vector API", (report.vectorApiInUse() ? "in use: " : "not in use: ") + report.reason()));
-        lines.add(row("species", species(report, kernelName)));
+        lines.add(row("species", report.species()));
         lines.add(row("kernels", report.implementation()));
         lines.add(row("threads", Parallel.threads() + " (--threads N to change)"));
         lines.add(row("processors", Integer.toString(runtime.availableProcessors())));
@@ -56,16 +51,6 @@ final class InfoCommand implements Callable<Integer> {
         return lines;
     }
 
-    private static String species(KernelChoice.Report report, String kernelName) {
-        Matcher m = SPECIES.matcher(kernelName);
-        if (m.find()) {
-            return m.group(1);
-        }
-        if (!report.vectorApiInUse()) {
-            return "none (the scalar kernels are in use: \"" + kernelName + "\")";
-        }
-        return "not reported (the kernels call themselves \"" + kernelName + "\")";
-    }
 
     private static String row(String label, String value) {
         return String.format(Locale.ROOT, "  %-11s %s", label, value);

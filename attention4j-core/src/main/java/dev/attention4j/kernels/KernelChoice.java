@@ -16,7 +16,7 @@ import java.util.Locale;
 public final class KernelChoice {
 
     /** What was chosen and why, for {@code attention4j info} and bug reports. */
-    public record Report(String implementation, boolean vectorApiInUse, String reason) {
+    public record Report(String implementation, String species, boolean vectorApiInUse, String reason) {
     }
 
     private static final String VECTOR_CLASS = "dev.attention4j.kernels.VectorKernels";
@@ -70,18 +70,18 @@ public final class KernelChoice {
         ScalarKernels scalar = ScalarKernels.INSTANCE;
         switch (mode) {
             case "scalar":
-                return new Holder(scalar, new Report(scalar.name(), false, "forced by -Dattention4j.kernels=scalar"));
+                return new Holder(scalar, new Report(scalar.name(), scalar.species(), false, "forced by -Dattention4j.kernels=scalar"));
             case "auto":
             case "vector":
                 String[] why = new String[1];
                 Kernels vector = loadVectorKernels(why);
                 if (vector == null) {
-                    return new Holder(scalar, new Report(scalar.name(), false, why[0]));
+                    return new Holder(scalar, new Report(scalar.name(), scalar.species(), false, why[0]));
                 }
-                return new Holder(vector, new Report(vector.name(), true, why[0]
+                return new Holder(vector, new Report(vector.name(), vector.species(), true, why[0]
                         + (mode.equals("vector") ? " (asked for by -Dattention4j.kernels=vector)" : "")));
             default:
-                return new Holder(scalar, new Report(scalar.name(), false,
+                return new Holder(scalar, new Report(scalar.name(), scalar.species(), false,
                         "unknown -Dattention4j.kernels=" + mode + " (expected auto, scalar or vector); using scalar"));
         }
     }

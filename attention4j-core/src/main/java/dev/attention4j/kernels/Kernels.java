@@ -10,7 +10,11 @@ package dev.attention4j.kernels;
  * dimension {@code numHeads * headDim}. Outputs are overwritten unless the name says it accumulates.
  *
  * <p>Every method computes each output element by the same sequence of operations whatever the caller's thread
- * count; callers may split rows across threads and still get identical bits.
+ * count; callers may split rows across threads and still get identical bits. SIMD twins keep that promise only with
+ * exactly rounded lane operations: {@code reduceLanes(ADD)} and transcendental {@code lanewise} ops (EXP, ...) give
+ * different bits in the interpreter and in C2 code, so they are not used; see {@code VectorKernels}.
+ *
+ * <p>Matrix outputs must not alias their inputs.
  */
 public interface Kernels {
 
@@ -21,6 +25,9 @@ public interface Kernels {
 
     /** A short name for reports, e.g. {@code scalar} or {@code vector(S_512_BIT)}. */
     String name();
+
+    /** The SIMD species in use, e.g. {@code S_512_BIT (16 float lanes)}, or {@code none} for scalar code. */
+    String species();
 
     /** {@code c[m x n] = a[m x k] . b[k x n]}. */
     void matmul(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,

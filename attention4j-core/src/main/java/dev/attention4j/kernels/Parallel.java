@@ -61,9 +61,9 @@ public final class Parallel {
             throw new IllegalArgumentException("threads: expected >= 1 but got " + threads);
         }
         if (threads != threads()) {
-            ForkJoinPool old = pool;
+            // The old pool is not shut down: a loop that read it just before the swap may still submit to it. Its
+            // idle daemon workers end by themselves after the pool's keep-alive time.
             pool = newPool(threads);
-            old.shutdown();
         }
     }
 
@@ -96,9 +96,16 @@ public final class Parallel {
         for (int i = 0; i < helpers; i++) {
             tasks[i] = p.submit(worker);
         }
-        worker.run();
+        try {
+            worker.run();
+        } finally {
+            // Wait for every helper even if this thread's chunk threw, so no chunk still runs when we return.
+            for (ForkJoinTask<?> t : tasks) {
+                t.quietlyJoin();
+            }
+        }
         for (ForkJoinTask<?> t : tasks) {
-            t.join();
+            t.join(); // rethrows a helper's exception
         }
     }
 }

@@ -16,6 +16,11 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public String species() {
+        return "none";
+    }
+
+    @Override
     public void matmul(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                        int m, int n, int k) {
         for (int i = 0; i < m; i++) {

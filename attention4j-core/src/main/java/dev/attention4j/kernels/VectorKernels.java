@@ -104,6 +104,11 @@ public final class VectorKernels implements Kernels {
         return "vector(" + SPECIES.vectorShape() + ")";
     }
 
+    @Override
+    public String species() {
+        return SPECIES.vectorShape() + " (" + SPECIES.length() + " float lanes)";
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Matmuls
 

@@ -1,6 +1,7 @@
 package dev.attention4j.models.golden;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.attention4j.kernels.Kernels;
 import dev.attention4j.nn.Activation;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
@@ -44,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every mechanism and stack against PyTorch 1.13: the fixtures in {@code src/test/resources/fixtures} hold the
  * parameters under PyTorch's own names, the inputs and PyTorch's outputs. Each case loads the parameters strictly
  * (every name must match), runs the same computation here and compares: max abs error <= 1e-5. The max error per
- * case is written to {@code target/golden-max-errors.tsv}.
+ * case is written to {@code target/golden-max-errors-<kernels>.tsv}, one file per kernel implementation.
  */
 class TorchGoldenTest {
 
@@ -93,7 +94,8 @@ class TorchGoldenTest {
         StringBuilder sb = new StringBuilder("case\tmax_abs_error\n");
         MAX_ERRORS.forEach((k, v) -> sb.append(k).append('\t').append(String.format("%.3e", v)).append('\n'));
         Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target", "golden-max-errors.tsv"), sb);
+        String kernels = Kernels.active().name().replaceAll("[^A-Za-z0-9_]+", "-").replaceAll("-$", "");
+        Files.writeString(Path.of("target", "golden-max-errors-" + kernels + ".tsv"), sb);
     }
 
     // ---- cases -------------------------------------------------------------------------------------------
