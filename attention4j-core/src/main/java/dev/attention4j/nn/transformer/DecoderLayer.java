@@ -1,11 +1,9 @@
 package dev.attention4j.nn.transformer;
 
-import dev.attention4j.nn.Dropout;
 import dev.attention4j.nn.FeedForward;
 import dev.attention4j.nn.LayerNorm;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
-import dev.attention4j.nn.attention.AttentionWeights;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.nn.attention.MultiHeadAttention;
 import dev.attention4j.nn.attention.MultiHeadAttentionConfig;
@@ -56,30 +54,20 @@ public final class DecoderLayer implements Module {
         Tensor x = tgt;
         return switch (config.normPlacement()) {
             case PRE -> {
-                x = add(x, selfAttention(norm1.forward(x), selfMask, mode.child(0)));
-                x = add(x, crossAttention(norm2.forward(x), memory, memoryMask, mode.child(1)));
-                yield add(x, feedForward(norm3.forward(x), mode.child(2)));
+                Tensor normed = norm1.forward(x);
+                x = add(x, Sublayers.attention(selfAttn, normed, normed, selfMask, config.dropout(), mode.child(0)));
+                x = add(x, Sublayers.attention(crossAttn, norm2.forward(x), memory, memoryMask, config.dropout(),
+                        mode.child(1)));
+                yield add(x, Sublayers.feedForward(feedForward, norm3.forward(x), config.dropout(), mode.child(2)));
             }
             case POST -> {
-                x = norm1.forward(add(x, selfAttention(x, selfMask, mode.child(0))));
-                x = norm2.forward(add(x, crossAttention(x, memory, memoryMask, mode.child(1))));
-                yield norm3.forward(add(x, feedForward(x, mode.child(2))));
+                x = norm1.forward(add(x, Sublayers.attention(selfAttn, x, x, selfMask, config.dropout(),
+                        mode.child(0))));
+                x = norm2.forward(add(x, Sublayers.attention(crossAttn, x, memory, memoryMask, config.dropout(),
+                        mode.child(1))));
+                yield norm3.forward(add(x, Sublayers.feedForward(feedForward, x, config.dropout(), mode.child(2))));
             }
         };
-    }
-
-    private Tensor selfAttention(Tensor x, Mask mask, Mode mode) {
-        Tensor attended = selfAttn.forward(x, x, x, mask, AttentionWeights.NONE, mode.child(0)).output();
-        return Dropout.apply(attended, config.dropout(), mode.child(1));
-    }
-
-    private Tensor crossAttention(Tensor x, Tensor memory, Mask mask, Mode mode) {
-        Tensor attended = crossAttn.forward(x, memory, memory, mask, AttentionWeights.NONE, mode.child(0)).output();
-        return Dropout.apply(attended, config.dropout(), mode.child(1));
-    }
-
-    private Tensor feedForward(Tensor x, Mode mode) {
-        return Dropout.apply(feedForward.forward(x, mode.child(0)), config.dropout(), mode.child(1));
     }
 
     public TransformerLayerConfig config() {

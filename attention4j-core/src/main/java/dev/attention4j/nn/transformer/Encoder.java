@@ -6,10 +6,8 @@ import dev.attention4j.nn.Module;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.tensor.Tensor;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -22,16 +20,8 @@ public final class Encoder implements Module {
     private final LayerNorm norm;
 
     public Encoder(TransformerLayerConfig layer, int numLayers, FinalNorm finalNorm, RandomGenerator random) {
-        if (numLayers < 1) {
-            throw new IllegalArgumentException("numLayers: expected >= 1 but got " + numLayers);
-        }
-        List<EncoderLayer> built = new ArrayList<>();
-        for (int i = 0; i < numLayers; i++) {
-            built.add(new EncoderLayer(layer, random));
-        }
-        this.layers = List.copyOf(built);
-        this.norm = Objects.requireNonNull(finalNorm, "finalNorm") == FinalNorm.LAYER_NORM
-                ? new LayerNorm(layer.modelDim(), layer.layerNormEps()) : null;
+        this.layers = LayerStack.build(numLayers, () -> new EncoderLayer(layer, random));
+        this.norm = LayerStack.finalNorm(finalNorm, layer);
     }
 
     /** {@code src (batchSize, srcLen, modelDim) -> memory (batchSize, srcLen, modelDim)}. */
@@ -49,9 +39,6 @@ public final class Encoder implements Module {
 
     @Override
     public void collectParameters(String prefix, Map<String, Tensor> into) {
-        for (int i = 0; i < layers.size(); i++) {
-            Module.collectChild(prefix, "layers." + i, layers.get(i), into);
-        }
-        Module.collectChild(prefix, "norm", norm, into);
+        LayerStack.collectParameters(prefix, layers, norm, into);
     }
 }

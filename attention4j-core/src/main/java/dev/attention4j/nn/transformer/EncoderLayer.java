@@ -1,11 +1,9 @@
 package dev.attention4j.nn.transformer;
 
-import dev.attention4j.nn.Dropout;
 import dev.attention4j.nn.FeedForward;
 import dev.attention4j.nn.LayerNorm;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
-import dev.attention4j.nn.attention.AttentionWeights;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.nn.attention.MultiHeadAttention;
 import dev.attention4j.nn.attention.MultiHeadAttentionConfig;
@@ -48,24 +46,15 @@ public final class EncoderLayer implements Module {
         Tensor x = src;
         return switch (config.normPlacement()) {
             case PRE -> {
-                x = add(x, selfAttention(norm1.forward(x), mask, mode.child(0)));
-                yield add(x, feedForward(norm2.forward(x), mode.child(1)));
+                Tensor normed = norm1.forward(x);
+                x = add(x, Sublayers.attention(selfAttn, normed, normed, mask, config.dropout(), mode.child(0)));
+                yield add(x, Sublayers.feedForward(feedForward, norm2.forward(x), config.dropout(), mode.child(1)));
             }
             case POST -> {
-                x = norm1.forward(add(x, selfAttention(x, mask, mode.child(0))));
-                yield norm2.forward(add(x, feedForward(x, mode.child(1))));
+                x = norm1.forward(add(x, Sublayers.attention(selfAttn, x, x, mask, config.dropout(), mode.child(0))));
+                yield norm2.forward(add(x, Sublayers.feedForward(feedForward, x, config.dropout(), mode.child(1))));
             }
         };
-    }
-
-    private Tensor selfAttention(Tensor x, Mask mask, Mode mode) {
-        Tensor attended = selfAttn.forward(x, x, x, mask, AttentionWeights.NONE,
-                mode.child(0)).output();
-        return Dropout.apply(attended, config.dropout(), mode.child(1));
-    }
-
-    private Tensor feedForward(Tensor x, Mode mode) {
-        return Dropout.apply(feedForward.forward(x, mode.child(0)), config.dropout(), mode.child(1));
     }
 
     public TransformerLayerConfig config() {

@@ -1,0 +1,28 @@
+package dev.attention4j.nn.transformer;
+
+import dev.attention4j.nn.Dropout;
+import dev.attention4j.nn.FeedForward;
+import dev.attention4j.nn.Mode;
+import dev.attention4j.nn.attention.AttentionWeights;
+import dev.attention4j.nn.attention.Mask;
+import dev.attention4j.nn.attention.MultiHeadAttention;
+import dev.attention4j.tensor.Tensor;
+
+/** The two residual branches of every layer, each followed by dropout as in the paper (section 5.4). */
+final class Sublayers {
+
+    private Sublayers() {
+    }
+
+    /** {@code dropout(attention(x, memory, memory))}; self-attention passes {@code memory = x}. */
+    static Tensor attention(MultiHeadAttention attention, Tensor x, Tensor memory, Mask mask, float dropout,
+                            Mode mode) {
+        Tensor attended = attention.forward(x, memory, memory, mask, AttentionWeights.NONE, mode.child(0)).output();
+        return Dropout.apply(attended, dropout, mode.child(1));
+    }
+
+    /** {@code dropout(ffn(x))}. */
+    static Tensor feedForward(FeedForward feedForward, Tensor x, float dropout, Mode mode) {
+        return Dropout.apply(feedForward.forward(x, mode.child(0)), dropout, mode.child(1));
+    }
+}
