@@ -80,6 +80,40 @@ public final class MatMul {
         return c;
     }
 
+    /**
+     * {@code a^T b} for rank-2 tensors, {@code (k, m)^T x (k, n) -> (m, n)}: a weight gradient {@code dy^T x}.
+     * Split over output rows; each element sums over {@code k} in order, whatever the thread count.
+     */
+    public static Tensor transposedTimes(Tensor a, Tensor b) {
+        Shapes.requireRank("a", a, 2, "(k, m)");
+        Shapes.requireRank("b", b, 2, "(k, n)");
+        int k = a.dim(0);
+        int m = a.dim(1);
+        int n = b.dim(1);
+        if (b.dim(0) != k) {
+            throw new IllegalArgumentException("b: expected shape (" + k + ", n) to match a " + a.shape() + " but got "
+                    + b.shape());
+        }
+        Tensor c = Tensor.zeros(m, n);
+        Kernels kern = Kernels.active();
+        Parallel.forRange(m, grain(n, k), (start, end) -> kern.matmulTransA(c.data(), start * n, n, a.data(), start, m,
+                b.data(), 0, n, end - start, n, k));
+        return c;
+    }
+
+    /** The sum of each column of a rank-2 tensor, {@code (rows, cols) -> (cols)}, rows added in order. */
+    public static Tensor columnSums(Tensor a) {
+        Shapes.requireRank("a", a, 2, "(rows, cols)");
+        int rows = a.dim(0);
+        int cols = a.dim(1);
+        Tensor sums = Tensor.zeros(cols);
+        Kernels k = Kernels.active();
+        for (int r = 0; r < rows; r++) {
+            k.add(sums.data(), 0, sums.data(), 0, a.data(), r * cols, cols);
+        }
+        return sums;
+    }
+
     /** Rows per chunk for a row-split product whose rows cost {@code n * k} multiply-adds each. */
     static int grain(int n, int k) {
         long perRow = Math.max(1L, (long) n * k);

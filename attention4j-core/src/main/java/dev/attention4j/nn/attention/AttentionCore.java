@@ -2,7 +2,7 @@ package dev.attention4j.nn.attention;
 
 import dev.attention4j.kernels.Kernels;
 import dev.attention4j.kernels.Parallel;
-import dev.attention4j.nn.Dropout;
+import dev.attention4j.autograd.DropoutOp;
 
 /**
  * The computation both public entry points share: for every sequence and head,
@@ -64,7 +64,7 @@ final class AttentionCore {
                     MaskShapes.applyToRow(mask, scores, row, b, h, i, tgtLen, dims.maskedSrcLen());
                     k.softmax(scores, row, srcLen);
                     if (dropout > 0f) {
-                        Dropout.applyInPlace(scores, row, srcLen, ((long) bh * tgtLen + i) * srcLen, dropout,
+                        DropoutOp.applyInPlace(scores, row, srcLen, ((long) bh * tgtLen + i) * srcLen, dropout,
                                 dropoutSeed);
                     }
                 }

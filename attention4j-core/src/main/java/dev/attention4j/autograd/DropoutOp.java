@@ -1,0 +1,57 @@
+package dev.attention4j.autograd;
+
+import dev.attention4j.tensor.Tensor;
+
+/**
+ * Inverted dropout: element {@code i} is kept with probability {@code 1 - p} and scaled by {@code 1 / (1 - p)},
+ * else zeroed. Whether it is kept is a pure function of {@code (seed, i)} (a counter-based hash), so masks do not
+ * depend on thread scheduling and backward recomputes the mask instead of storing it.
+ * Backward: {@code dx = dy * mask / (1 - p)}.
+ */
+public final class DropoutOp {
+
+    private DropoutOp() {
+    }
+
+    /** Dropout of {@code x} under {@code seed}; {@code p = 0} returns {@code x} itself. */
+    public static Tensor apply(Tape tape, Tensor x, float p, long seed) {
+        if (p == 0f) {
+            return x;
+        }
+        Tensor y = x.copy();
+        applyInPlace(y.data(), 0, y.size(), 0L, p, seed);
+        if (tape != null) {
+            tape.record(grads -> {
+                Tensor dy = grads.get(y);
+                if (dy != null) {
+                    Tensor dx = dy.copy();
+                    applyInPlace(dx.data(), 0, dx.size(), 0L, p, seed);
+                    grads.add(x, dx);
+                }
+            });
+        }
+        return y;
+    }
+
+    /** Dropout in place on {@code x[off .. off+n)}, element {@code i} hashed as {@code firstIndex + i}. */
+    public static void applyInPlace(float[] x, int off, int n, long firstIndex, float p, long seed) {
+        float scale = 1f / (1f - p);
+        for (int i = 0; i < n; i++) {
+            x[off + i] = keeps(seed, firstIndex + i, p) ? x[off + i] * scale : 0f;
+        }
+    }
+
+    /** Whether element {@code index} survives dropout {@code p} under {@code seed}. */
+    public static boolean keeps(long seed, long index, float p) {
+        long h = mix(seed ^ mix(index + 0x632BE59BD9B4E019L));
+        double u = (h >>> 11) * 0x1.0p-53;
+        return u >= p;
+    }
+
+    /** SplitMix64's finaliser: a fast, well-mixed 64-bit hash (also used to derive child seeds). */
+    public static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}
