@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * One golden case written by {@code tools/fixtures/generate.py} with PyTorch: parameters under PyTorch's names,
- * {@code input.*} tensors, {@code expected.*} outputs, and the case's config as JSON in the metadata.
+ * {@code input.*} tensors, {@code expected.*} outputs, {@code grad.*} gradients (training kinds only), and the case's
+ * config as JSON in the metadata.
  */
 final class Fixture implements AutoCloseable {
 
@@ -61,11 +62,11 @@ final class Fixture implements AutoCloseable {
         return config.get("kind").asText();
     }
 
-    /** The module's parameters: every tensor that is neither an input nor an expected output. */
+    /** The module's parameters: every tensor that is neither an input, an expected output nor a gradient. */
     Map<String, Tensor> parameters() {
         Map<String, Tensor> params = new LinkedHashMap<>();
         for (String n : file.tensors().keySet()) {
-            if (!n.startsWith("input.") && !n.startsWith("expected.")) {
+            if (!n.startsWith("input.") && !n.startsWith("expected.") && !n.startsWith("grad.")) {
                 params.put(n, read(n));
             }
         }
