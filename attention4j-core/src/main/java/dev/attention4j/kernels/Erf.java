@@ -1,12 +1,12 @@
 package dev.attention4j.kernels;
 
 /**
- * The error function, which the JDK lacks, for GELU only. Abramowitz and Stegun 7.1.26 evaluated in float so the
- * SIMD twin can use the same coefficients term for term: absolute error up to 4e-7 (worst near |x| = 0.15), which
- * GELU scales down by x/2. Its relative error near 0 is large (5e-5 at x = 1e-3): do not reuse it where relative
- * accuracy matters.
+ * The error function, which the JDK lacks, for GELU and its derivative (public so that GELU's backward uses the very
+ * {@code Phi(x)} of the forward). Abramowitz and Stegun 7.1.26 evaluated in float so the SIMD twin can use the same
+ * coefficients term for term: absolute error up to 4e-7 (worst near |x| = 0.15), which GELU scales down by x/2. Its
+ * relative error near 0 is large (5e-5 at x = 1e-3): do not reuse it where relative accuracy matters.
  */
-final class Erf {
+public final class Erf {
 
     static final float INV_SQRT2 = 0.70710678118654752f;
     static final float P = 0.3275911f;
@@ -20,7 +20,7 @@ final class Erf {
     }
 
     /** erf(x) for any float; exact at 0 and saturating to +-1. */
-    static float erf(float x) {
+    public static float erf(float x) {
         float ax = Math.abs(x);
         float t = 1f / (1f + P * ax);
         float poly = ((((A5 * t + A4) * t + A3) * t + A2) * t + A1) * t;

@@ -1,8 +1,10 @@
 package dev.attention4j.nn;
 
+import dev.attention4j.autograd.EmbeddingOp;
 import dev.attention4j.tensor.Tensor;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /** A lookup table of token vectors, {@code nn.Embedding(vocabSize, dim)}: parameter {@code weight}, init N(0, 1). */
@@ -20,34 +22,15 @@ public final class Embedding implements Module {
 
     /**
      * Looks up {@code tokens (batchSize, seqLen)} (rectangular) and returns {@code (batchSize, seqLen, dim)} times
-     * {@code scale} ({@code sqrt(modelDim)} in the Transformer, 1 for plain lookups).
+     * {@code scale} ({@code sqrt(modelDim)} in the Transformer, 1 for plain lookups). Records nothing.
      */
     public Tensor forward(int[][] tokens, float scale) {
-        int vocabSize = weight.dim(0);
-        int dim = weight.dim(1);
-        int batchSize = tokens.length;
-        int seqLen = batchSize == 0 ? 0 : tokens[0].length;
-        Tensor out = Tensor.zeros(batchSize, seqLen, dim);
-        float[] o = out.data();
-        float[] w = weight.data();
-        for (int b = 0; b < batchSize; b++) {
-            if (tokens[b].length != seqLen) {
-                throw new IllegalArgumentException("tokens: expected every sequence to have length " + seqLen
-                        + " (pad them and pass a padding mask) but sequence " + b + " has " + tokens[b].length);
-            }
-            for (int t = 0; t < seqLen; t++) {
-                int id = tokens[b][t];
-                if (id < 0 || id >= vocabSize) {
-                    throw new IllegalArgumentException("tokens[" + b + "][" + t + "]: expected a token id in [0, "
-                            + vocabSize + ") but got " + id);
-                }
-                int dst = (b * seqLen + t) * dim;
-                for (int d = 0; d < dim; d++) {
-                    o[dst + d] = w[id * dim + d] * scale;
-                }
-            }
-        }
-        return out;
+        return EmbeddingOp.apply(null, weight, tokens, scale);
+    }
+
+    /** As {@link #forward(int[][], float)}, recorded on the mode's tape when it has one. */
+    public Tensor forward(int[][] tokens, float scale, Mode mode) {
+        return EmbeddingOp.apply(Objects.requireNonNull(mode, "mode").tape(), weight, tokens, scale);
     }
 
     /** The table, {@code (vocabSize, dim)}; live, so it can be tied to an output projection. */
