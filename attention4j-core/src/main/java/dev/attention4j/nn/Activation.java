@@ -1,6 +1,7 @@
 package dev.attention4j.nn;
 
-import dev.attention4j.tensor.Activations;
+import dev.attention4j.autograd.ActivationOp;
+import dev.attention4j.autograd.Tape;
 import dev.attention4j.tensor.Tensor;
 
 /** The feed-forward non-linearity: the paper's ReLU, or GELU as BERT and GPT use. */
@@ -8,10 +9,11 @@ public enum Activation {
     RELU,
     GELU;
 
-    public Tensor apply(Tensor x) {
+    /** The activation, recorded on {@code tape} when it is not null. */
+    public Tensor apply(Tape tape, Tensor x) {
         return switch (this) {
-            case RELU -> Activations.relu(x);
-            case GELU -> Activations.gelu(x);
+            case RELU -> ActivationOp.relu(tape, x);
+            case GELU -> ActivationOp.gelu(tape, x);
         };
     }
 

@@ -25,8 +25,8 @@ public final class FeedForward implements Module {
 
     /** {@code (batchSize, seqLen, modelDim) -> (batchSize, seqLen, modelDim)}. */
     public Tensor forward(Tensor x, Mode mode) {
-        Tensor hidden = activation.apply(linear1.forward(x)); // (batchSize, seqLen, ffnDim)
-        return linear2.forward(Dropout.apply(hidden, dropout, mode));
+        Tensor hidden = activation.apply(mode.tape(), linear1.forward(x, mode)); // (batchSize, seqLen, ffnDim)
+        return linear2.forward(Dropout.apply(hidden, dropout, mode), mode);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.attention4j.nn;
 
-import dev.attention4j.tensor.Normalization;
+import dev.attention4j.autograd.LayerNormOp;
 import dev.attention4j.tensor.Tensor;
 
 import java.util.Map;
@@ -24,9 +24,14 @@ public final class LayerNorm implements Module {
         this.eps = eps;
     }
 
-    /** {@code (..., dim) -> (..., dim)}. */
+    /** {@code (..., dim) -> (..., dim)}, at inference. */
     public Tensor forward(Tensor x) {
-        return Normalization.layerNorm(x, weight, bias, eps);
+        return forward(x, Mode.INFERENCE);
+    }
+
+    /** {@code (..., dim) -> (..., dim)}, recorded on the mode's tape when training. */
+    public Tensor forward(Tensor x, Mode mode) {
+        return LayerNormOp.apply(mode.tape(), x, weight, bias, eps);
     }
 
     public float eps() {

@@ -1,6 +1,6 @@
 package dev.attention4j.nn;
 
-import dev.attention4j.tensor.MatMul;
+import dev.attention4j.autograd.LinearOp;
 import dev.attention4j.tensor.Tensor;
 
 import java.util.Map;
@@ -46,9 +46,14 @@ public final class Linear implements Module {
         }
     }
 
-    /** {@code x (..., inFeatures) -> (..., outFeatures)}. */
+    /** {@code x (..., inFeatures) -> (..., outFeatures)}, at inference. */
     public Tensor forward(Tensor x) {
-        return MatMul.linear(x, weight, bias);
+        return forward(x, Mode.INFERENCE);
+    }
+
+    /** {@code x (..., inFeatures) -> (..., outFeatures)}, recorded on the mode's tape when training. */
+    public Tensor forward(Tensor x, Mode mode) {
+        return LinearOp.apply(mode.tape(), x, weight, bias);
     }
 
     public Tensor weight() {

@@ -1,5 +1,6 @@
 package dev.attention4j.nn;
 
+import dev.attention4j.autograd.BroadcastAddOp;
 import dev.attention4j.tensor.Tensor;
 
 import java.util.Map;
@@ -33,29 +34,12 @@ public sealed interface PositionalEncoding extends Module {
         return table().dim(0);
     }
 
-    /** {@code x (batchSize, seqLen, modelDim) + PE[0 .. seqLen)}, as a new tensor. */
-    default Tensor addTo(Tensor x) {
-        Tensor table = table();
-        int modelDim = table.dim(1);
-        if (x.rank() != 3 || x.dim(2) != modelDim) {
-            throw new IllegalArgumentException("x: expected shape (batchSize, seqLen, " + modelDim + ") but got "
-                    + x.shape());
-        }
-        int seqLen = x.dim(1);
-        if (seqLen > maxLen()) {
-            throw new IllegalArgumentException("x: sequence length " + seqLen + " exceeds the positional encoding's maxLen "
-                    + maxLen());
-        }
-        Tensor out = x.copy();
-        float[] o = out.data();
-        float[] pe = table.data();
-        int perSeq = seqLen * modelDim;
-        for (int b = 0; b < x.dim(0); b++) {
-            for (int i = 0; i < perSeq; i++) {
-                o[b * perSeq + i] += pe[i];
-            }
-        }
-        return out;
+    /**
+     * {@code x (batchSize, seqLen, modelDim) + PE[0 .. seqLen)}, as a new tensor; a learned table gets its gradient
+     * on the mode's tape when training.
+     */
+    default Tensor addTo(Tensor x, Mode mode) {
+        return BroadcastAddOp.addRows(mode.tape(), x, table());
     }
 
     private static Tensor sinusoidTable(int maxLen, int modelDim) {

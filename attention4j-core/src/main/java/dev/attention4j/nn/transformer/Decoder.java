@@ -33,7 +33,7 @@ public final class Decoder implements Module {
         for (int i = 0; i < layers.size(); i++) {
             x = layers.get(i).forward(x, memory, selfMask, memoryMask, mode.child(i));
         }
-        return norm == null ? x : norm.forward(x);
+        return norm == null ? x : norm.forward(x, mode);
     }
 
     public List<DecoderLayer> layers() {

@@ -1,5 +1,7 @@
 package dev.attention4j.nn.transformer;
 
+import dev.attention4j.autograd.AddOp;
+import dev.attention4j.autograd.Tape;
 import dev.attention4j.nn.FeedForward;
 import dev.attention4j.nn.LayerNorm;
 import dev.attention4j.nn.Mode;
@@ -12,7 +14,6 @@ import dev.attention4j.tensor.Tensor;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 
-import static dev.attention4j.tensor.Elementwise.add;
 
 /**
  * A decoder layer, {@code nn.TransformerDecoderLayer}: masked self-attention over the target, cross-attention from
@@ -51,21 +52,23 @@ public final class DecoderLayer implements Module {
      * @return {@code (batchSize, tgtLen, modelDim)}
      */
     public Tensor forward(Tensor tgt, Tensor memory, Mask selfMask, Mask memoryMask, Mode mode) {
+        Tape tape = mode.tape();
+        float p = config.dropout();
         Tensor x = tgt;
         return switch (config.normPlacement()) {
             case PRE -> {
-                Tensor normed = norm1.forward(x);
-                x = add(x, Sublayers.attention(selfAttn, normed, normed, selfMask, config.dropout(), mode.child(0)));
-                x = add(x, Sublayers.attention(crossAttn, norm2.forward(x), memory, memoryMask, config.dropout(),
-                        mode.child(1)));
-                yield add(x, Sublayers.feedForward(feedForward, norm3.forward(x), config.dropout(), mode.child(2)));
+                Tensor h = norm1.forward(x, mode);
+                x = AddOp.apply(tape, x, Sublayers.attention(selfAttn, h, h, selfMask, p, mode.child(0)));
+                h = norm2.forward(x, mode);
+                x = AddOp.apply(tape, x, Sublayers.attention(crossAttn, h, memory, memoryMask, p, mode.child(1)));
+                yield AddOp.apply(tape, x, Sublayers.feedForward(feedForward, norm3.forward(x, mode), p, mode.child(2)));
             }
             case POST -> {
-                x = norm1.forward(add(x, Sublayers.attention(selfAttn, x, x, selfMask, config.dropout(),
-                        mode.child(0))));
-                x = norm2.forward(add(x, Sublayers.attention(crossAttn, x, memory, memoryMask, config.dropout(),
-                        mode.child(1))));
-                yield norm3.forward(add(x, Sublayers.feedForward(feedForward, x, config.dropout(), mode.child(2))));
+                x = norm1.forward(AddOp.apply(tape, x, Sublayers.attention(selfAttn, x, x, selfMask, p, mode.child(0))),
+                        mode);
+                x = norm2.forward(AddOp.apply(tape, x,
+                        Sublayers.attention(crossAttn, x, memory, memoryMask, p, mode.child(1))), mode);
+                yield norm3.forward(AddOp.apply(tape, x, Sublayers.feedForward(feedForward, x, p, mode.child(2))), mode);
             }
         };
     }

@@ -30,7 +30,7 @@ public final class Encoder implements Module {
         for (int i = 0; i < layers.size(); i++) {
             x = layers.get(i).forward(x, mask, mode.child(i));
         }
-        return norm == null ? x : norm.forward(x);
+        return norm == null ? x : norm.forward(x, mode);
     }
 
     public List<EncoderLayer> layers() {

@@ -1,5 +1,7 @@
 package dev.attention4j.nn.transformer;
 
+import dev.attention4j.autograd.AddOp;
+import dev.attention4j.autograd.Tape;
 import dev.attention4j.nn.FeedForward;
 import dev.attention4j.nn.LayerNorm;
 import dev.attention4j.nn.Mode;
@@ -12,7 +14,6 @@ import dev.attention4j.tensor.Tensor;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 
-import static dev.attention4j.tensor.Elementwise.add;
 
 /**
  * An encoder layer, {@code nn.TransformerEncoderLayer}: multi-head self-attention, then the feed-forward net, each
@@ -43,16 +44,18 @@ public final class EncoderLayer implements Module {
      * @return {@code (batchSize, srcLen, modelDim)}
      */
     public Tensor forward(Tensor src, Mask mask, Mode mode) {
+        Tape tape = mode.tape();
+        float p = config.dropout();
         Tensor x = src;
         return switch (config.normPlacement()) {
             case PRE -> {
-                Tensor normed = norm1.forward(x);
-                x = add(x, Sublayers.attention(selfAttn, normed, normed, mask, config.dropout(), mode.child(0)));
-                yield add(x, Sublayers.feedForward(feedForward, norm2.forward(x), config.dropout(), mode.child(1)));
+                Tensor h = norm1.forward(x, mode);
+                x = AddOp.apply(tape, x, Sublayers.attention(selfAttn, h, h, mask, p, mode.child(0)));
+                yield AddOp.apply(tape, x, Sublayers.feedForward(feedForward, norm2.forward(x, mode), p, mode.child(1)));
             }
             case POST -> {
-                x = norm1.forward(add(x, Sublayers.attention(selfAttn, x, x, mask, config.dropout(), mode.child(0))));
-                yield norm2.forward(add(x, Sublayers.feedForward(feedForward, x, config.dropout(), mode.child(1))));
+                x = norm1.forward(AddOp.apply(tape, x, Sublayers.attention(selfAttn, x, x, mask, p, mode.child(0))), mode);
+                yield norm2.forward(AddOp.apply(tape, x, Sublayers.feedForward(feedForward, x, p, mode.child(1))), mode);
             }
         };
     }

@@ -78,15 +78,15 @@ public final class Seq2SeqTransformer implements Module {
 
     /** The source side: token ids {@code (batchSize, srcLen)} -> memory {@code (batchSize, srcLen, modelDim)}. */
     public Tensor encode(int[][] src, Mask srcPadding, Mode mode) {
-        Tensor x = positionalEncoding.addTo(srcTokEmb.forward(src, embeddingScale));
+        Tensor x = positionalEncoding.addTo(srcTokEmb.forward(src, embeddingScale, mode), mode);
         return transformer.encode(x, srcPadding, mode);
     }
 
     /** The target side on a memory from {@link #encode}: logits {@code (batchSize, tgtLen, tgtVocab)}. */
     public Tensor decode(int[][] tgt, Tensor memory, Mask srcPadding, Mask tgtPadding, Mode mode) {
-        Tensor y = positionalEncoding.addTo(tgtTokEmb.forward(tgt, embeddingScale));
+        Tensor y = positionalEncoding.addTo(tgtTokEmb.forward(tgt, embeddingScale, mode), mode);
         Tensor h = transformer.decode(y, memory, Mask.causal().and(tgtPadding), srcPadding, mode);
-        return generator.forward(h);
+        return generator.forward(h, mode);
     }
 
     public Seq2SeqConfig config() {
