@@ -136,10 +136,14 @@ public final class AttentionOp {
         });
     }
 
-    /** The recorded backward pass; package-private so tests can see what it keeps. */
+    /**
+     * The recorded backward pass; package-private so tests can see what it keeps.
+     *
+     * @param logSumExp {@code (batchSize, numHeads, tgtLen)}: each row's {@code log sum_j exp(S_ij)}, the only state
+     *                  saved besides references to the inputs and the output
+     */
     record Backward(Tensor query, Tensor key, Tensor value, Tensor output, AttentionLayout layout, Dims dims,
-                    float scale, ScoreMask mask, float dropout, long dropoutSeed,
-                    float[] logSumExp) implements Node {       // logSumExp: (batchSize, numHeads, tgtLen)
+                    float scale, ScoreMask mask, float dropout, long dropoutSeed, float[] logSumExp) implements Node {
 
         @Override
         public void backward(Gradients grads) {
