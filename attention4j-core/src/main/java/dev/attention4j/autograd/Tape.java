@@ -3,6 +3,7 @@ package dev.attention4j.autograd;
 import dev.attention4j.tensor.Tensor;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -25,6 +26,11 @@ public final class Tape {
     /** The number of recorded ops. */
     public int size() {
         return nodes.size();
+    }
+
+    /** The recorded nodes, oldest first, read-only (lets this package's tests check what an op keeps). */
+    List<Node> nodes() {
+        return Collections.unmodifiableList(nodes);
     }
 
     /**

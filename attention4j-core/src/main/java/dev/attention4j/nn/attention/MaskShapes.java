@@ -1,5 +1,6 @@
 package dev.attention4j.nn.attention;
 
+import dev.attention4j.autograd.ScoreMask;
 import dev.attention4j.tensor.Shape;
 
 /** Shape rules for masks and their application to one row of scores. */
@@ -56,6 +57,15 @@ final class MaskShapes {
         int bb = shape.dim(0) == 1 ? 0 : b;
         int hh = shape.dim(1) == 1 ? 0 : h;
         return ((bb * shape.dim(1) + hh) * shape.dim(2) + i) * shape.dim(3);
+    }
+
+    /** {@code mask} as the row rule {@link dev.attention4j.autograd.AttentionOp} applies: {@link #applyToRow}. */
+    static ScoreMask scoreMask(Mask mask) {
+        if (mask instanceof Mask.None) {
+            return ScoreMask.NONE;
+        }
+        return (scores, offset, batch, head, query, tgtLen, maskedSrcLen) ->
+                applyToRow(mask, scores, offset, batch, head, query, tgtLen, maskedSrcLen);
     }
 
     /**

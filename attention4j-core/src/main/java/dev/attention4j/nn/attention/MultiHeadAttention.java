@@ -1,5 +1,7 @@
 package dev.attention4j.nn.attention;
 
+import dev.attention4j.autograd.AttentionLayout;
+import dev.attention4j.autograd.AttentionOp;
 import dev.attention4j.nn.Init;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
@@ -122,18 +124,16 @@ public final class MultiHeadAttention implements Module {
 
         int numHeads = config.numHeads();
         int headDim = config.headDim();
-        float[] attended = new float[batchSize * tgtLen * e]; // (batchSize, tgtLen, numHeads * headDim)
         float[] probs = weights == AttentionWeights.NONE ? null : new float[batchSize * numHeads * tgtLen * keys];
         float dropout = mode instanceof Mode.Training ? config.dropout() : 0f;
         long seed = mode instanceof Mode.Training t ? t.seed() : 0L;
-        AttentionCore.attend(AttentionCore.Operand.tokensMajor(attended, numHeads, tgtLen, headDim), probs,
-                AttentionCore.Operand.tokensMajor(q, numHeads, tgtLen, headDim),
-                AttentionCore.Operand.tokensMajor(k, numHeads, keys, headDim),
-                AttentionCore.Operand.tokensMajor(v, numHeads, keys, headDim),
-                new AttentionCore.Dims(batchSize, numHeads, tgtLen, keys, srcLen, headDim, headDim),
-                (float) (1.0 / Math.sqrt(headDim)), m, dropout, seed);
+        // attended: (batchSize, tgtLen, numHeads * headDim). No tape yet: the projections are not autograd ops, so no
+        // gradient could flow on past q, k and v.
+        Tensor attended = AttentionOp.apply(null, Tensor.of(q, batchSize, tgtLen, e), Tensor.of(k, batchSize, keys, e),
+                Tensor.of(v, batchSize, keys, e), AttentionLayout.TOKENS_MAJOR, numHeads,
+                (float) (1.0 / Math.sqrt(headDim)), MaskShapes.scoreMask(m), srcLen, dropout, seed, probs);
 
-        Tensor output = MatMul.linear(Tensor.of(attended, batchSize, tgtLen, e), outProjWeight, outProjBias);
+        Tensor output = MatMul.linear(attended, outProjWeight, outProjBias);
         Tensor w = switch (weights) {
             case NONE -> null;
             case PER_HEAD -> Tensor.of(probs, batchSize, numHeads, tgtLen, keys);

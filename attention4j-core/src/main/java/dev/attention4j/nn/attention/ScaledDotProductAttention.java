@@ -1,5 +1,7 @@
 package dev.attention4j.nn.attention;
 
+import dev.attention4j.autograd.AttentionLayout;
+import dev.attention4j.autograd.AttentionOp;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.tensor.Tensor;
 
@@ -23,7 +25,9 @@ public final class ScaledDotProductAttention {
 
     /**
      * Attention with options. Weights, when asked for, are {@code (batchSize, numHeads, tgtLen, srcLen)} (without
-     * {@code numHeads} for 3-D inputs; {@link AttentionWeights#HEAD_AVERAGE} averages over heads).
+     * {@code numHeads} for 3-D inputs; {@link AttentionWeights#HEAD_AVERAGE} averages over heads). In a training mode
+     * with a tape ({@code Mode.training(seed, tape)}) the call is recorded and gradients reach {@code query},
+     * {@code key} and {@code value}; the returned weights are an observation, not differentiable.
      */
     public static AttentionOutput attend(Tensor query, Tensor key, Tensor value, Mask mask, AttentionOptions options) {
         boolean singleHead = query != null && query.rank() == 3;
@@ -35,7 +39,6 @@ public final class ScaledDotProductAttention {
         int tgtLen = q.dim(2);
         int headDim = q.dim(3);
         int srcLen = k.dim(2);
-        int valueHeadDim = v.dim(3);
         String legend = singleHead ? "(batchSize, srcLen, headDim)" : "(batchSize, numHeads, srcLen, headDim)";
         if (k.rank() != q.rank() || k.dim(0) != batchSize || k.dim(1) != numHeads || k.dim(3) != headDim) {
             throw new IllegalArgumentException("key: expected shape " + legend + " = " + dims(singleHead, batchSize,
@@ -50,19 +53,14 @@ public final class ScaledDotProductAttention {
         Mask m = mask == null ? Mask.none() : mask;
         MaskShapes.validate(m, batchSize, numHeads, tgtLen, srcLen);
 
-        Tensor out = Tensor.zeros(batchSize, numHeads, tgtLen, valueHeadDim);
         float[] weights = options.weights() == AttentionWeights.NONE ? null
                 : new float[batchSize * numHeads * tgtLen * srcLen];
         long seed = options.mode() instanceof Mode.Training t ? t.seed() : 0L;
         float dropout = options.mode() instanceof Mode.Training ? options.dropout() : 0f;
-        AttentionCore.attend(AttentionCore.Operand.headsMajor(out.data(), numHeads, tgtLen, valueHeadDim), weights,
-                AttentionCore.Operand.headsMajor(q.data(), numHeads, tgtLen, headDim),
-                AttentionCore.Operand.headsMajor(k.data(), numHeads, srcLen, headDim),
-                AttentionCore.Operand.headsMajor(v.data(), numHeads, srcLen, valueHeadDim),
-                new AttentionCore.Dims(batchSize, numHeads, tgtLen, srcLen, srcLen, headDim, valueHeadDim),
-                options.scaleFor(headDim), m, dropout, seed);
+        // The caller's own tensors go in (3-D ones too), so a training tape's gradients reach them.
+        Tensor output = AttentionOp.apply(options.mode().tape(), query, key, value, AttentionLayout.HEADS_MAJOR,
+                numHeads, options.scaleFor(headDim), MaskShapes.scoreMask(m), srcLen, dropout, seed, weights);
 
-        Tensor output = singleHead ? out.reshape(batchSize, tgtLen, valueHeadDim) : out;
         Tensor w = switch (options.weights()) {
             case NONE -> null;
             case PER_HEAD -> singleHead ? Tensor.of(weights, batchSize, tgtLen, srcLen)

@@ -13,6 +13,9 @@
  *
  * <p>Mask polarity, everywhere in attention4j: {@code true} means the query may attend to that key ("keep").
  *
- * <p>May import: {@code nn}, {@code tensor}, {@code kernels}, the JDK.
+ * <p>The arithmetic of attention, forward and backward, is {@link dev.attention4j.autograd.AttentionOp}; this package
+ * adds the modules, the masks (adapted to the op's {@link dev.attention4j.autograd.ScoreMask}) and the checks.
+ *
+ * <p>May import: {@code nn}, {@code autograd}, {@code tensor}, {@code kernels}, the JDK.
  */
 package dev.attention4j.nn.attention;

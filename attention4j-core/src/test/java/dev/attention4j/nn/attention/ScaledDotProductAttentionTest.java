@@ -1,5 +1,7 @@
 package dev.attention4j.nn.attention;
 
+import dev.attention4j.autograd.Gradients;
+import dev.attention4j.autograd.Tape;
 import dev.attention4j.kernels.Parallel;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.tensor.Tensor;
@@ -181,6 +183,38 @@ class ScaledDotProductAttentionTest {
             }
         }
         assertThat((double) dropped / wa.length).isBetween(0.45, 0.55);
+    }
+
+    @Test
+    void trainingWithATapeSendsGradientsToTheCallersTensors() {
+        Tensor q3 = Tensor.randn(4, 2, 5, 8);
+        Tensor k3 = Tensor.randn(5, 2, 6, 8);
+        Tensor v3 = Tensor.randn(6, 2, 6, 4);
+        Tape tape = new Tape();
+        AttentionOptions train = AttentionOptions.DEFAULTS.withDropout(0.2f, Mode.training(7, tape));
+        Tensor out = ScaledDotProductAttention.attend(q3, k3, v3, Mask.keyLengths(6, 4, 6), train).output();
+        AttentionOutput untaped = ScaledDotProductAttention.attend(q3, k3, v3, Mask.keyLengths(6, 4, 6),
+                train.withDropout(0.2f, Mode.training(7)));
+        assertThat(tape.size()).isEqualTo(1);
+        assertThat(out.bitEquals(untaped.output())).isTrue();
+
+        Tensor loss = Tensor.scalar(0f);
+        tape.record(grads -> grads.add(out, Tensor.randn(8, 2, 5, 4)));
+        Gradients grads = tape.backward(loss);
+        // The 3-D tensors passed in get the gradients (no hidden reshape in between) ...
+        assertThat(grads.get(q3).shape()).isEqualTo(q3.shape());
+        assertThat(grads.get(k3).shape()).isEqualTo(k3.shape());
+        assertThat(grads.get(v3).shape()).isEqualTo(v3.shape());
+        // ... and the padded keys 4 and 5 of sequence 0 get none: the mask applies in backward too.
+        for (int j = 4; j < 6; j++) {
+            for (int d = 0; d < 8; d++) {
+                assertThat(grads.get(k3).get(0, j, d) == 0f).as("dKey[0, %d, %d]", j, d).isTrue();
+            }
+            for (int d = 0; d < 4; d++) {
+                assertThat(grads.get(v3).get(0, j, d) == 0f).as("dValue[0, %d, %d]", j, d).isTrue();
+            }
+        }
+        assertThat(grads.get(k3).get(1, 5, 0)).isNotZero();
     }
 
     @Test

@@ -1,0 +1,375 @@
+package dev.attention4j.autograd;
+
+import dev.attention4j.kernels.Kernels;
+import dev.attention4j.kernels.Parallel;
+import dev.attention4j.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Fused scaled dot-product attention with a hand-written backward. For every sequence {@code b} and head {@code h}
+ * ({@code bh = b * numHeads + h}), with {@code Q, K, V} that head's slices:
+ * <pre>
+ * S  = Q K^T * scale + mask        (tgtLen, srcLen)   blocked entries -inf
+ * P  = softmax(S), row by row      (tgtLen, srcLen)   a fully masked row is all zeros
+ * Pd = P * D / (1 - p)             (tgtLen, srcLen)   D: DropoutOp's keep flags, element (bh * tgtLen + i) * srcLen + j
+ * O  = Pd V                        (tgtLen, valueHeadDim)
+ * </pre>
+ * Backward, from {@code dO}:
+ * <pre>
+ * dV = Pd^T dO                     (srcLen, valueHeadDim)
+ * dP = (dO V^T) * D / (1 - p)      (tgtLen, srcLen)
+ * dS = P * (dP - rowDot),  rowDot_i = sum_j P_ij dP_ij
+ * dQ = dS K * scale                (tgtLen, headDim)
+ * dK = dS^T Q * scale              (srcLen, headDim)
+ * </pre>
+ *
+ * <p>Saved for backward: only the log-sum-exp of each row, {@code lse_i = log sum_j exp(S_ij)}
+ * ({@code batchSize * numHeads * tgtLen} floats, {@code -inf} for a fully masked row) besides references to the
+ * inputs and the output. Backward recomputes {@code S} with the same kernels (so the same bits) and
+ * {@code P = exp(S - lse)} ({@code 0} on fully masked rows, which therefore get {@code dQ = 0} and add nothing to
+ * {@code dK, dV}); the dropout flags are recomputed from their hash. No {@code (tgtLen, srcLen)} block outlives a
+ * call.
+ *
+ * <p>Work runs in parallel over {@code (batch, head)} pairs; each pair writes only its own slice of the output and of
+ * {@code dQ, dK, dV}, by the same code whatever the thread count, so forward and backward are bit-identical at any
+ * thread count. Scratch: each running task holds the {@code (tgtLen, srcLen)} scores of the head it is on (one block
+ * forward, two backward). A tiled ("flash") version that needs only {@code O(block)} scratch per task is issue 6's
+ * job; it must keep this op's contract.
+ */
+public final class AttentionOp {
+
+    private AttentionOp() {
+    }
+
+    /**
+     * Attention on the tensors' heads, recorded on {@code tape} when it is non-null.
+     *
+     * @param tape         where to record the backward pass, or null at inference
+     * @param query        {@code (batchSize, tgtLen, numHeads * headDim)} or {@code (batchSize, numHeads, tgtLen,
+     *                     headDim)}, as {@code layout} says
+     * @param key          {@code (batchSize, srcLen, numHeads * headDim)} or {@code (batchSize, numHeads, srcLen,
+     *                     headDim)}
+     * @param value        {@code (batchSize, srcLen, numHeads * valueHeadDim)} or {@code (batchSize, numHeads,
+     *                     srcLen, valueHeadDim)}
+     * @param layout       where each head sits in the four tensors
+     * @param numHeads     the number of heads, {@code >= 1}
+     * @param scale        the factor on {@code Q K^T} (usually {@code 1 / sqrt(headDim)}); finite
+     * @param mask         the score mask ({@link ScoreMask#NONE} for none)
+     * @param maskedSrcLen how many leading keys the mask covers, in {@code [0, srcLen]}; the rest are always visible
+     * @param dropout      the probability of dropping a weight, in {@code [0, 1)}
+     * @param dropoutSeed  the dropout seed (unused when {@code dropout == 0})
+     * @param weightsOut   null, or an array of {@code batchSize * numHeads * tgtLen * srcLen} floats that receives the
+     *                     weights after dropout as a contiguous {@code (batchSize, numHeads, tgtLen, srcLen)} block
+     *                     (not differentiable: an observation only)
+     * @return {@code (batchSize, tgtLen, numHeads * valueHeadDim)} or {@code (batchSize, numHeads, tgtLen,
+     *         valueHeadDim)}; with {@link AttentionLayout#HEADS_MAJOR} it has the query's rank
+     */
+    public static Tensor apply(Tape tape, Tensor query, Tensor key, Tensor value, AttentionLayout layout, int numHeads,
+                               float scale, ScoreMask mask, int maskedSrcLen, float dropout, long dropoutSeed,
+                               float[] weightsOut) {
+        Dims d = Dims.of(query, key, value, layout, numHeads, maskedSrcLen);
+        Objects.requireNonNull(mask, "mask must not be null (ScoreMask.NONE masks nothing)");
+        if (!Float.isFinite(scale)) {
+            throw new IllegalArgumentException("scale: expected a finite number but got " + scale);
+        }
+        if (!(dropout >= 0f && dropout < 1f)) {
+            throw new IllegalArgumentException("dropout: expected a probability in [0, 1) but got " + dropout);
+        }
+        long weightCount = (long) d.batchSize() * d.numHeads() * d.tgtLen() * d.srcLen();
+        if (weightsOut != null && weightsOut.length != weightCount) {
+            throw new IllegalArgumentException("weightsOut: expected batchSize * numHeads * tgtLen * srcLen = "
+                    + d.batchSize() + " * " + d.numHeads() + " * " + d.tgtLen() + " * " + d.srcLen() + " = "
+                    + weightCount + " floats but got " + weightsOut.length);
+        }
+
+        Tensor output = Tensor.zeros(d.outputDims(query, layout));
+        float[] logSumExp = tape == null ? null : new float[d.batchSize() * d.numHeads() * d.tgtLen()];
+        forward(output, weightsOut, logSumExp, query, key, value, layout, d, scale, mask, dropout, dropoutSeed);
+        if (tape != null) {
+            tape.record(new Backward(query, key, value, output, layout, d, scale, mask, dropout, dropoutSeed,
+                    logSumExp));
+        }
+        return output;
+    }
+
+    /**
+     * Writes {@code output}, and when non-null {@code weightsOut} and the per-row {@code logSumExp}
+     * ({@code (batchSize, numHeads, tgtLen)}).
+     */
+    private static void forward(Tensor output, float[] weightsOut, float[] logSumExp, Tensor query, Tensor key,
+                                Tensor value, AttentionLayout layout, Dims d, float scale, ScoreMask mask,
+                                float dropout, long dropoutSeed) {
+        Kernels k = Kernels.active();
+        int numHeads = d.numHeads();
+        int tgtLen = d.tgtLen();
+        int srcLen = d.srcLen();
+        Operand q = Operand.of(layout, query, numHeads, tgtLen, d.headDim());
+        Operand kk = Operand.of(layout, key, numHeads, srcLen, d.headDim());
+        Operand v = Operand.of(layout, value, numHeads, srcLen, d.valueHeadDim());
+        Operand o = Operand.of(layout, output, numHeads, tgtLen, d.valueHeadDim());
+        Parallel.forRange(d.batchSize() * numHeads, 1, (start, end) -> {
+            float[] scores = new float[tgtLen * srcLen]; // (tgtLen, srcLen), one head at a time
+            for (int bh = start; bh < end; bh++) {
+                int b = bh / numHeads;
+                int h = bh % numHeads;
+                maskedScores(k, scores, q, kk, b, h, d, scale, mask);
+                for (int i = 0; i < tgtLen; i++) {
+                    int row = i * srcLen;
+                    if (logSumExp != null) {
+                        logSumExp[bh * tgtLen + i] = logSumExp(scores, row, srcLen);
+                    }
+                    k.softmax(scores, row, srcLen);
+                }
+                if (dropout > 0f) {
+                    DropoutOp.applyInPlace(scores, 0, scores.length, firstDropoutIndex(bh, tgtLen, srcLen), dropout,
+                            dropoutSeed);
+                }
+                // O = Pd V   (tgtLen, valueHeadDim)
+                k.matmul(o.data(), o.at(b, h), o.rowStride(), scores, 0, srcLen,
+                        v.data(), v.at(b, h), v.rowStride(), tgtLen, d.valueHeadDim(), srcLen);
+                if (weightsOut != null) {
+                    System.arraycopy(scores, 0, weightsOut, bh * tgtLen * srcLen, scores.length);
+                }
+            }
+        });
+    }
+
+    /**
+     * The recorded backward pass; package-private so tests can see what it keeps.
+     *
+     * @param logSumExp {@code (batchSize, numHeads, tgtLen)}: each row's {@code log sum_j exp(S_ij)}, the only state
+     *                  saved besides references to the inputs and the output
+     */
+    record Backward(Tensor query, Tensor key, Tensor value, Tensor output, AttentionLayout layout, Dims dims,
+                    float scale, ScoreMask mask, float dropout, long dropoutSeed, float[] logSumExp) implements Node {
+
+        @Override
+        public void backward(Gradients grads) {
+            Tensor dOutput = grads.get(output);
+            if (dOutput == null) {
+                return;
+            }
+            Dims d = dims;
+            Kernels k = Kernels.active();
+            int numHeads = d.numHeads();
+            int tgtLen = d.tgtLen();
+            int srcLen = d.srcLen();
+            int headDim = d.headDim();
+            int valueHeadDim = d.valueHeadDim();
+            Tensor dQuery = Tensor.zeros(query.shape());
+            Tensor dKey = Tensor.zeros(key.shape());
+            Tensor dValue = Tensor.zeros(value.shape());
+            Operand q = Operand.of(layout, query, numHeads, tgtLen, headDim);
+            Operand kk = Operand.of(layout, key, numHeads, srcLen, headDim);
+            Operand v = Operand.of(layout, value, numHeads, srcLen, valueHeadDim);
+            Operand dO = Operand.of(layout, dOutput, numHeads, tgtLen, valueHeadDim);
+            Operand dQ = Operand.of(layout, dQuery, numHeads, tgtLen, headDim);
+            Operand dK = Operand.of(layout, dKey, numHeads, srcLen, headDim);
+            Operand dV = Operand.of(layout, dValue, numHeads, srcLen, valueHeadDim);
+            Parallel.forRange(d.batchSize() * numHeads, 1, (start, end) -> {
+                float[] probs = new float[tgtLen * srcLen]; // P (tgtLen, srcLen), one head at a time
+                float[] work = new float[tgtLen * srcLen];  // Pd, then dPd -> dP -> dS (tgtLen, srcLen)
+                for (int bh = start; bh < end; bh++) {
+                    int b = bh / numHeads;
+                    int h = bh % numHeads;
+                    long firstIndex = firstDropoutIndex(bh, tgtLen, srcLen);
+                    // P = exp(S - lse)
+                    maskedScores(k, probs, q, kk, b, h, d, scale, mask);
+                    for (int i = 0; i < tgtLen; i++) {
+                        int row = i * srcLen;
+                        float lse = logSumExp[bh * tgtLen + i];
+                        if (lse == Float.NEGATIVE_INFINITY) {
+                            Arrays.fill(probs, row, row + srcLen, 0f); // fully masked: no weight, no gradient
+                        } else {
+                            for (int j = row; j < row + srcLen; j++) {
+                                probs[j] = (float) Math.exp(probs[j] - (double) lse);
+                            }
+                        }
+                    }
+                    float[] dropped = probs;
+                    if (dropout > 0f) {
+                        System.arraycopy(probs, 0, work, 0, probs.length);
+                        DropoutOp.applyInPlace(work, 0, work.length, firstIndex, dropout, dropoutSeed);
+                        dropped = work;
+                    }
+                    // dV = Pd^T dO   (srcLen, valueHeadDim)
+                    k.matmulTransA(dV.data(), dV.at(b, h), dV.rowStride(), dropped, 0, srcLen,
+                            dO.data(), dO.at(b, h), dO.rowStride(), srcLen, valueHeadDim, tgtLen);
+                    // dPd = dO V^T   (tgtLen, srcLen); dP = dPd * D / (1 - p)
+                    k.matmulTransB(work, 0, srcLen, dO.data(), dO.at(b, h), dO.rowStride(),
+                            v.data(), v.at(b, h), v.rowStride(), tgtLen, srcLen, valueHeadDim);
+                    if (dropout > 0f) {
+                        DropoutOp.applyInPlace(work, 0, work.length, firstIndex, dropout, dropoutSeed);
+                    }
+                    // dS * scale = P * (dP - rowDot) * scale, in place of dP
+                    for (int i = 0; i < tgtLen; i++) {
+                        int row = i * srcLen;
+                        float rowDot = k.dot(probs, row, work, row, srcLen);
+                        for (int j = row; j < row + srcLen; j++) {
+                            work[j] = probs[j] * (work[j] - rowDot) * scale;
+                        }
+                    }
+                    // dQ = (dS * scale) K   (tgtLen, headDim)
+                    k.matmul(dQ.data(), dQ.at(b, h), dQ.rowStride(), work, 0, srcLen,
+                            kk.data(), kk.at(b, h), kk.rowStride(), tgtLen, headDim, srcLen);
+                    // dK = (dS * scale)^T Q   (srcLen, headDim)
+                    k.matmulTransA(dK.data(), dK.at(b, h), dK.rowStride(), work, 0, srcLen,
+                            q.data(), q.at(b, h), q.rowStride(), srcLen, headDim, tgtLen);
+                }
+            });
+            grads.add(query, dQuery);
+            grads.add(key, dKey);
+            grads.add(value, dValue);
+        }
+    }
+
+    /** {@code scores = Q K^T * scale}, then the mask, for head {@code h} of sequence {@code b}: (tgtLen, srcLen). */
+    private static void maskedScores(Kernels k, float[] scores, Operand q, Operand key, int b, int h, Dims d,
+                                     float scale, ScoreMask mask) {
+        int tgtLen = d.tgtLen();
+        int srcLen = d.srcLen();
+        k.matmulTransB(scores, 0, srcLen, q.data(), q.at(b, h), q.rowStride(),
+                key.data(), key.at(b, h), key.rowStride(), tgtLen, srcLen, d.headDim());
+        k.scale(scores, 0, scores, 0, scale, tgtLen * srcLen);
+        for (int i = 0; i < tgtLen; i++) {
+            mask.applyToRow(scores, i * srcLen, b, h, i, tgtLen, d.maskedSrcLen());
+        }
+    }
+
+    /** {@code log sum_j exp(x_j)} over {@code x[off .. off+n)}, summed in double; {@code -inf} if all are. */
+    private static float logSumExp(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = off; j < off + n; j++) {
+            max = Math.max(max, x[j]);
+        }
+        if (max == Float.NEGATIVE_INFINITY) {
+            return max;
+        }
+        double sum = 0;
+        for (int j = off; j < off + n; j++) {
+            sum += Math.exp(x[j] - (double) max);
+        }
+        return (float) (max + Math.log(sum));
+    }
+
+    /** The dropout hash index of weight (bh, 0, 0): weight (bh, i, j) is {@code (bh * tgtLen + i) * srcLen + j}. */
+    private static long firstDropoutIndex(int bh, int tgtLen, int srcLen) {
+        return (long) bh * tgtLen * srcLen;
+    }
+
+    /**
+     * A head's view of one operand: element {@code (b, h, row, col)} is at
+     * {@code b * batchStride + h * headStride + row * rowStride + col}.
+     */
+    private record Operand(float[] data, int batchStride, int headStride, int rowStride) {
+
+        /** {@code t} seen as {@code numHeads} heads of {@code (len, width)} per sequence, laid out as {@code layout}. */
+        static Operand of(AttentionLayout layout, Tensor t, int numHeads, int len, int width) {
+            return switch (layout) {
+                // (batchSize, len, numHeads * width)
+                case TOKENS_MAJOR -> new Operand(t.data(), len * numHeads * width, width, numHeads * width);
+                // (batchSize, numHeads, len, width)
+                case HEADS_MAJOR -> new Operand(t.data(), numHeads * len * width, len * width, width);
+            };
+        }
+
+        int at(int b, int h) {
+            return b * batchStride + h * headStride;
+        }
+    }
+
+    /** The dims of one call, checked against each other. */
+    record Dims(int batchSize, int numHeads, int tgtLen, int srcLen, int maskedSrcLen, int headDim, int valueHeadDim) {
+
+        static Dims of(Tensor query, Tensor key, Tensor value, AttentionLayout layout, int numHeads,
+                       int maskedSrcLen) {
+            Objects.requireNonNull(layout, "layout must not be null");
+            if (numHeads < 1) {
+                throw new IllegalArgumentException("numHeads: expected >= 1 but got " + numHeads);
+            }
+            int[] q = perHead("query", query, layout, numHeads, "tgtLen", "headDim");
+            int[] k = perHead("key", key, layout, numHeads, "srcLen", "headDim");
+            int[] v = perHead("value", value, layout, numHeads, "srcLen", "valueHeadDim");
+            if (k[0] != q[0] || k[2] != q[2]) {
+                throw new IllegalArgumentException("key: expected shape " + legend(layout, key, "srcLen", "headDim")
+                        + " = " + pattern(layout, key, q[0], numHeads, -1, q[2]) + " to match query " + query.shape()
+                        + " but got " + key.shape());
+            }
+            if (v[0] != k[0] || v[1] != k[1]) {
+                throw new IllegalArgumentException("value: expected shape "
+                        + legend(layout, value, "srcLen", "valueHeadDim") + " = "
+                        + pattern(layout, value, k[0], numHeads, k[1], -1) + " to match key " + key.shape()
+                        + " but got " + value.shape());
+            }
+            if (maskedSrcLen < 0 || maskedSrcLen > k[1]) {
+                throw new IllegalArgumentException("maskedSrcLen: expected a key count in [0, srcLen = " + k[1]
+                        + "] but got " + maskedSrcLen);
+            }
+            if ((long) q[1] * k[1] > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("tgtLen * srcLen = " + q[1] + " * " + k[1]
+                        + " scores per head do not fit in one Java array");
+            }
+            return new Dims(q[0], numHeads, q[1], k[1], maskedSrcLen, q[2], v[2]);
+        }
+
+        /** The output's dims: {@code (batchSize, tgtLen, numHeads * valueHeadDim)} or the query's rank, heads major. */
+        int[] outputDims(Tensor query, AttentionLayout layout) {
+            return switch (layout) {
+                case TOKENS_MAJOR -> new int[] {batchSize, tgtLen, numHeads * valueHeadDim};
+                case HEADS_MAJOR -> query.rank() == 3 ? new int[] {batchSize, tgtLen, valueHeadDim}
+                        : new int[] {batchSize, numHeads, tgtLen, valueHeadDim};
+            };
+        }
+
+        /** {@code (batchSize, len, width per head)} of one operand, after checking its rank and its heads. */
+        private static int[] perHead(String name, Tensor t, AttentionLayout layout, int numHeads, String len,
+                                     String width) {
+            if (t == null) {
+                throw new NullPointerException(name + " must not be null");
+            }
+            return switch (layout) {
+                case TOKENS_MAJOR -> {
+                    if (t.rank() != 3 || t.dim(2) % numHeads != 0) {
+                        throw new IllegalArgumentException(name + ": expected shape (batchSize, " + len
+                                + ", numHeads * " + width + ") with a last dim divisible by numHeads = " + numHeads
+                                + " but got " + t.shape());
+                    }
+                    yield new int[] {t.dim(0), t.dim(1), t.dim(2) / numHeads};
+                }
+                case HEADS_MAJOR -> {
+                    if (t.rank() == 4 && t.dim(1) == numHeads) {
+                        yield new int[] {t.dim(0), t.dim(2), t.dim(3)};
+                    }
+                    if (t.rank() == 3 && numHeads == 1) {
+                        yield new int[] {t.dim(0), t.dim(1), t.dim(2)};
+                    }
+                    throw new IllegalArgumentException(name + ": expected shape (batchSize, numHeads, " + len + ", "
+                            + width + ") with numHeads = " + numHeads + (numHeads == 1 ? " (or (batchSize, " + len
+                            + ", " + width + "))" : "") + " but got " + t.shape());
+                }
+            };
+        }
+
+        private static String legend(AttentionLayout layout, Tensor t, String len, String width) {
+            return switch (layout) {
+                case TOKENS_MAJOR -> "(batchSize, " + len + ", numHeads * " + width + ")";
+                case HEADS_MAJOR -> t.rank() == 3 ? "(batchSize, " + len + ", " + width + ")"
+                        : "(batchSize, numHeads, " + len + ", " + width + ")";
+            };
+        }
+
+        /** The expected dims in the operand's own layout, {@code *} where any size fits. */
+        private static String pattern(AttentionLayout layout, Tensor t, int batchSize, int numHeads, int len,
+                                      int width) {
+            String l = len < 0 ? "*" : Integer.toString(len);
+            String w = width < 0 ? "*" : Integer.toString(width);
+            return switch (layout) {
+                case TOKENS_MAJOR -> "[" + batchSize + ", " + l + ", " + (width < 0 ? "*" : numHeads * width) + "]";
+                case HEADS_MAJOR -> t.rank() == 3 ? "[" + batchSize + ", " + l + ", " + w + "]"
+                        : "[" + batchSize + ", " + numHeads + ", " + l + ", " + w + "]";
+            };
+        }
+    }
+}
