@@ -2,10 +2,13 @@ package dev.attention4j.nn.attention;
 
 import dev.attention4j.autograd.AttentionLayout;
 import dev.attention4j.autograd.AttentionOp;
+import dev.attention4j.autograd.ConcatOp;
+import dev.attention4j.autograd.LinearOp;
+import dev.attention4j.autograd.SliceOp;
+import dev.attention4j.autograd.Tape;
 import dev.attention4j.nn.Init;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
-import dev.attention4j.tensor.MatMul;
 import dev.attention4j.tensor.Shapes;
 import dev.attention4j.tensor.Tensor;
 
@@ -107,33 +110,29 @@ public final class MultiHeadAttention implements Module {
         Mask m = mask == null ? Mask.none() : mask;
         MaskShapes.validate(m, batchSize, config.numHeads(), tgtLen, srcLen);
 
-        int keys = srcLen + config.extraKeys();
-        float[] q = new float[batchSize * tgtLen * e]; // (batchSize, tgtLen, modelDim)
-        float[] k = new float[batchSize * keys * e];   // (batchSize, keys, modelDim)
-        float[] v = new float[batchSize * keys * e];   // (batchSize, keys, modelDim)
-        project(q, tgtLen, query, 0, tgtLen);
-        project(k, keys, key, 1, srcLen);
-        project(v, keys, value, 2, srcLen);
+        Tape tape = mode.tape();
+        Tensor q = project(Projection.QUERY, query, tape); // (batchSize, tgtLen, modelDim)
+        Tensor k = project(Projection.KEY, key, tape);     // (batchSize, srcLen, modelDim)
+        Tensor v = project(Projection.VALUE, value, tape); // (batchSize, srcLen, modelDim)
         if (config.addBiasKv()) {
-            for (int b = 0; b < batchSize; b++) {
-                System.arraycopy(biasK.data(), 0, k, (b * keys + srcLen) * e, e);
-                System.arraycopy(biasV.data(), 0, v, (b * keys + srcLen) * e, e);
-            }
+            k = ConcatOp.appendRow(tape, k, biasK);
+            v = ConcatOp.appendRow(tape, v, biasV);
         }
-        // add_zero_attn: the last key and value stay zero
+        if (config.addZeroAttn()) {
+            k = ConcatOp.appendZeroRow(tape, k);
+            v = ConcatOp.appendZeroRow(tape, v);
+        }
+        int keys = k.dim(1); // srcLen + the extra, always visible keys
 
         int numHeads = config.numHeads();
-        int headDim = config.headDim();
         float[] probs = weights == AttentionWeights.NONE ? null : new float[batchSize * numHeads * tgtLen * keys];
         float dropout = mode instanceof Mode.Training ? config.dropout() : 0f;
         long seed = mode instanceof Mode.Training t ? t.seed() : 0L;
-        // attended: (batchSize, tgtLen, numHeads * headDim). No tape yet: the projections are not autograd ops, so no
-        // gradient could flow on past q, k and v.
-        Tensor attended = AttentionOp.apply(null, Tensor.of(q, batchSize, tgtLen, e), Tensor.of(k, batchSize, keys, e),
-                Tensor.of(v, batchSize, keys, e), AttentionLayout.TOKENS_MAJOR, numHeads,
-                (float) (1.0 / Math.sqrt(headDim)), MaskShapes.scoreMask(m), srcLen, dropout, seed, probs);
+        // attended: (batchSize, tgtLen, numHeads * headDim), head h in columns [h * headDim, (h + 1) * headDim)
+        Tensor attended = AttentionOp.apply(tape, q, k, v, AttentionLayout.TOKENS_MAJOR, numHeads,
+                (float) (1.0 / Math.sqrt(config.headDim())), MaskShapes.scoreMask(m), srcLen, dropout, seed, probs);
 
-        Tensor output = MatMul.linear(attended, outProjWeight, outProjBias);
+        Tensor output = LinearOp.apply(tape, attended, outProjWeight, outProjBias);
         Tensor w = switch (weights) {
             case NONE -> null;
             case PER_HEAD -> Tensor.of(probs, batchSize, numHeads, tgtLen, keys);
@@ -142,27 +141,34 @@ public final class MultiHeadAttention implements Module {
         return new AttentionOutput(output, w);
     }
 
+    /** Which input projection: {@code W_Q}, {@code W_K} or {@code W_V} (with its bias). */
+    public enum Projection {
+        QUERY,
+        KEY,
+        VALUE
+    }
+
     /**
-     * Projects {@code input (batchSize, len, inWidth)} by the {@code which}-th input projection (0 = query,
-     * 1 = key, 2 = value) into the first {@code len} rows of each sequence of {@code out (batchSize, rows, modelDim)}.
+     * One input projection on its own, {@code input W^T + b}: {@code (batchSize, len, modelDim | keyDim | valueDim)
+     * -> (batchSize, len, modelDim)}, at inference. For looking inside (e.g. the queries and keys behind a map) and
+     * for caching keys and values while decoding.
      */
-    private void project(float[] out, int rows, Tensor input, int which, int len) {
+    public Tensor project(Projection which, Tensor input) {
+        return project(which, input, null);
+    }
+
+    private Tensor project(Projection which, Tensor input, Tape tape) {
         int e = config.modelDim();
-        int inWidth = input.dim(2);
-        float[] weight;
-        int wOff;
-        if (inProjWeight != null) {
-            weight = inProjWeight.data();
-            wOff = which * e * e;
-        } else {
-            weight = (which == 0 ? qProjWeight : which == 1 ? kProjWeight : vProjWeight).data();
-            wOff = 0;
-        }
-        float[] bias = inProjBias == null ? null : inProjBias.data();
-        for (int b = 0; b < input.dim(0); b++) {
-            MatMul.linearInto(out, b * rows * e, input.data(), b * len * inWidth, weight, wOff, bias, which * e,
-                    len, e, inWidth);
-        }
+        int index = which.ordinal();
+        Tensor weight = inProjWeight != null
+                ? SliceOp.rows(tape, inProjWeight, index * e, e) // (modelDim, modelDim) block of the packed weight
+                : switch (which) {
+                    case QUERY -> qProjWeight;
+                    case KEY -> kProjWeight;
+                    case VALUE -> vProjWeight;
+                };
+        Tensor bias = inProjBias == null ? null : SliceOp.rows(tape, inProjBias, index * e, e); // (modelDim)
+        return LinearOp.apply(tape, input, weight, bias);
     }
 
     @Override
