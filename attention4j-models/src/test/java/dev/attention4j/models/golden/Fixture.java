@@ -81,6 +81,16 @@ final class Fixture implements AutoCloseable {
         return read("input." + name);
     }
 
+    /** Any tensor of the file by its full name (e.g. {@code grad.linear1.weight}). */
+    Tensor tensor(String fullName) {
+        return read(fullName);
+    }
+
+    /** Every tensor name in the file. */
+    java.util.Set<String> tensorNames() {
+        return file.tensors().keySet();
+    }
+
     Tensor expected(String name) {
         return read("expected." + name);
     }

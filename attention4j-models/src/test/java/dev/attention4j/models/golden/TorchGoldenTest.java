@@ -51,6 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TorchGoldenTest {
 
+
     static final float FORWARD_ATOL = 1e-5f;
     private static final Map<String, Float> MAX_ERRORS = new ConcurrentSkipListMap<>();
 
@@ -127,7 +128,7 @@ class TorchGoldenTest {
             case "causal_lower_right" -> Mask.causal(Mask.Alignment.LOWER_RIGHT);
             case "bool" -> TorchMasks.fromScaledDotProductBoolMask(f.inputBooleans("mask"), f.inputShape("mask"));
             case "additive" -> Mask.additive(f.input("mask"));
-            case "key_padding" -> Mask.keyLengths(srcLen, toInts(f.inputLongs("key_lengths")));
+            case "key_padding" -> Mask.keyLengths(srcLen, FixtureModels.toInts(f.inputLongs("key_lengths")));
             default -> throw new AssertionError("unknown sdpa mask " + f.config.get("mask"));
         };
         AttentionOptions options = AttentionOptions.DEFAULTS.withWeights(AttentionWeights.PER_HEAD);
@@ -155,7 +156,7 @@ class TorchGoldenTest {
         if (c.get("add_zero_attn").asBoolean()) {
             config = config.withZeroAttn();
         }
-        MultiHeadAttention attention = load(new MultiHeadAttention(config, 1L), f);
+        MultiHeadAttention attention = FixtureModels.load(new MultiHeadAttention(config, 1L), f);
         Mask mask = switch (c.get("attn_mask").asText()) {
             case "none" -> Mask.none();
             case "bool" -> TorchMasks.fromMultiheadAttentionBoolMask(f.inputBooleans("attn_mask"), numHeads,
@@ -177,111 +178,51 @@ class TorchGoldenTest {
                 Compare.close(f.name + " weights", out.weights(), f.expected("weights"), FORWARD_ATOL));
     }
 
-    private static TransformerLayerConfig layerConfig(JsonNode c) {
-        return TransformerLayerConfig.of(c.get("d_model").asInt(), c.get("nhead").asInt(),
-                        c.get("dim_feedforward").asInt())
-                .withDropout(0f)
-                .withActivation(Activation.fromTorchName(c.get("activation").asText()))
-                .withLayerNormEps((float) c.get("layer_norm_eps").asDouble())
-                .withNormPlacement(c.get("norm_first").asBoolean() ? NormPlacement.PRE : NormPlacement.POST);
-    }
-
-    private static Mask paddingIfPresent(Fixture f, String flag, String input) {
-        JsonNode on = f.config.get(flag);
-        return on != null && on.asBoolean() ? TorchMasks.fromKeyPaddingMask(f.inputBooleanRows(input)) : Mask.none();
-    }
-
-    private static Mask encoderMask(Fixture f) {
-        JsonNode srcMask = f.config.get("src_mask");
-        Mask mask = srcMask != null && srcMask.asText().equals("causal") ? Mask.causal() : Mask.none();
-        return mask.and(paddingIfPresent(f, "src_key_padding_mask", "src_key_padding_mask"));
-    }
-
-    private static Mask decoderSelfMask(Fixture f) {
-        JsonNode tgtMask = f.config.get("tgt_mask");
-        Mask mask = tgtMask == null || tgtMask.asText().equals("causal") ? Mask.causal() : Mask.none();
-        return mask.and(paddingIfPresent(f, "tgt_key_padding_mask", "tgt_key_padding_mask"));
-    }
-
-    private static Mask decoderMemoryMask(Fixture f) {
-        JsonNode memoryMask = f.config.get("memory_mask");
-        Mask mask = memoryMask != null && memoryMask.asText().equals("float")
-                ? TorchMasks.fromMultiheadAttentionFloatMask(f.input("memory_mask"), f.config.get("nhead").asInt())
-                : Mask.none();
-        return mask.and(paddingIfPresent(f, "memory_key_padding_mask", "memory_key_padding_mask"));
-    }
-
     private static float encoderLayer(Fixture f) {
-        EncoderLayer layer = load(new EncoderLayer(layerConfig(f.config), new SplittableRandom(1)), f);
-        Tensor out = layer.forward(f.input("src"), encoderMask(f), Mode.INFERENCE);
+        EncoderLayer layer = FixtureModels.load(new EncoderLayer(FixtureModels.layerConfig(f.config), new SplittableRandom(1)), f);
+        Tensor out = layer.forward(f.input("src"), FixtureModels.encoderMask(f), Mode.INFERENCE);
         return Compare.close(f.name, out, f.expected("output"), FORWARD_ATOL);
     }
 
-    private static FinalNorm finalNorm(Fixture f) {
-        return f.config.get("final_norm").asBoolean() ? FinalNorm.LAYER_NORM : FinalNorm.NONE;
-    }
-
     private static float encoder(Fixture f) {
-        Encoder encoder = load(new Encoder(layerConfig(f.config), f.config.get("num_layers").asInt(), finalNorm(f),
+        Encoder encoder = FixtureModels.load(new Encoder(FixtureModels.layerConfig(f.config), f.config.get("num_layers").asInt(), FixtureModels.finalNorm(f),
                 new SplittableRandom(1)), f);
-        Tensor out = encoder.forward(f.input("src"), encoderMask(f), Mode.INFERENCE);
+        Tensor out = encoder.forward(f.input("src"), FixtureModels.encoderMask(f), Mode.INFERENCE);
         return Compare.close(f.name, out, f.expected("output"), FORWARD_ATOL);
     }
 
     private static float decoderLayer(Fixture f) {
-        DecoderLayer layer = load(new DecoderLayer(layerConfig(f.config), new SplittableRandom(1)), f);
-        Tensor out = layer.forward(f.input("tgt"), f.input("memory"), decoderSelfMask(f), decoderMemoryMask(f),
+        DecoderLayer layer = FixtureModels.load(new DecoderLayer(FixtureModels.layerConfig(f.config), new SplittableRandom(1)), f);
+        Tensor out = layer.forward(f.input("tgt"), f.input("memory"), FixtureModels.decoderSelfMask(f), FixtureModels.decoderMemoryMask(f),
                 Mode.INFERENCE);
         return Compare.close(f.name, out, f.expected("output"), FORWARD_ATOL);
     }
 
     private static float decoder(Fixture f) {
-        Decoder decoder = load(new Decoder(layerConfig(f.config), f.config.get("num_layers").asInt(), finalNorm(f),
+        Decoder decoder = FixtureModels.load(new Decoder(FixtureModels.layerConfig(f.config), f.config.get("num_layers").asInt(), FixtureModels.finalNorm(f),
                 new SplittableRandom(1)), f);
-        Tensor out = decoder.forward(f.input("tgt"), f.input("memory"), decoderSelfMask(f), decoderMemoryMask(f),
+        Tensor out = decoder.forward(f.input("tgt"), f.input("memory"), FixtureModels.decoderSelfMask(f), FixtureModels.decoderMemoryMask(f),
                 Mode.INFERENCE);
         return Compare.close(f.name, out, f.expected("output"), FORWARD_ATOL);
     }
 
-    private static TransformerConfig transformerConfig(JsonNode c) {
-        return new TransformerConfig(layerConfig(c), c.get("num_encoder_layers").asInt(),
-                c.get("num_decoder_layers").asInt());
-    }
-
     private static float transformer(Fixture f) {
-        Transformer transformer = load(new Transformer(transformerConfig(f.config), 1L), f);
-        Mask srcPadding = paddingIfPresent(f, "src_key_padding_mask", "src_key_padding_mask");
-        Mask memoryPadding = paddingIfPresent(f, "memory_key_padding_mask", "memory_key_padding_mask");
-        Tensor out = transformer.forward(f.input("src"), f.input("tgt"), srcPadding, decoderSelfMask(f),
+        Transformer transformer = FixtureModels.load(new Transformer(FixtureModels.transformerConfig(f.config), 1L), f);
+        Mask srcPadding = FixtureModels.paddingIfPresent(f, "src_key_padding_mask", "src_key_padding_mask");
+        Mask memoryPadding = FixtureModels.paddingIfPresent(f, "memory_key_padding_mask", "memory_key_padding_mask");
+        Tensor out = transformer.forward(f.input("src"), f.input("tgt"), srcPadding, FixtureModels.decoderSelfMask(f),
                 memoryPadding, Mode.INFERENCE);
         return Compare.close(f.name, out, f.expected("output"), FORWARD_ATOL);
     }
 
     private static float seq2seq(Fixture f) {
         JsonNode c = f.config;
-        Seq2SeqConfig config = new Seq2SeqConfig(transformerConfig(c), c.get("src_vocab").asInt(),
-                c.get("tgt_vocab").asInt(), c.get("max_len").asInt(),
-                c.get("positional").asText().equals("learned")
-                        ? Seq2SeqConfig.Positions.LEARNED : Seq2SeqConfig.Positions.SINUSOIDAL,
-                c.get("tie_output").asBoolean()
-                        ? Seq2SeqConfig.OutputProjection.TIED_TO_TARGET_EMBEDDING : Seq2SeqConfig.OutputProjection.SEPARATE);
-        Seq2SeqTransformer model = load(new Seq2SeqTransformer(config, 1L), f);
-        Mask srcPadding = paddingIfPresent(f, "src_key_padding_mask", "src_key_padding_mask");
+        Seq2SeqConfig config = FixtureModels.seq2seqConfig(c);
+        Seq2SeqTransformer model = FixtureModels.load(new Seq2SeqTransformer(config, 1L), f);
+        Mask srcPadding = FixtureModels.paddingIfPresent(f, "src_key_padding_mask", "src_key_padding_mask");
         Tensor logits = model.forward(f.inputIntRows("src"), f.inputIntRows("tgt"), srcPadding, Mask.none(),
                 Mode.INFERENCE);
         return Compare.close(f.name, logits, f.expected("logits"), FORWARD_ATOL);
     }
 
-    private static <M extends Module> M load(M module, Fixture f) {
-        module.loadStateDict(f.parameters());
-        return module;
-    }
-
-    private static int[] toInts(long[] values) {
-        int[] ints = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            ints[i] = Math.toIntExact(values[i]);
-        }
-        return ints;
-    }
 }
