@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * space.
  *
  * <p>Vocabulary order: the specials, the alphabet (every code point of the training corpus, most frequent first, ties
- * by code point), then the merged tokens in the order they were first made. {@link #encode} applies the merges in
+ * in {@link String#compareTo} order), then the merged tokens in the order they were first made. {@link #encode} applies the merges in
  * rank order (repeatedly merging every occurrence, left to right, of the adjacent pair with the lowest rank), which
  * reproduces the training segmentation. Code points outside the alphabet encode as UNK and never merge.
  */

@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * One token per Unicode code point. The vocabulary is the code points of a training corpus, most frequent first
- * (ties by code point order); any other code point encodes as UNK. Decoding concatenates.
+ * (ties in {@link String#compareTo} order, which is code point order except that
+ * supplementary characters sort before U+E000..U+FFFF); any other code point encodes as UNK. Decoding concatenates.
  */
 public final class CharTokenizer implements Tokenizer {
 
