@@ -22,9 +22,9 @@ import java.util.TreeSet;
  * space.
  *
  * <p>Vocabulary order: the specials, the alphabet (every code point of the training corpus, most frequent first, ties
- * in {@link String#compareTo} order), then the merged tokens in the order they were first made. {@link #encode} applies the merges in
- * rank order (repeatedly merging every occurrence, left to right, of the adjacent pair with the lowest rank), which
- * reproduces the training segmentation. Code points outside the alphabet encode as UNK and never merge.
+ * in {@link String#compareTo} order), then the merged tokens in the order they were first made. {@link #encode}
+ * applies the merges in rank order (repeatedly merging every occurrence, left to right, of the adjacent pair with the
+ * lowest rank), which reproduces the training segmentation. Code points outside the alphabet encode as UNK and never merge.
  */
 public final class BpeTokenizer implements Tokenizer {
 

@@ -94,9 +94,10 @@ class BatcherTest {
         Batcher b = new Batcher(examples, BatchLimits.sentences(16), 11);
         assertThat(trace(a.epoch(3))).isEqualTo(trace(b.epoch(3)));
         assertThat(trace(a.epoch(3))).isNotEqualTo(trace(a.epoch(4)));
-        assertThat(trace(a.epoch(3))).isNotEqualTo(trace(new Batcher(examples, BatchLimits.sentences(16), 12).epoch(3)));
+        BatchLimits limits = BatchLimits.sentences(16);
+        assertThat(trace(a.epoch(3))).isNotEqualTo(trace(new Batcher(examples, limits, 12).epoch(3)));
         // epoch e of seed s is not epoch e + 1 of seed s - 1
-        assertThat(trace(a.epoch(3))).isNotEqualTo(trace(new Batcher(examples, BatchLimits.sentences(16), 10).epoch(4)));
+        assertThat(trace(a.epoch(3))).isNotEqualTo(trace(new Batcher(examples, limits, 10).epoch(4)));
         assertThat(a.epoch(0).size()).isGreaterThanOrEqualTo(500 / 16);
     }
 
