@@ -34,7 +34,9 @@ class LayeringTest {
             "nn", Set.of("autograd", "tensor", "kernels"),
             "nn.attention", Set.of("nn", "autograd", "tensor", "kernels"),
             "nn.transformer", Set.of("nn", "nn.attention", "autograd", "tensor", "kernels"),
-            "generate", Set.of("nn", "nn.attention", "nn.transformer", "autograd", "tensor", "kernels"));
+            "generate", Set.of("nn", "nn.attention", "nn.transformer", "autograd", "tensor", "kernels"),
+            "train", Set.of("train.data", "nn", "nn.attention", "nn.transformer", "autograd", "tensor", "kernels"),
+            "train.data", Set.of());
 
     private static final Pattern REFERENCE = Pattern.compile("dev/attention4j/([a-z0-9/]+)/[A-Z][A-Za-z0-9_$]*");
 

@@ -1,0 +1,142 @@
+package dev.attention4j.train.data;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Built-in synthetic tasks, seeded and deterministic (same seed, same list, on every JVM), and the held-out
+ * {@link #split}. The string tasks write no spaces: use a {@link CharTokenizer} (or {@link BpeTokenizer}) for them.
+ */
+public final class Tasks {
+
+    /** The alphabet of {@link #copy(long, int)} and {@link #reverse(long, int)}. */
+    public static final String DEFAULT_ALPHABET = "abcdefghij";
+    public static final int DEFAULT_MIN_LENGTH = 1;
+    public static final int DEFAULT_MAX_LENGTH = 20;
+
+    private Tasks() {
+    }
+
+    /** {@code count} random strings over {@link #DEFAULT_ALPHABET}, lengths 1..20, each its own target. */
+    public static List<Example> copy(long seed, int count) {
+        return copy(seed, count, DEFAULT_ALPHABET, DEFAULT_MIN_LENGTH, DEFAULT_MAX_LENGTH);
+    }
+
+    /**
+     * {@code count} strings of code points drawn uniformly from {@code alphabet}, lengths uniform in
+     * {@code [minLength, maxLength]}; target = source.
+     */
+    public static List<Example> copy(long seed, int count, String alphabet, int minLength, int maxLength) {
+        List<Example> out = new ArrayList<>(count);
+        for (String s : randomStrings(seed, count, alphabet, minLength, maxLength)) {
+            out.add(new Example(s, s));
+        }
+        return out;
+    }
+
+    /** {@code count} random strings over {@link #DEFAULT_ALPHABET}, lengths 1..20; target = the source reversed. */
+    public static List<Example> reverse(long seed, int count) {
+        return reverse(seed, count, DEFAULT_ALPHABET, DEFAULT_MIN_LENGTH, DEFAULT_MAX_LENGTH);
+    }
+
+    /** As {@link #copy(long, int, String, int, int)} with the target reversed (by code point). */
+    public static List<Example> reverse(long seed, int count, String alphabet, int minLength, int maxLength) {
+        List<Example> out = new ArrayList<>(count);
+        for (String s : randomStrings(seed, count, alphabet, minLength, maxLength)) {
+            int[] cps = s.codePoints().toArray();
+            StringBuilder reversed = new StringBuilder(s.length());
+            for (int i = cps.length - 1; i >= 0; i--) {
+                reversed.appendCodePoint(cps[i]);
+            }
+            out.add(new Example(s, reversed.toString()));
+        }
+        return out;
+    }
+
+    /**
+     * English number words to Chinese numerals ({@link NumberWords#english}, {@link NumberWords#chinese}), e.g.
+     * {@code "two thousand and five" -> "二千零五"}. Each number is drawn by picking a digit count uniformly in 1..8,
+     * then a number with that many digits uniformly (0..9 for one digit), so small and large magnitudes are equally
+     * common. Numbers may repeat (there are only ten with one digit); {@link #split} removes duplicates.
+     */
+    public static List<Example> numbers(long seed, int count) {
+        checkCount(count);
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Example> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int digits = 1 + random.nextInt(8);
+            long n = digits == 1 ? random.nextInt(10) : random.nextLong(pow10(digits - 1), pow10(digits));
+            out.add(new Example(NumberWords.english(n), NumberWords.chinese(n)));
+        }
+        return out;
+    }
+
+    /**
+     * Splits {@code examples} into train and validation so that no source text is in both. Exact duplicate
+     * examples are dropped first (the first stays); then the distinct sources are shuffled with {@code seed} and
+     * {@code round(validFraction * distinctSources)} of them go to validation, with every example that has one of
+     * them. Both lists keep the input order.
+     */
+    public static Split split(List<Example> examples, double validFraction, long seed) {
+        if (!(validFraction >= 0 && validFraction <= 1)) {
+            throw new IllegalArgumentException("validFraction: expected a fraction in [0, 1] but got "
+                    + validFraction);
+        }
+        List<Example> distinct = List.copyOf(new LinkedHashSet<>(examples));
+        List<String> sources = new ArrayList<>(new LinkedHashSet<>(distinct.stream().map(Example::source).toList()));
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = sources.size() - 1; i > 0; i--) { // Fisher-Yates
+            int j = random.nextInt(i + 1);
+            sources.set(j, sources.set(i, sources.get(j)));
+        }
+        int validCount = (int) Math.round(validFraction * sources.size());
+        Set<String> validSources = new HashSet<>(sources.subList(0, validCount));
+        List<Example> train = new ArrayList<>();
+        List<Example> valid = new ArrayList<>();
+        for (Example e : distinct) {
+            (validSources.contains(e.source()) ? valid : train).add(e);
+        }
+        return new Split(train, valid);
+    }
+
+    private static List<String> randomStrings(long seed, int count, String alphabet, int minLength, int maxLength) {
+        checkCount(count);
+        int[] symbols = alphabet.codePoints().toArray();
+        if (symbols.length == 0) {
+            throw new IllegalArgumentException("alphabet: expected at least one character but got an empty string");
+        }
+        if (minLength < 0 || maxLength < minLength) {
+            throw new IllegalArgumentException("minLength, maxLength: expected 0 <= minLength <= maxLength but got "
+                    + minLength + " and " + maxLength);
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        List<String> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int length = minLength + random.nextInt(maxLength - minLength + 1);
+            StringBuilder sb = new StringBuilder(length);
+            for (int k = 0; k < length; k++) {
+                sb.appendCodePoint(symbols[random.nextInt(symbols.length)]);
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
+
+    private static void checkCount(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count: expected count >= 0 but got " + count);
+        }
+    }
+
+    private static long pow10(int e) {
+        long p = 1;
+        for (int i = 0; i < e; i++) {
+            p *= 10;
+        }
+        return p;
+    }
+}
