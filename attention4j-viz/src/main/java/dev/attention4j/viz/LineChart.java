@@ -43,7 +43,7 @@ public final class LineChart {
     /** Smallest and largest picture accepted, in pixels per side. */
     public static final int MIN_WIDTH = 160;
     public static final int MIN_HEIGHT = 120;
-    public static final int MAX_SIDE = 16_384;
+    public static final int MAX_SIDE = 8_192;
 
     /** Tableau 10: distinct at a glance, readable on white, and familiar from matplotlib. */
     private static final Color[] PALETTE = {
@@ -364,7 +364,7 @@ public final class LineChart {
                 left += TextMetrics.lineHeight(labelFont) + 4 * s;
             }
             if (emptyReason == null) {
-                int target = (int) Math.clamp(Math.round(plotHeight / (48 * s)), 2, 10);
+                int target = Math.clamp(Math.round(plotHeight / (48 * s)), 2, 10);
                 do { // a short plot still gets three labels when its range allows
                     yTicks = yScale == Scale.LOG
                             ? Ticks.log(Math.pow(10, yMin), Math.pow(10, yMax), target)
@@ -384,7 +384,7 @@ public final class LineChart {
         }
 
         private void placeXTicks() {
-            int target = (int) Math.clamp(Math.round((right - left) / (110 * s)), 2, 10);
+            int target = Math.clamp(Math.round((right - left) / (110 * s)), 2, 10);
             while (true) {
                 xTicks = Ticks.linear(xMin, xMax, target);
                 roundXRange(target);
