@@ -33,7 +33,8 @@ class LayeringTest {
             "autograd", Set.of("tensor", "kernels"),
             "nn", Set.of("autograd", "tensor", "kernels"),
             "nn.attention", Set.of("nn", "autograd", "tensor", "kernels"),
-            "nn.transformer", Set.of("nn", "nn.attention", "autograd", "tensor", "kernels"));
+            "nn.transformer", Set.of("nn", "nn.attention", "autograd", "tensor", "kernels"),
+            "train", Set.of("nn", "autograd", "tensor", "kernels"));
 
     private static final Pattern REFERENCE = Pattern.compile("dev/attention4j/([a-z0-9/]+)/[A-Z][A-Za-z0-9_$]*");
 
