@@ -1,6 +1,7 @@
 /**
- * Training machinery around the autograd tape: {@link dev.attention4j.train.Optimizer} and
- * {@link dev.attention4j.train.Adam}, which is also AdamW, and {@link dev.attention4j.train.LearningRateSchedule}.
+ * Training machinery around the autograd tape: {@link dev.attention4j.train.Optimizer} ({@link
+ * dev.attention4j.train.Adam}, which is also AdamW), {@link dev.attention4j.train.LearningRateSchedule},
+ * {@link dev.attention4j.train.GradientClipping} and {@link dev.attention4j.train.GradientAccumulator}.
  *
  * <p>Parameters travel as {@code Map<String, Tensor>} in a module's
  * {@link dev.attention4j.nn.Module#namedParameters()} order, under PyTorch's names; their gradients are looked up in
