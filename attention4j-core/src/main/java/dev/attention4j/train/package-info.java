@@ -1,7 +1,9 @@
 /**
  * Training machinery around the autograd tape: {@link dev.attention4j.train.Optimizer} ({@link
  * dev.attention4j.train.Adam}, which is also AdamW), {@link dev.attention4j.train.LearningRateSchedule},
- * {@link dev.attention4j.train.GradientClipping} and {@link dev.attention4j.train.GradientAccumulator}.
+ * {@link dev.attention4j.train.GradientClipping}, {@link dev.attention4j.train.GradientAccumulator}, and the
+ * checkpoint model ({@link dev.attention4j.train.Checkpoint}, {@link dev.attention4j.train.CheckpointStore}) whose
+ * on-disk implementations live with the formats in {@code attention4j-models}.
  *
  * <p>Parameters travel as {@code Map<String, Tensor>} in a module's
  * {@link dev.attention4j.nn.Module#namedParameters()} order, under PyTorch's names; their gradients are looked up in
