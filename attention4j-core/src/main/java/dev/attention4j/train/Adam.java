@@ -165,7 +165,8 @@ public final class Adam implements Optimizer {
         float epsilon = (float) eps;
         float decay = (float) weightDecay;
         float decoupledFactor = (float) (1 - lr * weightDecay);
-        WeightDecay mode = config.mode();
+        // PyTorch skips weight decay of 0 altogether (which matters for an infinite parameter: inf * 0 is NaN).
+        WeightDecay mode = config.mode() == WeightDecay.L2 && weightDecay == 0 ? WeightDecay.NONE : config.mode();
         for (int i = 0; i < p.length; i++) {
             float gi = g[i];
             switch (mode) {

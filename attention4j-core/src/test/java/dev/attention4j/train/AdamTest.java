@@ -125,6 +125,20 @@ class AdamTest {
     }
 
     @Test
+    void l2WithZeroDecayIsPlainAdamEvenForAnInfiniteParameter() {
+        Tensor plain = Tensor.of(new float[] {Float.POSITIVE_INFINITY, 0.5f}, 2);
+        Tensor l2 = plain.copy();
+        Gradients plainGrads = new Gradients();
+        plainGrads.add(plain, Tensor.of(new float[] {0.25f, -2f}, 2));
+        Gradients l2Grads = new Gradients();
+        l2Grads.add(l2, Tensor.of(new float[] {0.25f, -2f}, 2));
+        new Adam(AdamConfig.pytorchAdam()).step(Map.of("w", plain), plainGrads, 0.1f);
+        new Adam(new AdamConfig(0.9f, 0.999f, 1e-8f, 0f, WeightDecay.L2)).step(Map.of("w", l2), l2Grads, 0.1f);
+        assertThat(l2.bitEquals(plain)).isTrue();
+        assertThat(l2.data()[0]).isEqualTo(Float.POSITIVE_INFINITY);
+    }
+
+    @Test
     void hyperParametersAreWidenedAsTheirDecimalForm() {
         assertThat(Adam.decimal(0.999f)).isEqualTo(0.999);
         assertThat(Adam.decimal(0.9f)).isEqualTo(0.9);
