@@ -50,9 +50,10 @@ import java.util.regex.Pattern;
  * synced and renamed atomically; then syncs that directory and renames it to {@code step-N}; then replaces
  * {@code LATEST} the same way; directory entries are synced after each rename. {@code LATEST} only ever names a
  * directory that is complete on disk, so whenever the process dies, {@link #loadLatest} returns the previous
- * complete checkpoint (or the new one, once {@code LATEST} has moved). Debris of an interrupted save (a temporary
- * directory, or a renamed step directory that {@code LATEST} never named) is ignored, deleted by the next successful
- * save, and a step directory that {@code LATEST} never named is replaced when that step is saved again.
+ * complete checkpoint (or the new one, once {@code LATEST} has moved). Debris of an interrupted save is ignored:
+ * temporary directories are deleted by the next successful save, and a renamed step directory that {@code LATEST}
+ * never named is replaced when that step is saved again (as is any step directory but the one {@code LATEST}
+ * names).
  *
  * <h2>Retention</h2>
  * After {@code LATEST} moves, step directories older than the newest {@code keep} (those up to the latest step) are
@@ -142,6 +143,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
      *                                    stored (see {@link Safetensors#write})
      * @throws FileAlreadyExistsException if {@code LATEST} already names this step's directory (a complete
      *                                    checkpoint is never overwritten in place)
+     * @throws WeightFormatException      if an existing {@code LATEST} is unreadable (too long, not UTF-8)
      */
     @Override
     public void save(Checkpoint checkpoint) throws IOException {
