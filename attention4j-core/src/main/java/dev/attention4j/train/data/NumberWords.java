@@ -69,11 +69,10 @@ public final class NumberWords {
 
     /**
      * Chinese numerals (小写, 二 rather than 两, no 亿): {@code 零}, {@code 十五}, {@code 一百一十}, {@code 一千零一十},
-     * {@code 十万零一十}, {@code 二千万零五}. A leading 一十 is written 十 (10..19, 100 000..199 999); one 零 stands
-     * for each run of zero digits that lies between two non-zero digits, within a 4-digit section or across the 万
-     * boundary; trailing zeros are not written. So {@code 1 001 000 = 一百万零一千}: the run at 十万 and 万 lies
-     * between two non-zero digits. (School textbooks drop the 零 when the run is exactly the tail of the 万 section:
-     * 一百万一千; both forms are in use.)
+     * {@code 十万零一十}, {@code 二千万零五}. A leading 一十 is written 十 (10..19, 100 000..199 999). Zeros follow the
+     * school rule (每节末尾的零不读): zeros closing a 4-digit section are not read, and every other run of zeros
+     * between two non-zero digits is read as one 零. So {@code 101 000 = 十万一千} and {@code 1 001 000 = 一百万一千}
+     * (the zeros end the 万 section), but {@code 100 010 = 十万零一十} (they open the lower section).
      */
     public static String chinese(long n) {
         check(n);
@@ -101,6 +100,7 @@ public final class NumberWords {
             }
             if (position == 4 && n >= 10_000) {
                 sb.append('万');
+                zeroPending = false; // zeros closing the 万 section are not read (每节末尾的零不读)
             }
         }
         return sb.toString();

@@ -15,8 +15,8 @@ class NumberWordsTest {
     /**
      * The oracle: each row derived by hand from the rules, not by running the code. English: "and" after "hundred"
      * when something follows it in the group, and before a last group below 100 when a higher group is non-zero.
-     * Chinese: a leading 一十 is 十; one 零 per run of zero digits between non-zero digits (inside a section or across
-     * 万); nothing for trailing zeros.
+     * Chinese: a leading 一十 is 十; one 零 per run of zero digits between non-zero digits, except a run that closes
+     * the 万 section (每节末尾的零不读); nothing for trailing zeros.
      */
     record Row(long n, String english, String chinese) {
     }
@@ -57,7 +57,7 @@ class NumberWordsTest {
             new Row(100000, "one hundred thousand", "十万"),           // leading 一十 of the 万 section
             new Row(100010, "one hundred thousand and ten", "十万零一十"),
             new Row(100100, "one hundred thousand one hundred", "十万零一百"),
-            new Row(101000, "one hundred and one thousand", "十万零一千"), // the zero at 万 lies between 1 and 1
+            new Row(101000, "one hundred and one thousand", "十万一千"), // the zero closing the 万 section is not read
             new Row(110000, "one hundred and ten thousand", "十一万"),
             new Row(110005, "one hundred and ten thousand and five", "十一万零五"),
             new Row(210000, "two hundred and ten thousand", "二十一万"),
@@ -65,8 +65,8 @@ class NumberWordsTest {
             new Row(1000001, "one million and one", "一百万零一"),
             new Row(1000010, "one million and ten", "一百万零一十"),
             new Row(1000100, "one million one hundred", "一百万零一百"),  // one 零 across the 万 boundary
-            new Row(1001000, "one million one thousand", "一百万零一千"),
-            new Row(1005000, "one million five thousand", "一百万零五千"), // no "and" before a thousands group
+            new Row(1001000, "one million one thousand", "一百万一千"), // zeros closing the 万 section: silent
+            new Row(1005000, "one million five thousand", "一百万五千"), // no "and" before a thousands group
             new Row(3200007, "three million two hundred thousand and seven", "三百二十万零七"),
             new Row(10000000, "ten million", "一千万"),
             new Row(10000010, "ten million and ten", "一千万零一十"),
@@ -131,16 +131,28 @@ class NumberWordsTest {
         assertThatThrownBy(() -> NumberWords.english(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
-    /** Runs of zero digits between the first and last non-zero digit: each needs exactly one 零 ("零" for 0). */
+    /**
+     * Runs of zero digits between the first and last non-zero digit, less a run whose last zero is the 万 digit (it
+     * closes the 万 section): each counted run needs exactly one 零 ("零" for 0).
+     */
     static int interiorZeroRuns(long n) {
         if (n == 0) {
             return 1;
         }
-        String digits = Long.toString(n).replaceAll("0+$", ""); // trailing zeros are not written
+        String all = Long.toString(n);
+        String digits = all.replaceAll("0+$", ""); // trailing zeros are not written
         int runs = 0;
         for (int i = 1; i < digits.length(); i++) {
-            if (digits.charAt(i) == '0' && digits.charAt(i - 1) != '0') {
-                runs++;
+            boolean runStart = digits.charAt(i) == '0' && digits.charAt(i - 1) != '0';
+            if (runStart) {
+                int end = i;
+                while (digits.charAt(end + 1) == '0') {
+                    end++;
+                }
+                boolean closesWanSection = all.length() - 1 - end == 4; // the run's last zero sits at 10^4
+                if (!closesWanSection) {
+                    runs++;
+                }
             }
         }
         return runs;
