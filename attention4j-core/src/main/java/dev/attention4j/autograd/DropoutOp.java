@@ -36,16 +36,25 @@ public final class DropoutOp {
     /** Dropout in place on {@code x[off .. off+n)}, element {@code i} hashed as {@code firstIndex + i}. */
     public static void applyInPlace(float[] x, int off, int n, long firstIndex, float p, long seed) {
         float scale = 1f / (1f - p);
+        long threshold = threshold(p);
+        long key = mix(seed);
         for (int i = 0; i < n; i++) {
-            x[off + i] = keeps(seed, firstIndex + i, p) ? x[off + i] * scale : 0f;
+            x[off + i] = kept(key, firstIndex + i, threshold) ? x[off + i] * scale : 0f;
         }
     }
 
     /** Whether element {@code index} survives dropout {@code p} under {@code seed}. */
     public static boolean keeps(long seed, long index, float p) {
-        long h = mix(seed ^ mix(index + 0x632BE59BD9B4E019L));
-        double u = (h >>> 11) * 0x1.0p-53;
-        return u >= p;
+        return kept(mix(seed), index, threshold(p));
+    }
+
+    /** Element {@code index} is kept when 32 well-mixed bits of (key, index) reach {@code p * 2^32}. */
+    private static boolean kept(long key, long index, long threshold) {
+        return (mix(key + index * 0x9E3779B97F4A7C15L) >>> 32) >= threshold;
+    }
+
+    private static long threshold(float p) {
+        return (long) Math.ceil((double) p * (1L << 32));
     }
 
     /** SplitMix64's finaliser: a fast, well-mixed 64-bit hash (also used to derive child seeds). */

@@ -8,6 +8,10 @@ public final class MatMul {
 
     /** Target multiply-adds per parallel chunk: big enough to amortise a task, small enough to balance 2+ cores. */
     private static final long WORK_PER_CHUNK = 1 << 16;
+    /** Chunks per call at most: plenty to balance a few cores. */
+    private static final int MAX_CHUNKS = 8;
+    /** The kernels' row blocking. */
+    private static final int ROW_BLOCK = 4;
 
     private MatMul() {
     }
@@ -51,7 +55,7 @@ public final class MatMul {
     public static void linearInto(float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] bias,
                                   int biasOff, int rows, int outFeatures, int inFeatures) {
         Kernels k = Kernels.active();
-        Parallel.forRange(rows, grain(outFeatures, inFeatures), (start, end) -> {
+        Parallel.forRange(rows, grain(rows, outFeatures, inFeatures), (start, end) -> {
             k.matmulTransB(y, yOff + start * outFeatures, outFeatures, x, xOff + start * inFeatures, inFeatures,
                     weight, wOff, inFeatures, end - start, outFeatures, inFeatures);
             if (bias != null) {
@@ -75,7 +79,7 @@ public final class MatMul {
         }
         Tensor c = Tensor.zeros(m, n);
         Kernels kern = Kernels.active();
-        Parallel.forRange(m, grain(n, k), (start, end) -> kern.matmul(c.data(), start * n, n, a.data(), start * k, k,
+        Parallel.forRange(m, grain(m, n, k), (start, end) -> kern.matmul(c.data(), start * n, n, a.data(), start * k, k,
                 b.data(), 0, n, end - start, n, k));
         return c;
     }
@@ -96,7 +100,7 @@ public final class MatMul {
         }
         Tensor c = Tensor.zeros(m, n);
         Kernels kern = Kernels.active();
-        Parallel.forRange(m, grain(n, k), (start, end) -> kern.matmulTransA(c.data(), start * n, n, a.data(), start, m,
+        Parallel.forRange(m, grain(m, n, k), (start, end) -> kern.matmulTransA(c.data(), start * n, n, a.data(), start, m,
                 b.data(), 0, n, end - start, n, k));
         return c;
     }
@@ -114,9 +118,18 @@ public final class MatMul {
         return sums;
     }
 
-    /** Rows per chunk for a row-split product whose rows cost {@code n * k} multiply-adds each. */
-    static int grain(int n, int k) {
+    /**
+     * Rows per chunk for a row-split product of {@code m} rows costing {@code n * k} multiply-adds each: enough work
+     * to amortise a task, at most {@link #MAX_CHUNKS} chunks, and a multiple of {@link #ROW_BLOCK} so the kernels'
+     * register blocks stay full (one-row chunks would run every row on the slow single-row path). Depends on the
+     * shape only, never on the thread count.
+     */
+    static int grain(int m, int n, int k) {
         long perRow = Math.max(1L, (long) n * k);
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, WORK_PER_CHUNK / perRow));
+        long byWork = Math.max(1, WORK_PER_CHUNK / perRow);
+        long byCount = (m + MAX_CHUNKS - 1) / MAX_CHUNKS;
+        long rows = Math.max(byWork, byCount);
+        rows = (rows + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
+        return (int) Math.min(Integer.MAX_VALUE, rows);
     }
 }

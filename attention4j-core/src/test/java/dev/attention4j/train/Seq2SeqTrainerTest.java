@@ -1,0 +1,145 @@
+package dev.attention4j.train;
+
+import dev.attention4j.generate.GreedySearch;
+import dev.attention4j.kernels.Parallel;
+import dev.attention4j.nn.Activation;
+import dev.attention4j.nn.transformer.Seq2SeqConfig;
+import dev.attention4j.nn.transformer.Seq2SeqTransformer;
+import dev.attention4j.nn.transformer.TransformerConfig;
+import dev.attention4j.nn.transformer.TransformerLayerConfig;
+import dev.attention4j.tensor.Tensor;
+import dev.attention4j.train.data.Batch;
+import dev.attention4j.train.data.BatchLimits;
+import dev.attention4j.train.data.Batcher;
+import dev.attention4j.train.data.CharTokenizer;
+import dev.attention4j.train.data.EncodedExample;
+import dev.attention4j.train.data.Example;
+import dev.attention4j.train.data.Tasks;
+import dev.attention4j.train.data.Tokenizer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class Seq2SeqTrainerTest {
+
+    static final long SEED = 7;
+    final List<Example> examples = Tasks.reverse(SEED, 400, "abcdef", 1, 8);
+    final Tokenizer tokenizer = CharTokenizer.train(examples.stream().map(Example::source).toList());
+    final List<EncodedExample> encoded = EncodedExample.encode(examples, tokenizer, tokenizer);
+    final Batcher batcher = new Batcher(encoded, BatchLimits.sentences(16), SEED);
+    final List<Batch> valid = List.of(Batch.of(encoded.subList(0, 16)));
+
+    Seq2SeqTransformer model(float dropout) {
+        TransformerLayerConfig layer = TransformerLayerConfig.of(32, 4, 64).withDropout(dropout)
+                .withActivation(Activation.GELU);
+        return new Seq2SeqTransformer(Seq2SeqConfig.of(new TransformerConfig(layer, 1, 1), tokenizer.vocabSize(),
+                tokenizer.vocabSize(), 16), SEED);
+    }
+
+    Seq2SeqTrainer trainer(Seq2SeqTransformer model, TrainingConfig config) {
+        return new Seq2SeqTrainer(model, new Adam(AdamConfig.paper()), new LearningRateSchedule.Noam(32, 20, 1f),
+                config);
+    }
+
+    Seq2SeqTrainer.Decoder decoder(Seq2SeqTransformer model) {
+        return (src, lengths) -> GreedySearch.decode(model, src, lengths, Tokenizer.BOS_ID, Tokenizer.EOS_ID, 10);
+    }
+
+    /** Remembers what it is given. */
+    static final class Recorder implements TrainingListener, CheckpointStore {
+        final List<Double> losses = new ArrayList<>();
+        final List<Evaluation> evaluations = new ArrayList<>();
+        Checkpoint latest;
+
+        @Override
+        public void onStep(StepReport report) {
+            losses.add(report.loss());
+        }
+
+        @Override
+        public void onEvaluation(Evaluation evaluation) {
+            evaluations.add(evaluation);
+        }
+
+        @Override
+        public void save(Checkpoint checkpoint) {
+            latest = checkpoint;
+        }
+
+        @Override
+        public Optional<Checkpoint> loadLatest() {
+            return Optional.ofNullable(latest);
+        }
+    }
+
+    @Test
+    void aResumedRunContinuesTheSameLossCurveBitForBit() throws Exception {
+        TrainingConfig config = TrainingConfig.of(8, SEED).withEvalEvery(4).withCheckpointEvery(4)
+                .withAccumulationSteps(2);
+        Seq2SeqTransformer whole = model(0.1f);
+        Recorder uninterrupted = new Recorder();
+        trainer(whole, config).run(batcher, valid, decoder(whole), tokenizer, uninterrupted, "{}", uninterrupted);
+
+        Seq2SeqTransformer first = model(0.1f);
+        Recorder firstHalf = new Recorder();
+        trainer(first, TrainingConfig.of(4, SEED).withEvalEvery(4).withCheckpointEvery(4).withAccumulationSteps(2))
+                .run(batcher, valid, decoder(first), tokenizer, firstHalf, "{}", firstHalf);
+        assertThat(firstHalf.latest.step()).isEqualTo(4);
+
+        Seq2SeqTransformer second = model(0.1f);
+        Seq2SeqTrainer resumed = trainer(second, config);
+        resumed.restore(firstHalf.latest);
+        Recorder secondHalf = new Recorder();
+        resumed.run(batcher, valid, decoder(second), tokenizer, secondHalf, "{}", secondHalf);
+
+        List<Double> stitched = new ArrayList<>(firstHalf.losses);
+        stitched.addAll(secondHalf.losses);
+        assertThat(stitched).containsExactlyElementsOf(uninterrupted.losses);
+        assertThat(secondHalf.evaluations.get(secondHalf.evaluations.size() - 1).loss())
+                .isEqualTo(uninterrupted.evaluations.get(uninterrupted.evaluations.size() - 1).loss());
+        Map<String, Tensor> a = whole.namedParameters();
+        second.namedParameters().forEach((name, t) -> assertThat(t.bitEquals(a.get(name))).as(name).isTrue());
+    }
+
+    @Test
+    void sameWeightsBitForBitAtOneAndTwoThreads() {
+        int before = Parallel.threads();
+        try {
+            Map<String, Tensor> one = trainSteps(1);
+            Map<String, Tensor> two = trainSteps(2);
+            one.forEach((name, t) -> assertThat(t.bitEquals(two.get(name))).as(name).isTrue());
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    private Map<String, Tensor> trainSteps(int threads) {
+        Parallel.setThreads(threads);
+        Seq2SeqTransformer m = model(0.1f);
+        Seq2SeqTrainer t = trainer(m, TrainingConfig.of(3, SEED));
+        List<Batch> epoch = batcher.epoch(0);
+        for (int i = 0; i < 3; i++) {
+            t.step(List.of(epoch.get(i)));
+        }
+        return m.namedParameters();
+    }
+
+    @Test
+    void itLearns() {
+        Seq2SeqTransformer m = model(0f);
+        Seq2SeqTrainer t = trainer(m, TrainingConfig.of(150, SEED).withLabelSmoothing(0f));
+        Evaluation before = t.evaluate(valid, decoder(m), tokenizer);
+        List<Batch> epoch = batcher.epoch(0);
+        for (int i = 0; i < 150; i++) {
+            t.step(List.of(epoch.get(i % epoch.size())));
+        }
+        Evaluation after = t.evaluate(valid, decoder(m), tokenizer);
+        assertThat(after.loss()).isLessThan(before.loss() * 0.5);
+        assertThat(after.tokenAccuracy()).isGreaterThan(before.tokenAccuracy() + 0.3);
+    }
+}
