@@ -130,11 +130,16 @@ class Seq2SeqTrainerTest {
     }
 
     @Test
-    void itLearns() {
+    void itLearnsToCopy() {
+        List<Example> copies = Tasks.copy(SEED, 400, "abcdef", 1, 8);
+        List<EncodedExample> copyEncoded = EncodedExample.encode(copies, tokenizer, tokenizer);
+        Batcher copyBatcher = new Batcher(copyEncoded, BatchLimits.sentences(16), SEED);
+        List<Batch> valid = List.of(Batch.of(copyEncoded.subList(0, 32)));
         Seq2SeqTransformer m = model(0f);
-        Seq2SeqTrainer t = trainer(m, TrainingConfig.of(150, SEED).withLabelSmoothing(0f));
+        Seq2SeqTrainer t = new Seq2SeqTrainer(m, new Adam(AdamConfig.paper()), new LearningRateSchedule.Noam(32, 20,
+                0.3f), TrainingConfig.of(150, SEED).withLabelSmoothing(0f));
         Evaluation before = t.evaluate(valid, decoder(m), tokenizer);
-        List<Batch> epoch = batcher.epoch(0);
+        List<Batch> epoch = copyBatcher.epoch(0);
         for (int i = 0; i < 150; i++) {
             t.step(List.of(epoch.get(i % epoch.size())));
         }
