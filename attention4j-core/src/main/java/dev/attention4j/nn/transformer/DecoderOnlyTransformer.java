@@ -1,0 +1,84 @@
+package dev.attention4j.nn.transformer;
+
+import dev.attention4j.nn.Embedding;
+import dev.attention4j.nn.LayerNorm;
+import dev.attention4j.nn.Linear;
+import dev.attention4j.nn.Mode;
+import dev.attention4j.nn.Module;
+import dev.attention4j.nn.PositionalEncoding;
+import dev.attention4j.nn.attention.Mask;
+import dev.attention4j.tensor.Tensor;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * A decoder-only (GPT-style) language model: token embeddings scaled by {@code sqrt(modelDim)} plus positions, N
+ * self-attention layers under a causal mask (no cross-attention: there is no encoder), a final LayerNorm and an
+ * output projection tied to the embeddings. Each position predicts the next token.
+ *
+ * <p>Parameters: {@code tok_emb.weight}, {@code positional_encoding.weight} (learned positions only),
+ * {@code layers.<i>.*} (as {@code nn.TransformerEncoderLayer}, the PyTorch idiom for a decoder-only stack),
+ * {@code norm.*}, {@code lm_head.bias}.
+ */
+public final class DecoderOnlyTransformer implements Module {
+
+    private final Embedding tokEmb;
+    private final PositionalEncoding positionalEncoding;
+    private final List<EncoderLayer> layers;
+    private final LayerNorm norm;
+    private final Linear lmHead;
+    private final float embeddingScale;
+
+    /**
+     * @param layer     every block's shape (pre-norm is the usual choice for decoder-only models)
+     * @param numLayers blocks
+     * @param vocabSize tokens
+     * @param maxLen    the longest sequence
+     * @param positions sinusoidal or learned
+     */
+    public DecoderOnlyTransformer(TransformerLayerConfig layer, int numLayers, int vocabSize, int maxLen,
+                                  Seq2SeqConfig.Positions positions, RandomGenerator random) {
+        int modelDim = layer.modelDim();
+        this.tokEmb = new Embedding(vocabSize, modelDim, random);
+        this.positionalEncoding = switch (positions) {
+            case SINUSOIDAL -> PositionalEncoding.sinusoidal(maxLen, modelDim);
+            case LEARNED -> PositionalEncoding.learned(maxLen, modelDim, random);
+        };
+        this.layers = LayerStack.build(numLayers, () -> new EncoderLayer(layer, random));
+        this.norm = LayerStack.finalNorm(FinalNorm.LAYER_NORM, layer);
+        this.lmHead = Linear.of(tokEmb.weight(), Linear.withBias(modelDim, vocabSize, random).bias());
+        this.embeddingScale = (float) Math.sqrt(modelDim);
+    }
+
+    public DecoderOnlyTransformer(TransformerLayerConfig layer, int numLayers, int vocabSize, int maxLen,
+                                  Seq2SeqConfig.Positions positions, long seed) {
+        this(layer, numLayers, vocabSize, maxLen, positions, new SplittableRandom(seed));
+    }
+
+    /**
+     * Next-token logits.
+     *
+     * @param tokens  {@code (batchSize, seqLen)}
+     * @param padding key padding of the batch ({@link Mask#none()} if unpadded), combined with the causal mask
+     * @return {@code (batchSize, seqLen, vocabSize)}: position t scores token t + 1
+     */
+    public Tensor forward(int[][] tokens, Mask padding, Mode mode) {
+        Tensor x = positionalEncoding.addTo(tokEmb.forward(tokens, embeddingScale, mode), mode);
+        Mask mask = Mask.causal().and(padding);
+        for (int i = 0; i < layers.size(); i++) {
+            x = layers.get(i).forward(x, mask, mode.child(i));
+        }
+        return lmHead.forward(norm.forward(x, mode), mode);
+    }
+
+    @Override
+    public void collectParameters(String prefix, Map<String, Tensor> into) {
+        Module.collectChild(prefix, "tok_emb", tokEmb, into);
+        Module.collectChild(prefix, "positional_encoding", positionalEncoding, into);
+        LayerStack.collectParameters(prefix, layers, norm, into);
+        Module.collectChild(prefix, "lm_head", lmHead, into);
+    }
+}
