@@ -44,7 +44,7 @@ public final class Seq2SeqTrainer {
     private final TrainingConfig config;
     private final Map<String, Tensor> params;
     private long step;
-    private double elapsedBefore; // seconds spent by the runs this one resumed
+    private double trainingSeconds; // time spent in steps, including the runs this one resumed
 
     public Seq2SeqTrainer(Seq2SeqTransformer model, Optimizer optimizer, LearningRateSchedule schedule,
                           TrainingConfig config) {
@@ -87,8 +87,8 @@ public final class Seq2SeqTrainer {
         float learningRate = schedule.at(step + 1);
         optimizer.step(params, grads, learningRate);
         step++;
-        elapsedBefore += (System.nanoTime() - started) / 1e9;
-        return new StepReport(step, lossSum / microBatches.size(), learningRate, gradNorm, tokens, elapsedBefore);
+        trainingSeconds += (System.nanoTime() - started) / 1e9;
+        return new StepReport(step, lossSum / microBatches.size(), learningRate, gradNorm, tokens, trainingSeconds);
     }
 
     /**
@@ -122,7 +122,7 @@ public final class Seq2SeqTrainer {
                 referenceTokens.add(tokens(target, reference));
             }
         }
-        return new Evaluation(step, elapsedBefore, lossTokens == 0 ? 0 : lossSum / lossTokens,
+        return new Evaluation(step, trainingSeconds, lossTokens == 0 ? 0 : lossSum / lossTokens,
                 counted == 0 ? 0 : (double) correct / counted, Metrics.exactMatch(hypotheses, references),
                 Metrics.bleu(hypothesisTokens, referenceTokens));
     }
@@ -163,7 +163,7 @@ public final class Seq2SeqTrainer {
     /** A snapshot of everything needed to resume: weights, optimizer state, step, training time. */
     public Checkpoint checkpoint(String configJson) {
         return new Checkpoint(step, model.stateDict(), optimizer.state(), configJson,
-                Map.of("elapsed_seconds", Double.toString(elapsedBefore)));
+                Map.of("elapsed_seconds", Double.toString(trainingSeconds)));
     }
 
     /** Continues from {@code checkpoint}: the next step is {@code checkpoint.step() + 1}. */
@@ -171,7 +171,7 @@ public final class Seq2SeqTrainer {
         model.loadStateDict(checkpoint.weights());
         optimizer.loadState(checkpoint.optimizerState());
         step = checkpoint.step();
-        elapsedBefore = Double.parseDouble(checkpoint.extra().getOrDefault("elapsed_seconds", "0"));
+        trainingSeconds = Double.parseDouble(checkpoint.extra().getOrDefault("elapsed_seconds", "0"));
     }
 
     /** Walks the batcher's epochs in order; epochs may hold different numbers of batches. */

@@ -8,7 +8,8 @@ package dev.attention4j.train;
  * @param learningRate    the rate this step used
  * @param gradNorm        the global gradient norm before clipping
  * @param tokens          label tokens in this step
- * @param elapsedSeconds  training time so far (this run plus the runs it resumed)
+ * @param elapsedSeconds  time spent in training steps so far (this run plus the runs it resumed; validation
+ *                        excluded)
  */
 public record StepReport(long step, double loss, float learningRate, float gradNorm, long tokens,
                          double elapsedSeconds) {
