@@ -4,7 +4,7 @@ package dev.attention4j.train;
  * One validation pass, as appended to {@code metrics.jsonl}.
  *
  * @param step           optimizer steps taken
- * @param elapsedSeconds time spent in training steps so far (validation excluded)
+ * @param elapsedSeconds wall-clock seconds since training started (runs resumed from included)
  * @param loss           teacher-forced cross-entropy per label token, without label smoothing
  * @param tokenAccuracy  teacher-forced: how often the most likely next token is the label, in [0, 1]
  * @param exactMatch     the share of sources whose decoded output equals the reference exactly, in [0, 1]

@@ -44,7 +44,8 @@ public final class Seq2SeqTrainer {
     private final TrainingConfig config;
     private final Map<String, Tensor> params;
     private long step;
-    private double trainingSeconds; // time spent in steps, including the runs this one resumed
+    private double priorSeconds;    // wall-clock time of the runs this one resumed
+    private long startedNanos = System.nanoTime();
 
     public Seq2SeqTrainer(Seq2SeqTransformer model, Optimizer optimizer, LearningRateSchedule schedule,
                           TrainingConfig config) {
@@ -53,6 +54,11 @@ public final class Seq2SeqTrainer {
         this.schedule = Objects.requireNonNull(schedule, "schedule");
         this.config = Objects.requireNonNull(config, "config");
         this.params = model.namedParameters();
+    }
+
+    /** Wall-clock seconds since this trainer started (or was restored), plus those of the runs it resumed. */
+    public double elapsedSeconds() {
+        return priorSeconds + (System.nanoTime() - startedNanos) / 1e9;
     }
 
     /** Optimizer steps taken. */
@@ -68,7 +74,6 @@ public final class Seq2SeqTrainer {
         GradientAccumulator accumulator = new GradientAccumulator(params);
         double lossSum = 0;
         long tokens = 0;
-        long started = System.nanoTime();
         for (int i = 0; i < microBatches.size(); i++) {
             Batch batch = microBatches.get(i);
             Tape tape = new Tape();
@@ -87,8 +92,7 @@ public final class Seq2SeqTrainer {
         float learningRate = schedule.at(step + 1);
         optimizer.step(params, grads, learningRate);
         step++;
-        trainingSeconds += (System.nanoTime() - started) / 1e9;
-        return new StepReport(step, lossSum / microBatches.size(), learningRate, gradNorm, tokens, trainingSeconds);
+        return new StepReport(step, lossSum / microBatches.size(), learningRate, gradNorm, tokens, elapsedSeconds());
     }
 
     /**
@@ -122,7 +126,7 @@ public final class Seq2SeqTrainer {
                 referenceTokens.add(tokens(target, reference));
             }
         }
-        return new Evaluation(step, trainingSeconds, lossTokens == 0 ? 0 : lossSum / lossTokens,
+        return new Evaluation(step, elapsedSeconds(), lossTokens == 0 ? 0 : lossSum / lossTokens,
                 counted == 0 ? 0 : (double) correct / counted, Metrics.exactMatch(hypotheses, references),
                 Metrics.bleu(hypothesisTokens, referenceTokens));
     }
@@ -163,7 +167,7 @@ public final class Seq2SeqTrainer {
     /** A snapshot of everything needed to resume: weights, optimizer state, step, training time. */
     public Checkpoint checkpoint(String configJson) {
         return new Checkpoint(step, model.stateDict(), optimizer.state(), configJson,
-                Map.of("elapsed_seconds", Double.toString(trainingSeconds)));
+                Map.of("elapsed_seconds", Double.toString(elapsedSeconds())));
     }
 
     /** Continues from {@code checkpoint}: the next step is {@code checkpoint.step() + 1}. */
@@ -171,7 +175,8 @@ public final class Seq2SeqTrainer {
         model.loadStateDict(checkpoint.weights());
         optimizer.loadState(checkpoint.optimizerState());
         step = checkpoint.step();
-        trainingSeconds = Double.parseDouble(checkpoint.extra().getOrDefault("elapsed_seconds", "0"));
+        priorSeconds = Double.parseDouble(checkpoint.extra().getOrDefault("elapsed_seconds", "0"));
+        startedNanos = System.nanoTime();
     }
 
     /** Walks the batcher's epochs in order; epochs may hold different numbers of batches. */

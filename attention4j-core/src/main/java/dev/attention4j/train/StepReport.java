@@ -8,8 +8,8 @@ package dev.attention4j.train;
  * @param learningRate    the rate this step used
  * @param gradNorm        the global gradient norm before clipping
  * @param tokens          label tokens in this step
- * @param elapsedSeconds  time spent in training steps so far (this run plus the runs it resumed; validation
- *                        excluded)
+ * @param elapsedSeconds  wall-clock seconds since training started, validation included, runs resumed from
+ *                        included
  */
 public record StepReport(long step, double loss, float learningRate, float gradNorm, long tokens,
                          double elapsedSeconds) {
