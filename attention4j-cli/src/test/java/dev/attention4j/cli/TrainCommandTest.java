@@ -2,6 +2,7 @@ package dev.attention4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.attention4j.kernels.Parallel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -132,6 +133,26 @@ class TrainCommandTest {
         for (String key : List.of("loss", "token_accuracy", "exact_match", "bleu")) {
             assertThat(JSON.readTree(metrics.get(2)).get(key)).as(key)
                     .isEqualTo(JSON.readTree(uninterrupted.get(2)).get(key));
+        }
+    }
+
+    @Test
+    void theSameRunAtOneAndTwoThreads() throws IOException {
+        int before = Parallel.threads();
+        try {
+            Path one = temp.resolve("one");
+            Path two = temp.resolve("two");
+            assertThat(copy(one, "--steps", "10", "--threads", "1").exitCode()).isZero();
+            assertThat(copy(two, "--steps", "10", "--threads", "2").exitCode()).isZero();
+            JsonNode a = JSON.readTree(Files.readAllLines(one.resolve("metrics.jsonl")).get(0));
+            JsonNode b = JSON.readTree(Files.readAllLines(two.resolve("metrics.jsonl")).get(0));
+            for (String key : List.of("loss", "token_accuracy", "exact_match", "bleu")) {
+                assertThat(a.get(key)).as(key).isEqualTo(b.get(key));
+            }
+            assertThat(one.resolve("checkpoints/step-000000010/weights.safetensors"))
+                    .hasSameBinaryContentAs(two.resolve("checkpoints/step-000000010/weights.safetensors"));
+        } finally {
+            Parallel.setThreads(before);
         }
     }
 
