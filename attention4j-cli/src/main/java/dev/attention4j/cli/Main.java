@@ -26,7 +26,8 @@ import java.util.Properties;
  */
 @Command(name = "attention4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "The Transformer attention family in pure Java.",
-        subcommands = {InfoCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, DemoCommand.class, TrainCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     @Option(names = "--threads", paramLabel = "N", scope = ScopeType.INHERIT,

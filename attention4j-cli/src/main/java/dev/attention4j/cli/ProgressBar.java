@@ -20,7 +20,10 @@ import java.util.function.LongSupplier;
  * <p>The ETA divides the work left by an exponential moving average of the rate, sampled at most every
  * {@link #SAMPLE_NANOS} with a time constant of {@link #RATE_TIME_CONSTANT_NANOS} (a speed measured {@code t} seconds
  * ago weighs {@code e^(-t/10)}), so it follows a change of pace within seconds without jumping at every step. The rate
- * starts at the first update, not at construction, so work resumed halfway does not look instantaneous.
+ * starts at the first update, not at construction, so work resumed halfway does not look instantaneous. Work with a
+ * time budget ({@link #finishBy}) never shows an ETA beyond the budget's end.
+ *
+ * <p>Lines of their own (a validation result) go through {@link #println}, which keeps them clear of the redrawn bar.
  *
  * <p>Use from one thread at a time (the methods are synchronized, so a stray call from another thread cannot tear a
  * line). The time source is injectable for tests.
@@ -88,6 +91,8 @@ final class ProgressBar {
     private long sampleDone;
     /** Work per second, or NaN before the second sample. */
     private double rate = Double.NaN;
+    /** The clock reading by which the work stops (a time budget), or null for none. */
+    private Long deadlineNanos;
 
     /** A bar timed by {@link System#nanoTime()}. */
     ProgressBar(PrintWriter out, String label, long total, Output output) {
@@ -109,6 +114,40 @@ final class ProgressBar {
         this.total = total;
         this.totalDigits = Long.toString(total).length();
         this.startNanos = nanoTime.getAsLong();
+    }
+
+    /**
+     * Says that the work stops by {@code deadlineNanos} (a reading of this bar's clock), done or not, as a run with a
+     * time budget does: from now on the ETA is the sooner of the rate's estimate and the time left, and is known from
+     * the first update.
+     */
+    synchronized void finishBy(long deadlineNanos) {
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    /**
+     * Prints {@code line} (for example a validation result) as a line of its own above the bar. On a terminal the bar
+     * is blanked first and redrawn at the next update; in a log the line simply follows the last one.
+     *
+     * @throws IllegalStateException after {@link #finish}
+     */
+    synchronized void println(String line) {
+        Objects.requireNonNull(line, "line");
+        if (finished) {
+            throw new IllegalStateException("println after finish() of progress bar '" + label + "'");
+        }
+        String text = oneLine(line);
+        if (output == Output.TERMINAL && shownWidth > 0) {
+            out.print('\r');
+            out.print(text);
+            out.print(" ".repeat(Math.max(0, shownWidth - DisplayWidth.of(text))));
+            shownWidth = 0;
+            shownOnce = false; // the next update redraws the bar below the line
+        } else {
+            out.print(text);
+        }
+        out.print('\n');
+        out.flush();
     }
 
     /** {@link #update(long, String)} with no extra fields. */
@@ -135,7 +174,7 @@ final class ProgressBar {
         this.done = done;
         sample(now, done);
         if (shouldShow(now, done)) {
-            String line = line(fields, "ETA " + eta());
+            String line = line(fields, "ETA " + eta(now));
             show(line, now);
         }
     }
@@ -247,14 +286,15 @@ final class ProgressBar {
         return text.replace('\r', ' ').replace('\n', ' ');
     }
 
-    private String eta() {
+    private String eta(long now) {
         if (done == total) {
             return "0s";
         }
-        if (!(rate > 0)) {
-            return "--";
+        double seconds = rate > 0 ? (total - done) / rate : Double.POSITIVE_INFINITY;
+        if (deadlineNanos != null) {
+            seconds = Math.min(seconds, Math.max(0, (deadlineNanos - now) / 1e9));
         }
-        return duration((total - done) / rate);
+        return duration(seconds);
     }
 
     /** {@code 59s}, {@code 2m31s}, {@code 1h02m} (whole seconds, rounded; minutes once past an hour); {@code --} if unknown. */

@@ -19,7 +19,8 @@ class MainTest {
     void helpListsTheCommandsAndTheGlobalThreadsOption() {
         CliRun run = CliRun.of("--help");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("Usage: attention4j").contains("info").contains("demo").contains("--threads");
+        assertThat(run.out()).contains("Usage: attention4j").contains("info").contains("demo").contains("train")
+                .contains("--threads");
     }
 
     @Test

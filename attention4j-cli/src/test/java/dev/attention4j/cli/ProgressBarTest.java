@@ -184,6 +184,46 @@ class ProgressBarTest {
     }
 
     @Test
+    void aTimeBudgetCapsTheEtaAndGivesOneBeforeAnyRate() {
+        ProgressBar bar = bar("train", 100_000, Output.TERMINAL);
+        bar.finishBy(clock.now() + 600 * S);
+        bar.update(0);
+        assertThat(screen()).endsWith("ETA 10m00s"); // no rate yet, but the budget ends in 10 minutes
+        clock.advance(10 * S);
+        bar.update(1000); // 100/s: 990 s of work left, but only 590 s of budget
+        assertThat(screen()).endsWith("ETA 9m50s");
+        clock.advance(10 * S);
+        bar.update(99_000); // the rate now says under a minute: the sooner end wins
+        assertThat(screen()).endsWith("ETA 0s"); // 6232/s after the moving average: 1000 left
+    }
+
+    @Test
+    void printlnPutsALineAboveTheBarOnATerminal() {
+        ProgressBar bar = bar("train", 10, Output.TERMINAL);
+        bar.update(1, "a field long enough to need blanking");
+        bar.println("valid  step 1");
+        String afterLine = text.toString();
+        assertThat(afterLine).endsWith("\n");
+        String printed = afterLine.substring(afterLine.lastIndexOf('\r') + 1, afterLine.length() - 1);
+        assertThat(printed.stripTrailing()).isEqualTo("valid  step 1");
+        assertThat(DisplayWidth.of(printed)).isGreaterThanOrEqualTo(DisplayWidth.of("train  [##..................]  "
+                + " 1/10   10%  a field long enough to need blanking  ETA --"));
+        bar.update(2); // within 100 ms of the last redraw, yet drawn: the line above pushed the bar away
+        assertThat(screen()).startsWith("train  [####");
+    }
+
+    @Test
+    void printlnInALogIsJustALine() {
+        ProgressBar bar = bar("train", 10, Output.LOG);
+        bar.update(1);
+        bar.println("valid\n step 1");
+        assertThat(lines()).hasSize(2);
+        assertThat(lines().get(1)).isEqualTo("valid  step 1");
+        bar.finish("");
+        assertThatThrownBy(() -> bar.println("late")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void detectNeverFails() {
         // Under the build there is no terminal; all the test can say is that it answers.
         assertThat(Arrays.asList(Output.values())).contains(Output.detect());
