@@ -12,12 +12,24 @@ public final class Embedding implements Module {
 
     private final Tensor weight;
 
+    /** A table initialised N(0, 1), as {@code nn.Embedding}. */
     public Embedding(int vocabSize, int dim, RandomGenerator random) {
+        this(vocabSize, dim, 1f, random);
+    }
+
+    /**
+     * A table initialised N(0, std^2). The Transformer uses {@code std = dim^-1/2}: times {@code sqrt(dim)} on the way
+     * in the inputs have unit variance, and an output projection tied to the table starts with O(1) logits.
+     */
+    public Embedding(int vocabSize, int dim, float std, RandomGenerator random) {
         if (vocabSize <= 0 || dim <= 0) {
             throw new IllegalArgumentException("Embedding: expected vocabSize > 0 and dim > 0 but got " + vocabSize
                     + " and " + dim);
         }
-        this.weight = Init.normal(random, 1f, vocabSize, dim);
+        if (!(std > 0f)) {
+            throw new IllegalArgumentException("Embedding: expected std > 0 but got " + std);
+        }
+        this.weight = Init.normal(random, std, vocabSize, dim);
     }
 
     /**

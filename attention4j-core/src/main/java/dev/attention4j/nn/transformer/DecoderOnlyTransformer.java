@@ -42,7 +42,7 @@ public final class DecoderOnlyTransformer implements Module {
     public DecoderOnlyTransformer(TransformerLayerConfig layer, int numLayers, int vocabSize, int maxLen,
                                   Seq2SeqConfig.Positions positions, RandomGenerator random) {
         int modelDim = layer.modelDim();
-        this.tokEmb = new Embedding(vocabSize, modelDim, random);
+        this.tokEmb = new Embedding(vocabSize, modelDim, (float) (1 / Math.sqrt(modelDim)), random);
         this.positionalEncoding = switch (positions) {
             case SINUSOIDAL -> PositionalEncoding.sinusoidal(maxLen, modelDim);
             case LEARNED -> PositionalEncoding.learned(maxLen, modelDim, random);

@@ -19,6 +19,8 @@ import java.util.random.RandomGenerator;
  * <p>Parameters: {@code src_tok_emb.weight}, {@code tgt_tok_emb.weight}, {@code positional_encoding.weight}
  * (learned positions only), {@code transformer.*}, {@code generator.weight} (untied only) and
  * {@code generator.bias}. Tied, the projection's matrix is {@code tgt_tok_emb.weight} itself and is saved once.
+ * Embeddings start N(0, 1/modelDim) (as tensor2tensor), so the scaled inputs have unit variance and tied logits start
+ * near zero.
  */
 public final class Seq2SeqTransformer implements Module {
 
@@ -33,8 +35,8 @@ public final class Seq2SeqTransformer implements Module {
     public Seq2SeqTransformer(Seq2SeqConfig config, RandomGenerator random) {
         this.config = config;
         int modelDim = config.transformer().layer().modelDim();
-        this.srcTokEmb = new Embedding(config.srcVocab(), modelDim, random);
-        this.tgtTokEmb = new Embedding(config.tgtVocab(), modelDim, random);
+        this.srcTokEmb = new Embedding(config.srcVocab(), modelDim, (float) (1 / Math.sqrt(modelDim)), random);
+        this.tgtTokEmb = new Embedding(config.tgtVocab(), modelDim, (float) (1 / Math.sqrt(modelDim)), random);
         this.positionalEncoding = switch (config.positions()) {
             case SINUSOIDAL -> PositionalEncoding.sinusoidal(config.maxLen(), modelDim);
             case LEARNED -> PositionalEncoding.learned(config.maxLen(), modelDim, random);
