@@ -26,31 +26,22 @@ public final class ActivationOp {
 
     /** {@code max(0, x)}: any shape to the same shape. */
     public static Tensor relu(Tape tape, Tensor x) {
-        Tensor y = Activations.relu(x);
-        if (tape != null) {
-            tape.record(grads -> {
-                Tensor dyT = grads.get(y);
-                if (dyT == null) {
-                    return;
-                }
-                float[] dy = dyT.data();
-                float[] xs = x.data();
-                Tensor dxT = Tensor.zeros(x.shape());
-                float[] dx = dxT.data();
-                Parallel.forRange(dx.length, GRAIN, (start, end) -> {
-                    for (int i = start; i < end; i++) {
-                        dx[i] = xs[i] > 0f ? dy[i] : 0f;
-                    }
-                });
-                grads.add(x, dxT);
-            });
-        }
-        return y;
+        return recordBackward(tape, x, Activations.relu(x), (xi, dyi) -> xi > 0f ? dyi : 0f);
     }
 
     /** {@code x Phi(x)}: any shape to the same shape. */
     public static Tensor gelu(Tape tape, Tensor x) {
-        Tensor y = Activations.gelu(x);
+        return recordBackward(tape, x, Activations.gelu(x), (xi, dyi) -> dyi * geluDerivative(xi));
+    }
+
+    /** {@code dx[i]} from {@code x[i]} and {@code dy[i]}. */
+    @FunctionalInterface
+    private interface ElementBackward {
+        float dx(float x, float dy);
+    }
+
+    /** Records the elementwise backward {@code dx = rule(x, dy)} of {@code y = f(x)} and returns {@code y}. */
+    private static Tensor recordBackward(Tape tape, Tensor x, Tensor y, ElementBackward rule) {
         if (tape != null) {
             tape.record(grads -> {
                 Tensor dyT = grads.get(y);
@@ -63,7 +54,7 @@ public final class ActivationOp {
                 float[] dx = dxT.data();
                 Parallel.forRange(dx.length, GRAIN, (start, end) -> {
                     for (int i = start; i < end; i++) {
-                        dx[i] = dy[i] * geluDerivative(xs[i]);
+                        dx[i] = rule.dx(xs[i], dy[i]);
                     }
                 });
                 grads.add(x, dxT);

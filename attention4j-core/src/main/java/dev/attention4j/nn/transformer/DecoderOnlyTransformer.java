@@ -43,10 +43,7 @@ public final class DecoderOnlyTransformer implements Module {
                                   Seq2SeqConfig.Positions positions, RandomGenerator random) {
         int modelDim = layer.modelDim();
         this.tokEmb = new Embedding(vocabSize, modelDim, (float) (1 / Math.sqrt(modelDim)), random);
-        this.positionalEncoding = switch (positions) {
-            case SINUSOIDAL -> PositionalEncoding.sinusoidal(maxLen, modelDim);
-            case LEARNED -> PositionalEncoding.learned(maxLen, modelDim, random);
-        };
+        this.positionalEncoding = positions.encoding(maxLen, modelDim, random);
         this.layers = LayerStack.build(numLayers, () -> new EncoderLayer(layer, random));
         this.norm = LayerStack.finalNorm(FinalNorm.LAYER_NORM, layer);
         this.lmHead = Linear.of(tokEmb.weight(), Linear.withBias(modelDim, vocabSize, random).bias());

@@ -32,10 +32,7 @@ public final class EncoderOnlyTransformer implements Module {
                                   int maxLen, Seq2SeqConfig.Positions positions, RandomGenerator random) {
         int modelDim = layer.modelDim();
         this.tokEmb = new Embedding(vocabSize, modelDim, (float) (1 / Math.sqrt(modelDim)), random);
-        this.positionalEncoding = switch (positions) {
-            case SINUSOIDAL -> PositionalEncoding.sinusoidal(maxLen, modelDim);
-            case LEARNED -> PositionalEncoding.learned(maxLen, modelDim, random);
-        };
+        this.positionalEncoding = positions.encoding(maxLen, modelDim, random);
         this.encoder = new Encoder(layer, numLayers, layer.normPlacement() == NormPlacement.PRE
                 ? FinalNorm.LAYER_NORM : FinalNorm.NONE, random);
         this.head = Linear.withBias(modelDim, numLabels, random);

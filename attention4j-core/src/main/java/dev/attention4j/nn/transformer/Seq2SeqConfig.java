@@ -1,6 +1,9 @@
 package dev.attention4j.nn.transformer;
 
+import dev.attention4j.nn.PositionalEncoding;
+
 import java.util.Objects;
+import java.util.random.RandomGenerator;
 
 /**
  * A token-to-token encoder-decoder model: vocabularies, positions and the output projection around a
@@ -21,7 +24,15 @@ public record Seq2SeqConfig(TransformerConfig transformer, int srcVocab, int tgt
         /** The paper's fixed sinusoids. */
         SINUSOIDAL,
         /** A learned table (parameter {@code positional_encoding.weight}). */
-        LEARNED
+        LEARNED;
+
+        /** The encoding of this kind for sequences up to {@code maxLen} tokens. */
+        public PositionalEncoding encoding(int maxLen, int modelDim, RandomGenerator random) {
+            return switch (this) {
+                case SINUSOIDAL -> PositionalEncoding.sinusoidal(maxLen, modelDim);
+                case LEARNED -> PositionalEncoding.learned(maxLen, modelDim, random);
+            };
+        }
     }
 
     /** Where the output projection's matrix comes from. */

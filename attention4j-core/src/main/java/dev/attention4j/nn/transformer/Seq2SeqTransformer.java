@@ -37,10 +37,7 @@ public final class Seq2SeqTransformer implements Module {
         int modelDim = config.transformer().layer().modelDim();
         this.srcTokEmb = new Embedding(config.srcVocab(), modelDim, (float) (1 / Math.sqrt(modelDim)), random);
         this.tgtTokEmb = new Embedding(config.tgtVocab(), modelDim, (float) (1 / Math.sqrt(modelDim)), random);
-        this.positionalEncoding = switch (config.positions()) {
-            case SINUSOIDAL -> PositionalEncoding.sinusoidal(config.maxLen(), modelDim);
-            case LEARNED -> PositionalEncoding.learned(config.maxLen(), modelDim, random);
-        };
+        this.positionalEncoding = config.positions().encoding(config.maxLen(), modelDim, random);
         this.transformer = new Transformer(config.transformer(), random);
         Linear untied = Linear.withBias(modelDim, config.tgtVocab(), random);
         this.generator = switch (config.outputProjection()) {
