@@ -17,6 +17,9 @@ import dev.attention4j.nn.transformer.DecoderLayer;
 import dev.attention4j.nn.transformer.EncoderLayer;
 import dev.attention4j.nn.transformer.Seq2SeqTransformer;
 import dev.attention4j.tensor.Tensor;
+import dev.attention4j.train.Adam;
+import dev.attention4j.train.AdamConfig;
+import dev.attention4j.train.WeightDecay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Gradients against PyTorch 1.13: every parameter (and float input) of an encoder layer, a decoder layer and a
  * small full encoder-decoder model after one {@code loss.backward()}, plus the fused cross-entropy, layer norm and
- * attention ops. Error measure per tensor: {@code max|ours - torch| / max|torch|} <= 1e-4 (an elementwise relative
+ * attention ops, and three Adam/AdamW steps on given gradients (parameters and moments). Error measure per tensor: {@code max|ours - torch| / max|torch|} <= 1e-4 (an elementwise relative
  * error is meaningless where a gradient is ~0). Max errors are written to
  * {@code target/gradient-max-errors-<kernels>.tsv}.
  */
@@ -43,7 +46,7 @@ class TorchGradientTest {
 
     static final double MAX_RELATIVE_ERROR = 1e-4;
     private static final Set<String> KINDS = Set.of("grad_encoder_layer", "grad_decoder_layer", "grad_seq2seq",
-            "cross_entropy", "layer_norm_grad", "attention_grad");
+            "cross_entropy", "layer_norm_grad", "attention_grad", "adam");
     private static final Map<String, Double> MAX_ERRORS = new ConcurrentSkipListMap<>();
 
     static List<Path> fixtures() {
@@ -67,6 +70,7 @@ class TorchGradientTest {
                 case "cross_entropy" -> crossEntropy(f);
                 case "layer_norm_grad" -> layerNorm(f);
                 case "attention_grad" -> attention(f);
+                case "adam" -> adam(f);
                 default -> throw new AssertionError("unexpected kind " + f.kind());
             };
             MAX_ERRORS.put(f.name, err);
@@ -156,6 +160,37 @@ class TorchGradientTest {
         err = Math.max(err, relative(f.name + " d/d query", grads.get(q), f.tensor("grad.input.query")));
         err = Math.max(err, relative(f.name + " d/d key", grads.get(k), f.tensor("grad.input.key")));
         return Math.max(err, relative(f.name + " d/d value", grads.get(v), f.tensor("grad.input.value")));
+    }
+
+    /** Three optimizer steps on given gradients; parameters and both moments compared after the last. */
+    private static double adam(Fixture f) {
+        JsonNode c = f.config;
+        WeightDecay decay = c.get("weight_decay").asDouble() == 0 ? WeightDecay.NONE
+                : c.get("algorithm").asText().equals("adamw") ? WeightDecay.DECOUPLED : WeightDecay.L2;
+        Adam adam = new Adam(new AdamConfig((float) c.get("betas").get(0).asDouble(),
+                (float) c.get("betas").get(1).asDouble(), (float) c.get("eps").asDouble(),
+                (float) c.get("weight_decay").asDouble(), decay));
+        Map<String, Tensor> params = new java.util.LinkedHashMap<>();
+        for (String name : List.of("weight", "bias")) {
+            params.put(name, f.input("param." + name));
+        }
+        for (int step = 1; step <= c.get("steps").asInt(); step++) {
+            Gradients grads = new Gradients();
+            for (Map.Entry<String, Tensor> p : params.entrySet()) {
+                grads.add(p.getValue(), f.input("grad" + step + "." + p.getKey()));
+            }
+            adam.step(params, grads, (float) c.get("lr").asDouble());
+        }
+        double err = 0;
+        Map<String, Tensor> state = adam.state();
+        for (String name : params.keySet()) {
+            err = Math.max(err, relative(f.name + " " + name, params.get(name), f.expected("param." + name)));
+            err = Math.max(err, relative(f.name + " exp_avg." + name, state.get("exp_avg." + name),
+                    f.expected("exp_avg." + name)));
+            err = Math.max(err, relative(f.name + " exp_avg_sq." + name, state.get("exp_avg_sq." + name),
+                    f.expected("exp_avg_sq." + name)));
+        }
+        return err;
     }
 
     /** PyTorch's {@code (output * R).sum().backward()}. */
