@@ -38,8 +38,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Gradients against PyTorch 1.13: every parameter (and float input) of an encoder layer, a decoder layer and a
  * small full encoder-decoder model after one {@code loss.backward()}, plus the fused cross-entropy, layer norm and
- * attention ops, and three Adam/AdamW steps on given gradients (parameters and moments). Error measure per tensor: {@code max|ours - torch| / max|torch|} <= 1e-4 (an elementwise relative
- * error is meaningless where a gradient is ~0). Max errors are written to
+ * attention ops, and three Adam/AdamW steps on given gradients (parameters and moments). Error measure per tensor:
+ * {@code max|ours - torch| / max|torch|} <= 1e-4 (an elementwise relative error is meaningless where a gradient is
+ * ~0). Max errors are written to
  * {@code target/gradient-max-errors-<kernels>.tsv}.
  */
 class TorchGradientTest {
