@@ -85,29 +85,23 @@ public final class DecoderCache {
      * reordered and are rejected).
      */
     public void reorder(int[] batchIndices) {
-        Mask reorderedMask = switch (memoryMask) {
-            case Mask.None none -> none;
-            case Mask.KeyPadding kp -> {
-                boolean[][] keep = kp.keep();
-                if (batchIndices.length != keep.length) {
-                    throw new IllegalArgumentException("batchIndices: expected " + keep.length
-                            + " indices (one per sequence) but got " + batchIndices.length);
-                }
-                boolean[][] out = new boolean[keep.length][];
-                for (int b = 0; b < keep.length; b++) {
-                    out[b] = keep[Math.floorMod(batchIndices[b], keep.length)];
-                }
-                yield Mask.keyPadding(out);
-            }
-            default -> throw new UnsupportedOperationException("reorder: the memory mask " + memoryMask.getClass()
-                    .getSimpleName() + " cannot be reordered (only none or key padding)");
-        };
+        if (!(memoryMask instanceof Mask.None || memoryMask instanceof Mask.KeyPadding)) {
+            throw new UnsupportedOperationException("reorder: the memory mask " + memoryMask.getClass().getSimpleName()
+                    + " cannot be reordered (only none or key padding)");
+        }
         for (KeyValueCache c : selfCaches) {
-            c.reorder(batchIndices);
+            c.reorder(batchIndices); // the first call checks the indices before anything changes
         }
         for (KeyValueCache c : memoryCaches) {
             c.reorder(batchIndices);
         }
-        memoryMask = reorderedMask;
+        if (memoryMask instanceof Mask.KeyPadding kp) {
+            boolean[][] keep = kp.keep();
+            boolean[][] reordered = new boolean[keep.length][];
+            for (int b = 0; b < keep.length; b++) {
+                reordered[b] = keep[batchIndices[b]];
+            }
+            memoryMask = Mask.keyPadding(reordered);
+        }
     }
 }

@@ -171,6 +171,7 @@ class IncrementalDecodingTest {
             model.decodeStep(s, reordered);
         }
         int[] order = {2, 0, 0};
+        assertThatThrownBy(() -> reordered.reorder(new int[] {0, 3, 1})).hasMessageContaining("batchIndices[1]");
         reordered.reorder(order);
         Tensor expected = model.decodeStep(new int[] {7, 7, 7}, plain);
         Tensor actual = model.decodeStep(new int[] {7, 7, 7}, reordered);
