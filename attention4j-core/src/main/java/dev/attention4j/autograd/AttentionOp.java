@@ -86,7 +86,11 @@ public final class AttentionOp {
 
         Tensor output = Tensor.zeros(d.outputDims(query, layout));
         float[] logSumExp = tape == null ? null : new float[d.batchSize() * d.numHeads() * d.tgtLen()];
-        forward(output, weightsOut, logSumExp, query, key, value, layout, d, scale, mask, dropout, dropoutSeed);
+        forward(weightsOut, logSumExp, Operand.of(layout, query, numHeads, d.tgtLen(), d.headDim()),
+                Operand.of(layout, key, numHeads, d.srcLen(), d.headDim()),
+                Operand.of(layout, value, numHeads, d.srcLen(), d.valueHeadDim()),
+                Operand.of(layout, output, numHeads, d.tgtLen(), d.valueHeadDim()), d, scale, mask, dropout,
+                dropoutSeed);
         if (tape != null) {
             tape.record(new Backward(query, key, value, output, layout, d, scale, mask, dropout, dropoutSeed,
                     logSumExp));
@@ -95,20 +99,67 @@ public final class AttentionOp {
     }
 
     /**
-     * Writes {@code output}, and when non-null {@code weightsOut} and the per-row {@code logSumExp}
+     * Attention at inference over the first {@code srcLen} rows of preallocated key and value buffers (a KV cache),
+     * tokens major: {@code keys} and {@code values} hold {@code (batchSize, capacity, numHeads * headDim)} and only
+     * rows {@code [0, srcLen)} of each sequence are read. Same kernels and contract as {@link #apply} with no tape, no
+     * dropout, no extra keys ({@code maskedSrcLen = srcLen}).
+     *
+     * @param query      {@code (batchSize, tgtLen, numHeads * headDim)}
+     * @param keys       {@code (batchSize, capacity, numHeads * headDim)}, row-major
+     * @param values     {@code (batchSize, capacity, numHeads * headDim)}, row-major
+     * @param capacity   rows per sequence in {@code keys} and {@code values}
+     * @param srcLen     rows in use, in {@code [0, capacity]}
+     * @param weightsOut null, or {@code batchSize * numHeads * tgtLen * srcLen} floats receiving the weights
+     * @return {@code (batchSize, tgtLen, numHeads * headDim)}
+     */
+    public static Tensor applyToCache(Tensor query, float[] keys, float[] values, int capacity, int srcLen,
+                                      int numHeads, float scale, ScoreMask mask, float[] weightsOut) {
+        Objects.requireNonNull(mask, "mask must not be null (ScoreMask.NONE masks nothing)");
+        if (query.rank() != 3 || numHeads < 1 || query.dim(2) % numHeads != 0) {
+            throw new IllegalArgumentException("query: expected shape (batchSize, tgtLen, numHeads * headDim) with "
+                    + "numHeads = " + numHeads + " but got " + query.shape());
+        }
+        int batchSize = query.dim(0);
+        int tgtLen = query.dim(1);
+        int width = query.dim(2);
+        if (srcLen < 0 || srcLen > capacity) {
+            throw new IllegalArgumentException("srcLen: expected a row count in [0, capacity = " + capacity
+                    + "] but got " + srcLen);
+        }
+        long need = (long) batchSize * capacity * width;
+        if (keys.length != need || values.length != need) {
+            throw new IllegalArgumentException("keys, values: expected (batchSize, capacity, numHeads * headDim) = ["
+                    + batchSize + ", " + capacity + ", " + width + "] = " + need + " floats but got " + keys.length
+                    + " and " + values.length);
+        }
+        long weightCount = (long) batchSize * numHeads * tgtLen * srcLen;
+        if (weightsOut != null && weightsOut.length != weightCount) {
+            throw new IllegalArgumentException("weightsOut: expected batchSize * numHeads * tgtLen * srcLen = "
+                    + weightCount + " floats but got " + weightsOut.length);
+        }
+        int headDim = width / numHeads;
+        Dims d = new Dims(batchSize, numHeads, tgtLen, srcLen, srcLen, headDim, headDim);
+        Tensor output = Tensor.zeros(batchSize, tgtLen, width);
+        // (batchSize, capacity, numHeads * headDim): head h of sequence b starts at b * capacity * width + h * headDim
+        Operand k = new Operand(keys, capacity * width, headDim, width);
+        Operand v = new Operand(values, capacity * width, headDim, width);
+        forward(weightsOut, null, Operand.of(AttentionLayout.TOKENS_MAJOR, query, numHeads, tgtLen,
+                headDim), k, v, Operand.of(AttentionLayout.TOKENS_MAJOR, output, numHeads, tgtLen, headDim), d, scale,
+                mask, 0f, 0L);
+        return output;
+    }
+
+    /**
+     * Writes the output through {@code o}, and when non-null {@code weightsOut} and the per-row {@code logSumExp}
      * ({@code (batchSize, numHeads, tgtLen)}).
      */
-    private static void forward(Tensor output, float[] weightsOut, float[] logSumExp, Tensor query, Tensor key,
-                                Tensor value, AttentionLayout layout, Dims d, float scale, ScoreMask mask,
-                                float dropout, long dropoutSeed) {
+    private static void forward(float[] weightsOut, float[] logSumExp, Operand q, Operand kk, Operand v,
+                                Operand o, Dims d, float scale, ScoreMask mask, float dropout,
+                                long dropoutSeed) {
         Kernels k = Kernels.active();
         int numHeads = d.numHeads();
         int tgtLen = d.tgtLen();
         int srcLen = d.srcLen();
-        Operand q = Operand.of(layout, query, numHeads, tgtLen, d.headDim());
-        Operand kk = Operand.of(layout, key, numHeads, srcLen, d.headDim());
-        Operand v = Operand.of(layout, value, numHeads, srcLen, d.valueHeadDim());
-        Operand o = Operand.of(layout, output, numHeads, tgtLen, d.valueHeadDim());
         Parallel.forRange(d.batchSize() * numHeads, 1, (start, end) -> {
             float[] scores = new float[tgtLen * srcLen]; // (tgtLen, srcLen), one head at a time
             for (int bh = start; bh < end; bh++) {

@@ -2,6 +2,7 @@ package dev.attention4j.generate;
 
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.attention.Mask;
+import dev.attention4j.nn.transformer.DecoderCache;
 import dev.attention4j.nn.transformer.Seq2SeqTransformer;
 import dev.attention4j.tensor.Tensor;
 
@@ -9,7 +10,15 @@ import java.util.Arrays;
 
 /**
  * Greedy decoding: at each step every unfinished sequence takes its most likely next token. The source batch is
- * encoded once; the decoder reruns on the growing prefix (no KV cache yet), so a step costs O(prefix).
+ * encoded once. {@link #decode} feeds one token per step to the decoder and keeps every layer's keys and values in a
+ * {@link DecoderCache} (the memory's cross-attention keys and values are projected once), so a step costs O(prefix)
+ * attention but O(1) projections and feed-forward. {@link #decodeRecomputing} reruns the decoder on the whole prefix at
+ * every step (O(prefix) for everything): the reference the cached path is tested against.
+ *
+ * <p>Allocation on the cached hot path: the caches, the token array and the output buffers are preallocated; each
+ * step still allocates its small activations ({@code (batchSize, 1, modelDim)} tensors, the attention scores of one
+ * row per head, and the {@code (batchSize, tgtVocab)} logits), since the nn modules return new tensors. Finished
+ * sequences keep being fed (their EOS) until every sequence is done or maxLen is reached.
  */
 public final class GreedySearch {
 
@@ -27,14 +36,57 @@ public final class GreedySearch {
      * @return per sequence, the generated ids without BOS and EOS
      */
     public static int[][] decode(Seq2SeqTransformer model, int[][] src, int[] srcLengths, int bos, int eos, int maxLen) {
+        requireArguments(src, srcLengths, maxLen);
         int batchSize = src.length;
-        if (srcLengths.length != batchSize) {
-            throw new IllegalArgumentException("srcLengths: expected " + batchSize + " lengths (one per source) but got "
-                    + srcLengths.length);
+        int srcLen = batchSize == 0 ? 0 : src[0].length;
+        Mask srcPadding = Mask.keyLengths(srcLen, srcLengths);
+        if (maxLen == 0 || batchSize == 0) {
+            return new int[batchSize][0];
         }
-        if (maxLen < 0) {
-            throw new IllegalArgumentException("maxLen: expected >= 0 but got " + maxLen);
+        Tensor memory = model.encode(src, srcPadding, Mode.INFERENCE); // (batchSize, srcLen, modelDim), once
+        // BOS and at most maxLen - 1 generated tokens are ever fed
+        DecoderCache cache = model.startDecoding(memory, srcPadding, maxLen);
+        int[][] generated = new int[batchSize][maxLen]; // (batchSize, maxLen)
+        int[] length = new int[batchSize];
+        boolean[] done = new boolean[batchSize];
+        int[] last = new int[batchSize]; // (batchSize): the token fed at this step
+        Arrays.fill(last, bos);
+        for (int step = 0; step < maxLen; step++) {
+            Tensor logits = model.decodeStep(last, cache); // (batchSize, tgtVocab)
+            int vocab = logits.dim(1);
+            boolean allDone = true;
+            for (int b = 0; b < batchSize; b++) {
+                if (done[b]) {
+                    continue;
+                }
+                int next = argmax(logits.data(), b * vocab, vocab);
+                last[b] = next;
+                if (next == eos) {
+                    done[b] = true;
+                } else {
+                    generated[b][length[b]++] = next;
+                    allDone = false;
+                }
+            }
+            if (allDone) {
+                break;
+            }
         }
+        int[][] out = new int[batchSize][];
+        for (int b = 0; b < batchSize; b++) {
+            out[b] = Arrays.copyOf(generated[b], length[b]);
+        }
+        return out;
+    }
+
+    /**
+     * {@link #decode} without a cache: the decoder reruns on the whole prefix at every step. The reference for the
+     * cached path; same arguments and result.
+     */
+    static int[][] decodeRecomputing(Seq2SeqTransformer model, int[][] src, int[] srcLengths, int bos, int eos,
+                                     int maxLen) {
+        requireArguments(src, srcLengths, maxLen);
+        int batchSize = src.length;
         int srcLen = batchSize == 0 ? 0 : src[0].length;
         Mask srcPadding = Mask.keyLengths(srcLen, srcLengths);
         Tensor memory = model.encode(src, srcPadding, Mode.INFERENCE); // (batchSize, srcLen, modelDim), once
@@ -74,6 +126,16 @@ public final class GreedySearch {
             out[b] = Arrays.copyOfRange(prefix[b], 1, 1 + length[b]);
         }
         return out;
+    }
+
+    private static void requireArguments(int[][] src, int[] srcLengths, int maxLen) {
+        if (srcLengths.length != src.length) {
+            throw new IllegalArgumentException("srcLengths: expected " + src.length + " lengths (one per source) but got "
+                    + srcLengths.length);
+        }
+        if (maxLen < 0) {
+            throw new IllegalArgumentException("maxLen: expected >= 0 but got " + maxLen);
+        }
     }
 
     /** The index of the largest value in {@code x[off .. off+n)}; the first on ties. */

@@ -1,6 +1,7 @@
 package dev.attention4j.nn;
 
 import dev.attention4j.autograd.BroadcastAddOp;
+import dev.attention4j.tensor.Shapes;
 import dev.attention4j.tensor.Tensor;
 
 import java.util.Map;
@@ -40,6 +41,31 @@ public sealed interface PositionalEncoding extends Module {
      */
     default Tensor addTo(Tensor x, Mode mode) {
         return BroadcastAddOp.addRows(mode.tape(), x, table());
+    }
+
+    /**
+     * {@code x (batchSize, newLen, modelDim) + PE[position .. position + newLen)}, as a new tensor, at inference: the
+     * positions of new tokens that continue a cached prefix of {@code position} tokens.
+     */
+    default Tensor addAt(Tensor x, int position) {
+        Tensor table = table();
+        int modelDim = table.dim(1);
+        Shapes.requireDims("x", x, "(batchSize, newLen, modelDim)", -1, -1, modelDim);
+        int newLen = x.dim(1);
+        if (position < 0 || position + newLen > table.dim(0)) {
+            throw new IllegalArgumentException("position: expected positions [" + position + ", " + (position + newLen)
+                    + ") within maxLen = " + table.dim(0));
+        }
+        Tensor out = x.copy();
+        float[] o = out.data();
+        float[] t = table.data();
+        int rows = newLen * modelDim;
+        for (int b = 0; b < x.dim(0); b++) {
+            for (int i = 0; i < rows; i++) {
+                o[b * rows + i] += t[position * modelDim + i];
+            }
+        }
+        return out;
     }
 
     private static Tensor sinusoidTable(int maxLen, int modelDim) {

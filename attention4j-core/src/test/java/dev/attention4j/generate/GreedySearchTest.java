@@ -1,8 +1,10 @@
 package dev.attention4j.generate;
 
+import dev.attention4j.nn.transformer.NormPlacement;
 import dev.attention4j.nn.transformer.Seq2SeqConfig;
 import dev.attention4j.nn.transformer.Seq2SeqTransformer;
 import dev.attention4j.nn.transformer.TransformerConfig;
+import dev.attention4j.nn.transformer.TransformerLayerConfig;
 import dev.attention4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -38,9 +40,11 @@ class GreedySearchTest {
         int[][] sources = {{5, 6, 7, 8, 9}, {10, 11, 0, 0, 0}, {12, 13, 14, 0, 0}};
         int[] lengths = {5, 2, 3};
         int[][] batched = GreedySearch.decode(model, sources, lengths, BOS, EOS, 12);
+        int[][] recomputed = GreedySearch.decodeRecomputing(model, sources, lengths, BOS, EOS, 12);
         for (int b = 0; b < sources.length; b++) {
             int[] alone = oneByOne(Arrays.copyOf(sources[b], lengths[b]), 12);
             assertThat(batched[b]).as("sequence %d", b).containsExactly(alone);
+            assertThat(recomputed[b]).as("sequence %d, recomputing", b).containsExactly(alone);
         }
     }
 
@@ -63,6 +67,26 @@ class GreedySearchTest {
     }
 
     @Test
+    void cachedDecodingGivesTheSameTokensAsRecomputing() {
+        int[][] sources = {{5, 6, 7, 8, 9, 3}, {10, 11, 0, 0, 0, 0}, {12, 13, 14, 15, 0, 0}, {4, 0, 0, 0, 0, 0}};
+        int[] lengths = {6, 2, 4, 1};
+        int tokens = 0;
+        for (long seed = 10; seed < 16; seed++) {
+            TransformerLayerConfig layer = TransformerLayerConfig.of(32, 4, 64).withDropout(0f)
+                    .withNormPlacement(seed % 2 == 0 ? NormPlacement.POST : NormPlacement.PRE);
+            Seq2SeqTransformer m = new Seq2SeqTransformer(
+                    Seq2SeqConfig.of(new TransformerConfig(layer, 2, 1 + (int) (seed % 3)), 20, 12, 40), seed);
+            int[][] cached = GreedySearch.decode(m, sources, lengths, BOS, EOS, 15);
+            int[][] recomputed = GreedySearch.decodeRecomputing(m, sources, lengths, BOS, EOS, 15);
+            for (int b = 0; b < sources.length; b++) {
+                assertThat(cached[b]).as("seed %d, sequence %d", seed, b).containsExactly(recomputed[b]);
+                tokens += cached[b].length;
+            }
+        }
+        assertThat(tokens).as("tokens generated in all").isGreaterThan(6 * sources.length * 5);
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         assertThatThrownBy(() -> GreedySearch.decode(model, new int[][] {{5}}, new int[] {1, 1}, BOS, EOS, 3))
                 .hasMessageContaining("srcLengths");
@@ -70,5 +94,7 @@ class GreedySearchTest {
                 .hasMessageContaining("maxLen");
         assertThatThrownBy(() -> GreedySearch.decode(model, new int[][] {{5}}, new int[] {2}, BOS, EOS, 3))
                 .hasMessageContaining("lengths[0]");
+        assertThatThrownBy(() -> GreedySearch.decodeRecomputing(model, new int[][] {{5}}, new int[] {1}, BOS, EOS, -1))
+                .hasMessageContaining("maxLen");
     }
 }

@@ -141,6 +141,110 @@ public final class MultiHeadAttention implements Module {
         return new AttentionOutput(output, w);
     }
 
+    /** An empty cache for this module's keys and values: {@code capacity} tokens of {@code batchSize} sequences. */
+    public KeyValueCache newCache(int batchSize, int capacity) {
+        return new KeyValueCache(batchSize, capacity, config.modelDim());
+    }
+
+    /**
+     * The keys and values of a fixed memory, projected once, for cross-attention while decoding:
+     * {@code key (batchSize, srcLen, keyDim)}, {@code value (batchSize, srcLen, valueDim)} -> a full cache of
+     * {@code srcLen} tokens for {@link #forwardCrossCached}.
+     */
+    public KeyValueCache projectKeysValues(Tensor key, Tensor value) {
+        requireNoExtraKeys();
+        Shapes.requireDims("key", key, "(batchSize, srcLen, keyDim)", -1, -1, config.keyDim());
+        Shapes.requireDims("value", value, "(batchSize, srcLen, valueDim)", key.dim(0), key.dim(1),
+                config.valueDim());
+        KeyValueCache cache = newCache(key.dim(0), key.dim(1));
+        cache.append(project(Projection.KEY, key), project(Projection.VALUE, value));
+        return cache;
+    }
+
+    /**
+     * Incremental self-attention at inference: the new tokens' keys and values (projected from {@code query}) are
+     * appended to {@code cache}, then the new queries attend over every cached key, causally: new token {@code i}
+     * (at position {@code cache.length() + i} before the call) sees the cached prefix and new tokens {@code <= i}
+     * (the causal mask with {@link Mask.Alignment#LOWER_RIGHT}, added here when {@code newLen > 1}). Equal, up to
+     * summation order, to rows {@code [position, position + newLen)} of causal self-attention over the whole prefix.
+     *
+     * @param query   the new tokens, {@code (batchSize, newLen, modelDim)}
+     * @param cache   this module's keys and values so far; advanced by {@code newLen}
+     * @param mask    any further mask over the {@code (newLen, length + newLen)} scores (e.g. key padding over
+     *                the whole prefix), or {@link Mask#none()}
+     * @param weights which weights to return, over the {@code length + newLen} keys
+     * @return {@code output (batchSize, newLen, modelDim)} and the weights asked for
+     * @throws IllegalStateException when the new tokens do not fit in the cache (the cache is then unchanged)
+     */
+    public AttentionOutput forwardCached(Tensor query, KeyValueCache cache, Mask mask, AttentionWeights weights) {
+        requireNoExtraKeys();
+        int e = config.modelDim();
+        Shapes.requireDims("query", query, "(batchSize, newLen, modelDim)", cache.batchSize(), -1, e);
+        requireCacheWidth(cache);
+        int newLen = query.dim(1);
+        cache.requireRoom(newLen);
+        Mask m = mask == null ? Mask.none() : mask;
+        MaskShapes.validate(m, cache.batchSize(), config.numHeads(), newLen, cache.length() + newLen);
+        if (newLen > 1) {
+            m = Mask.causal(Mask.Alignment.LOWER_RIGHT).and(m);
+        }
+        cache.append(project(Projection.KEY, query), project(Projection.VALUE, query));
+        return attendToCache(project(Projection.QUERY, query), cache, m, weights);
+    }
+
+    /**
+     * Cross-attention at inference on keys and values projected once ({@link #projectKeysValues}); the cache is
+     * only read.
+     *
+     * @param query       {@code (batchSize, tgtLen, modelDim)}
+     * @param keysValues  the memory's projected keys and values, {@code srcLen = keysValues.length()} tokens
+     * @param mask        over the {@code (tgtLen, srcLen)} scores, usually the source key padding
+     * @return {@code output (batchSize, tgtLen, modelDim)} and the weights asked for
+     */
+    public AttentionOutput forwardCrossCached(Tensor query, KeyValueCache keysValues, Mask mask,
+                                              AttentionWeights weights) {
+        requireNoExtraKeys();
+        Shapes.requireDims("query", query, "(batchSize, tgtLen, modelDim)", keysValues.batchSize(), -1,
+                config.modelDim());
+        requireCacheWidth(keysValues);
+        Mask m = mask == null ? Mask.none() : mask;
+        MaskShapes.validate(m, keysValues.batchSize(), config.numHeads(), query.dim(1), keysValues.length());
+        return attendToCache(project(Projection.QUERY, query), keysValues, m, weights);
+    }
+
+    /** {@code q (batchSize, tgtLen, modelDim)}, already projected, over the cached keys -> the projected output. */
+    private AttentionOutput attendToCache(Tensor q, KeyValueCache cache, Mask mask, AttentionWeights weights) {
+        int batchSize = q.dim(0);
+        int tgtLen = q.dim(1);
+        int keys = cache.length();
+        int numHeads = config.numHeads();
+        float[] probs = weights == AttentionWeights.NONE ? null : new float[batchSize * numHeads * tgtLen * keys];
+        // attended: (batchSize, tgtLen, numHeads * headDim)
+        Tensor attended = AttentionOp.applyToCache(q, cache.keyBuffer(), cache.valueBuffer(), cache.capacity(), keys,
+                numHeads, (float) (1.0 / Math.sqrt(config.headDim())), MaskShapes.scoreMask(mask), probs);
+        Tensor output = LinearOp.apply(null, attended, outProjWeight, outProjBias);
+        Tensor w = switch (weights) {
+            case NONE -> null;
+            case PER_HEAD -> Tensor.of(probs, batchSize, numHeads, tgtLen, keys);
+            case HEAD_AVERAGE -> HeadAverage.of(probs, batchSize, numHeads, tgtLen, keys);
+        };
+        return new AttentionOutput(output, w);
+    }
+
+    private void requireNoExtraKeys() {
+        if (config.addBiasKv() || config.addZeroAttn()) {
+            throw new UnsupportedOperationException("cached attention: not supported with add_bias_kv or "
+                    + "add_zero_attn (their extra keys are not cached); use forward");
+        }
+    }
+
+    private void requireCacheWidth(KeyValueCache cache) {
+        if (cache.modelDim() != config.modelDim()) {
+            throw new IllegalArgumentException("cache: expected modelDim = " + config.modelDim() + " but got "
+                    + cache.modelDim());
+        }
+    }
+
     /** Which input projection: {@code W_Q}, {@code W_K} or {@code W_V} (with its bias). */
     public enum Projection {
         QUERY,

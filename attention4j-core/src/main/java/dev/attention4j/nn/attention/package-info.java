@@ -5,6 +5,12 @@
  * which), the typed {@link dev.attention4j.nn.attention.Mask} and converters from PyTorch's mask conventions in
  * {@link dev.attention4j.nn.attention.TorchMasks}.
  *
+ * <p>Decoding at inference keeps projected keys and values in a {@link dev.attention4j.nn.attention.KeyValueCache}
+ * (preallocated {@code (batchSize, capacity, modelDim)} buffers): {@code MultiHeadAttention.forwardCached} appends
+ * the new tokens' keys and values and attends over the whole cached prefix (self-attention);
+ * {@code forwardCrossCached} attends over a memory's keys and values projected once by {@code projectKeysValues}.
+ * {@code capacity} — the most tokens a cache holds; {@code newLen} — tokens appended in one call.
+ *
  * <p>Dim legend: {@code batchSize}; {@code numHeads}; {@code tgtLen} — queries per sequence (PyTorch's {@code L});
  * {@code srcLen} — keys/values per sequence ({@code S}); {@code headDim} — query/key width per head ({@code E});
  * {@code valueHeadDim} — value width per head ({@code Ev}); {@code modelDim} — {@code numHeads * headDim};

@@ -3,6 +3,7 @@ package dev.attention4j.nn.transformer;
 import dev.attention4j.nn.LayerNorm;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
+import dev.attention4j.nn.attention.KeyValueCache;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.tensor.Tensor;
 
@@ -34,6 +35,40 @@ public final class Decoder implements Module {
             x = layers.get(i).forward(x, memory, selfMask, memoryMask, mode.child(i));
         }
         return norm == null ? x : norm.forward(x, mode);
+    }
+
+    /**
+     * Prepares incremental decoding on {@code memory (batchSize, srcLen, modelDim)}: every layer's cross-attention
+     * keys and values, projected once, and empty self-attention caches of {@code capacity} tokens.
+     */
+    public DecoderCache startCache(Tensor memory, Mask memoryMask, int capacity) {
+        KeyValueCache[] self = new KeyValueCache[layers.size()];
+        KeyValueCache[] cross = new KeyValueCache[layers.size()];
+        for (int i = 0; i < layers.size(); i++) {
+            self[i] = layers.get(i).selfAttention().newCache(memory.dim(0), capacity);
+            cross[i] = layers.get(i).projectMemory(memory);
+        }
+        return new DecoderCache(self, cross, memoryMask == null ? Mask.none() : memoryMask);
+    }
+
+    /**
+     * The decoder at inference on new tokens only, {@code tgt (batchSize, newLen, modelDim)} ->
+     * {@code (batchSize, newLen, modelDim)}, advancing {@code cache} by {@code newLen}: equal (up to summation order)
+     * to the last {@code newLen} rows of {@link #forward} on the whole prefix with a causal mask.
+     *
+     * @throws IllegalStateException when the new tokens do not fit (the cache is then unchanged)
+     */
+    public Tensor forwardCached(Tensor tgt, DecoderCache cache) {
+        if (cache.numLayers() != layers.size()) {
+            throw new IllegalArgumentException("cache: expected " + layers.size() + " layers but got "
+                    + cache.numLayers());
+        }
+        cache.requireRoom(tgt.dim(1));
+        Tensor x = tgt;
+        for (int i = 0; i < layers.size(); i++) {
+            x = layers.get(i).forwardCached(x, cache.selfCache(i), cache.memoryKeysValues(i), cache.memoryMask());
+        }
+        return norm == null ? x : norm.forward(x, Mode.INFERENCE);
     }
 
     public List<DecoderLayer> layers() {

@@ -6,6 +6,8 @@ import dev.attention4j.nn.FeedForward;
 import dev.attention4j.nn.LayerNorm;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
+import dev.attention4j.nn.attention.AttentionWeights;
+import dev.attention4j.nn.attention.KeyValueCache;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.nn.attention.MultiHeadAttention;
 import dev.attention4j.nn.attention.MultiHeadAttentionConfig;
@@ -71,6 +73,46 @@ public final class DecoderLayer implements Module {
                 yield norm3.forward(AddOp.apply(tape, x, Sublayers.feedForward(feedForward, x, p, mode.child(2))), mode);
             }
         };
+    }
+
+    /**
+     * The layer at inference on new target tokens only, with their self-attention keys and values appended to
+     * {@code selfCache} and cross-attention on the memory's keys and values projected once: equal (up to summation
+     * order) to the last {@code newLen} rows of {@link #forward} on the whole prefix with a causal self mask.
+     *
+     * @param tgt        the new tokens, {@code (batchSize, newLen, modelDim)}
+     * @param selfCache  this layer's self-attention keys and values so far; advanced by {@code newLen}
+     * @param memoryKv   this layer's cross-attention keys and values of the memory ({@link #projectMemory})
+     * @param memoryMask for cross-attention: usually the source key padding
+     * @return {@code (batchSize, newLen, modelDim)}
+     */
+    public Tensor forwardCached(Tensor tgt, KeyValueCache selfCache, KeyValueCache memoryKv, Mask memoryMask) {
+        Tensor x = tgt;
+        return switch (config.normPlacement()) {
+            case PRE -> {
+                Tensor h = norm1.forward(x, Mode.INFERENCE);
+                x = AddOp.apply(null, x, selfAttn.forwardCached(h, selfCache, Mask.none(), AttentionWeights.NONE)
+                        .output());
+                h = norm2.forward(x, Mode.INFERENCE);
+                x = AddOp.apply(null, x, crossAttn.forwardCrossCached(h, memoryKv, memoryMask, AttentionWeights.NONE)
+                        .output());
+                yield AddOp.apply(null, x, feedForward.forward(norm3.forward(x, Mode.INFERENCE), Mode.INFERENCE));
+            }
+            case POST -> {
+                x = norm1.forward(AddOp.apply(null, x,
+                        selfAttn.forwardCached(x, selfCache, Mask.none(), AttentionWeights.NONE).output()),
+                        Mode.INFERENCE);
+                x = norm2.forward(AddOp.apply(null, x,
+                        crossAttn.forwardCrossCached(x, memoryKv, memoryMask, AttentionWeights.NONE).output()),
+                        Mode.INFERENCE);
+                yield norm3.forward(AddOp.apply(null, x, feedForward.forward(x, Mode.INFERENCE)), Mode.INFERENCE);
+            }
+        };
+    }
+
+    /** This layer's cross-attention keys and values of {@code memory (batchSize, srcLen, modelDim)}, computed once. */
+    public KeyValueCache projectMemory(Tensor memory) {
+        return crossAttn.projectKeysValues(memory, memory);
     }
 
     public TransformerLayerConfig config() {

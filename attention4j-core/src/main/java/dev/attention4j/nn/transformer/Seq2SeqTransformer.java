@@ -88,6 +88,59 @@ public final class Seq2SeqTransformer implements Module {
         return generator.forward(h, mode);
     }
 
+    /**
+     * Prepares incremental decoding: every decoder layer's cross-attention keys and values of {@code memory}, once,
+     * and empty self-attention caches for {@code capacity} target tokens (BOS included).
+     *
+     * @param memory     from {@link #encode}, {@code (batchSize, srcLen, modelDim)}
+     * @param srcPadding the source key padding used to encode it ({@link Mask#none()} if none)
+     * @param capacity   the most target tokens to be fed, in {@code [0, maxLen]}
+     */
+    public DecoderCache startDecoding(Tensor memory, Mask srcPadding, int capacity) {
+        if (capacity < 0 || capacity > positionalEncoding.maxLen()) {
+            throw new IllegalArgumentException("capacity: expected a token count in [0, maxLen = "
+                    + positionalEncoding.maxLen() + "] but got " + capacity);
+        }
+        return transformer.startDecoding(memory, srcPadding, capacity);
+    }
+
+    /**
+     * One decoding step at inference: feeds each sequence's last token at position {@code cache.position()} and
+     * returns the logits of the next, {@code (batchSize, tgtVocab)}; the cache advances by one. Equal (up to
+     * summation order) to the last row of {@link #decode} on the whole prefix.
+     *
+     * @param lastTokens the token just chosen (BOS at the first step) of each sequence, {@code (batchSize)}
+     * @throws IllegalStateException when the cache is full, naming its capacity and position
+     */
+    public Tensor decodeStep(int[] lastTokens, DecoderCache cache) {
+        if (lastTokens.length != cache.batchSize()) {
+            throw new IllegalArgumentException("lastTokens: expected " + cache.batchSize()
+                    + " tokens (one per sequence) but got " + lastTokens.length);
+        }
+        int[][] tokens = new int[lastTokens.length][];
+        for (int b = 0; b < lastTokens.length; b++) {
+            tokens[b] = new int[] {lastTokens[b]};
+        }
+        Tensor logits = decodeCached(tokens, cache); // (batchSize, 1, tgtVocab)
+        return logits.reshape(lastTokens.length, logits.dim(2));
+    }
+
+    /**
+     * Several target tokens at once at inference (e.g. a forced prefix), continuing the cached prefix:
+     * {@code tgt (batchSize, newLen)} -> logits {@code (batchSize, newLen, tgtVocab)}; the cache advances by
+     * {@code newLen}.
+     */
+    public Tensor decodeCached(int[][] tgt, DecoderCache cache) {
+        if (tgt.length != cache.batchSize()) {
+            throw new IllegalArgumentException("tgt: expected batchSize = " + cache.batchSize() + " but got "
+                    + tgt.length);
+        }
+        int newLen = tgt.length == 0 ? 0 : tgt[0].length;
+        cache.requireRoom(newLen);
+        Tensor y = positionalEncoding.addAt(tgtTokEmb.forward(tgt, embeddingScale, Mode.INFERENCE), cache.position());
+        return generator.forward(transformer.decodeCached(y, cache), Mode.INFERENCE);
+    }
+
     public Seq2SeqConfig config() {
         return config;
     }

@@ -69,6 +69,16 @@ public final class Transformer implements Module {
         return decoder.forward(tgt, memory, tgtMask, memoryMask, mode);
     }
 
+    /** Prepares incremental decoding on a memory from {@link #encode}; see {@link Decoder#startCache}. */
+    public DecoderCache startDecoding(Tensor memory, Mask memoryMask, int capacity) {
+        return decoder.startCache(memory, memoryMask, capacity);
+    }
+
+    /** The decoder on new tokens only, advancing {@code cache}; see {@link Decoder#forwardCached}. */
+    public Tensor decodeCached(Tensor tgt, DecoderCache cache) {
+        return decoder.forwardCached(tgt, cache);
+    }
+
     public TransformerConfig config() {
         return config;
     }

@@ -11,6 +11,11 @@
  * {@code modelDim}; {@code ffnDim}; {@code srcVocab, tgtVocab}. The encoder output is the {@code memory}
  * {@code (batchSize, srcLen, modelDim)} that every decoder layer cross-attends to.
  *
+ * <p>Incremental decoding at inference: {@code Seq2SeqTransformer.startDecoding} (or {@code Decoder.startCache})
+ * builds a {@link dev.attention4j.nn.transformer.DecoderCache} — per layer, the growing self-attention keys and values
+ * and the memory's cross-attention keys and values, projected once — and {@code decodeStep} feeds one token per
+ * sequence at position {@code cache.position()} and returns the next token's logits {@code (batchSize, tgtVocab)}.
+ *
  * <p>May import: {@code nn}, {@code nn.attention}, {@code tensor}, the JDK.
  */
 package dev.attention4j.nn.transformer;
