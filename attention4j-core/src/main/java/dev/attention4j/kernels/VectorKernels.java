@@ -42,6 +42,12 @@ public final class VectorKernels implements Kernels {
     private static final VectorShuffle<Float> XOR_HALF = xorShuffle(LANES / 2);
     private static final VectorShuffle<Float> XOR_QUARTER = xorShuffle(LANES / 4);
     // Lanes whose index has bit LANES/2 (resp. LANES/4) set.
+    /** {@link #broadcastMatmul}'s cache blocking: p in blocks of K_BLOCK, columns in panels of N_PANEL. */
+    static final int K_BLOCK = Integer.getInteger("attention4j.gemm.kblock", 256);
+    static final int N_PANEL = Integer.getInteger("attention4j.gemm.npanel", 128);
+
+    static final int TRANSB_BLOCK_FLOATS = Integer.getInteger("attention4j.gemm.transb", 65536);
+
     private static final VectorMask<Float> HALF_BIT = bitMask(LANES / 2);
     private static final VectorMask<Float> QUARTER_BIT = bitMask(LANES / 4);
 
@@ -133,18 +139,38 @@ public final class VectorKernels implements Kernels {
      */
     private static void broadcastMatmul(float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps,
                                         float[] b, int bOff, int ldb, int m, int n, int k) {
-        int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            broadcastRows4(c, cOff + i * ldc, ldc, a, aOff + i * ars, ars, aps, b, bOff, ldb, n, k);
+        // Cache blocking: p in blocks of K_BLOCK, columns in panels of N_PANEL, all rows per (k-block, panel), so a
+        // K_BLOCK x N_PANEL block of b stays cached while every row block uses it. A k-block after the first resumes
+        // each element's fma chain from the partial sum stored in c, so the operation sequence per element is the
+        // same as one unblocked pass (bit-identical).
+        if (k == 0) {
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            }
+            return;
         }
-        for (; i < m; i++) {
-            broadcastRow(c, cOff + i * ldc, a, aOff + i * ars, aps, b, bOff, ldb, n, k);
+        for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
+            int kl = Math.min(K_BLOCK, k - p0);
+            boolean acc = p0 > 0;
+            int ap0 = aOff + p0 * aps;
+            int bp0 = bOff + p0 * ldb;
+            for (int j0 = 0; j0 < n; j0 += N_PANEL) {
+                int nl = Math.min(N_PANEL, n - j0);
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    broadcastRows4(c, cOff + i * ldc + j0, ldc, a, ap0 + i * ars, ars, aps, b, bp0 + j0, ldb, nl, kl,
+                            acc);
+                }
+                for (; i < m; i++) {
+                    broadcastRow(c, cOff + i * ldc + j0, a, ap0 + i * ars, aps, b, bp0 + j0, ldb, nl, kl, acc);
+                }
+            }
         }
     }
 
     /** Four rows of {@link #broadcastMatmul}: each loaded vector of {@code b} feeds four rows. */
     private static void broadcastRows4(float[] c, int c0, int ldc, float[] a, int a0, int ars, int aps,
-                                       float[] b, int bOff, int ldb, int n, int k) {
+                                       float[] b, int bOff, int ldb, int n, int k, boolean acc) {
         int nv = SPECIES.loopBound(n);
         int a1 = a0 + ars;
         int a2 = a1 + ars;
@@ -162,6 +188,16 @@ public final class VectorKernels implements Kernels {
             FloatVector s21 = s00;
             FloatVector s30 = s00;
             FloatVector s31 = s00;
+            if (acc) {
+                s00 = FloatVector.fromArray(SPECIES, c, c0 + j);
+                s01 = FloatVector.fromArray(SPECIES, c, c0 + j + LANES);
+                s10 = FloatVector.fromArray(SPECIES, c, c1 + j);
+                s11 = FloatVector.fromArray(SPECIES, c, c1 + j + LANES);
+                s20 = FloatVector.fromArray(SPECIES, c, c2 + j);
+                s21 = FloatVector.fromArray(SPECIES, c, c2 + j + LANES);
+                s30 = FloatVector.fromArray(SPECIES, c, c3 + j);
+                s31 = FloatVector.fromArray(SPECIES, c, c3 + j + LANES);
+            }
             for (int p = 0; p < k; p++) {
                 int bp = bOff + p * ldb + j;
                 FloatVector b0 = FloatVector.fromArray(SPECIES, b, bp);
@@ -194,6 +230,12 @@ public final class VectorKernels implements Kernels {
             FloatVector s1 = s0;
             FloatVector s2 = s0;
             FloatVector s3 = s0;
+            if (acc) {
+                s0 = FloatVector.fromArray(SPECIES, c, c0 + j);
+                s1 = FloatVector.fromArray(SPECIES, c, c1 + j);
+                s2 = FloatVector.fromArray(SPECIES, c, c2 + j);
+                s3 = FloatVector.fromArray(SPECIES, c, c3 + j);
+            }
             for (int p = 0; p < k; p++) {
                 FloatVector bv = FloatVector.fromArray(SPECIES, b, bOff + p * ldb + j);
                 int ap = p * aps;
@@ -208,10 +250,10 @@ public final class VectorKernels implements Kernels {
             s3.intoArray(c, c3 + j);
         }
         for (; j < n; j++) {
-            float s0 = 0f;
-            float s1 = 0f;
-            float s2 = 0f;
-            float s3 = 0f;
+            float s0 = acc ? c[c0 + j] : 0f;
+            float s1 = acc ? c[c1 + j] : 0f;
+            float s2 = acc ? c[c2 + j] : 0f;
+            float s3 = acc ? c[c3 + j] : 0f;
             for (int p = 0; p < k; p++) {
                 float bv = b[bOff + p * ldb + j];
                 int ap = p * aps;
@@ -229,12 +271,12 @@ public final class VectorKernels implements Kernels {
 
     /** One row of {@link #broadcastMatmul}. */
     private static void broadcastRow(float[] c, int c0, float[] a, int a0, int aps,
-                                     float[] b, int bOff, int ldb, int n, int k) {
+                                     float[] b, int bOff, int ldb, int n, int k, boolean acc) {
         int nv = SPECIES.loopBound(n);
         int j = 0;
         for (; j + 2 * LANES <= nv; j += 2 * LANES) {
-            FloatVector s0 = FloatVector.zero(SPECIES);
-            FloatVector s1 = s0;
+            FloatVector s0 = acc ? FloatVector.fromArray(SPECIES, c, c0 + j) : FloatVector.zero(SPECIES);
+            FloatVector s1 = acc ? FloatVector.fromArray(SPECIES, c, c0 + j + LANES) : FloatVector.zero(SPECIES);
             for (int p = 0; p < k; p++) {
                 int bp = bOff + p * ldb + j;
                 FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p * aps]);
@@ -245,7 +287,7 @@ public final class VectorKernels implements Kernels {
             s1.intoArray(c, c0 + j + LANES);
         }
         for (; j < nv; j += LANES) {
-            FloatVector s0 = FloatVector.zero(SPECIES);
+            FloatVector s0 = acc ? FloatVector.fromArray(SPECIES, c, c0 + j) : FloatVector.zero(SPECIES);
             for (int p = 0; p < k; p++) {
                 s0 = FloatVector.broadcast(SPECIES, a[a0 + p * aps])
                         .fma(FloatVector.fromArray(SPECIES, b, bOff + p * ldb + j), s0);
@@ -253,7 +295,7 @@ public final class VectorKernels implements Kernels {
             s0.intoArray(c, c0 + j);
         }
         for (; j < n; j++) {
-            float s0 = 0f;
+            float s0 = acc ? c[c0 + j] : 0f;
             for (int p = 0; p < k; p++) {
                 s0 = Math.fma(a[a0 + p * aps], b[bOff + p * ldb + j], s0);
             }
@@ -269,28 +311,37 @@ public final class VectorKernels implements Kernels {
     @Override
     public void matmulTransB(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              int m, int n, int k) {
-        int i = 0;
-        for (; i + 2 <= m; i += 2) {
-            int a0 = aOff + i * lda;
-            int c0 = cOff + i * ldc;
-            int j = 0;
-            for (; j + 4 <= n; j += 4) {
-                transBBlock2x4(c, c0, ldc, a, a0, lda, b, bOff + j * ldb, ldb, j, k);
+        // Cache blocking: columns (rows of b) in blocks of about TRANSB_BLOCK_FLOATS / k, a multiple of 4, so one
+        // block of b stays cached while every row of a passes. Only the visiting order changes; each element is
+        // still computed whole by the same micro-kernel (4-column groups and the n % 4 tail columns are the same).
+        int jb = Math.max(4, TRANSB_BLOCK_FLOATS / Math.max(1, k) & ~3);
+        int n4 = n & ~3;
+        for (int jStart = 0; jStart < n; jStart += jb) {
+            int jEnd = Math.min(n, jStart + jb);
+            int jEnd4 = Math.min(jEnd, n4);
+            int i = 0;
+            for (; i + 2 <= m; i += 2) {
+                int a0 = aOff + i * lda;
+                int c0 = cOff + i * ldc;
+                int j = jStart;
+                for (; j < jEnd4; j += 4) {
+                    transBBlock2x4(c, c0, ldc, a, a0, lda, b, bOff + j * ldb, ldb, j, k);
+                }
+                for (; j < jEnd; j++) {
+                    c[c0 + j] = dot(a, a0, b, bOff + j * ldb, k);
+                    c[c0 + ldc + j] = dot(a, a0 + lda, b, bOff + j * ldb, k);
+                }
             }
-            for (; j < n; j++) {
-                c[c0 + j] = dot(a, a0, b, bOff + j * ldb, k);
-                c[c0 + ldc + j] = dot(a, a0 + lda, b, bOff + j * ldb, k);
-            }
-        }
-        if (i < m) {
-            int a0 = aOff + i * lda;
-            int c0 = cOff + i * ldc;
-            int j = 0;
-            for (; j + 4 <= n; j += 4) {
-                transBBlock1x4(c, c0, a, a0, b, bOff + j * ldb, ldb, j, k);
-            }
-            for (; j < n; j++) {
-                c[c0 + j] = dot(a, a0, b, bOff + j * ldb, k);
+            if (i < m) {
+                int a0 = aOff + i * lda;
+                int c0 = cOff + i * ldc;
+                int j = jStart;
+                for (; j < jEnd4; j += 4) {
+                    transBBlock1x4(c, c0, a, a0, b, bOff + j * ldb, ldb, j, k);
+                }
+                for (; j < jEnd; j++) {
+                    c[c0 + j] = dot(a, a0, b, bOff + j * ldb, k);
+                }
             }
         }
     }
