@@ -179,6 +179,9 @@ public final class VectorKernels implements Kernels {
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
         int j = 0;
+        for (; j + 4 * LANES <= nv; j += 4 * LANES) {
+            rows4x4(c, c0 + j, ldc, a, a0, ars, aps, b, bOff + j, ldb, k, acc);
+        }
         for (; j + 2 * LANES <= nv; j += 2 * LANES) {
             FloatVector s00 = FloatVector.zero(SPECIES);
             FloatVector s01 = s00;
@@ -267,6 +270,78 @@ public final class VectorKernels implements Kernels {
             c[c2 + j] = s2;
             c[c3 + j] = s3;
         }
+    }
+
+    /** Four rows x four vectors of {@link #broadcastRows4} at {@code c0}, {@code b0}: one fma chain per element. */
+    private static void rows4x4(float[] c, int c0, int ldc, float[] a, int a0, int ars, int aps,
+                                float[] b, int b0, int ldb, int k, boolean acc) {
+        int a1 = a0 + ars;
+        int a2 = a1 + ars;
+        int a3 = a2 + ars;
+        int d1 = c0 + ldc;
+        int d2 = d1 + ldc;
+        int d3 = d2 + ldc;
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector s00 = acc ? FloatVector.fromArray(SPECIES, c, c0) : z;
+        FloatVector s01 = acc ? FloatVector.fromArray(SPECIES, c, c0 + LANES) : z;
+        FloatVector s02 = acc ? FloatVector.fromArray(SPECIES, c, c0 + 2 * LANES) : z;
+        FloatVector s03 = acc ? FloatVector.fromArray(SPECIES, c, c0 + 3 * LANES) : z;
+        FloatVector s10 = acc ? FloatVector.fromArray(SPECIES, c, d1) : z;
+        FloatVector s11 = acc ? FloatVector.fromArray(SPECIES, c, d1 + LANES) : z;
+        FloatVector s12 = acc ? FloatVector.fromArray(SPECIES, c, d1 + 2 * LANES) : z;
+        FloatVector s13 = acc ? FloatVector.fromArray(SPECIES, c, d1 + 3 * LANES) : z;
+        FloatVector s20 = acc ? FloatVector.fromArray(SPECIES, c, d2) : z;
+        FloatVector s21 = acc ? FloatVector.fromArray(SPECIES, c, d2 + LANES) : z;
+        FloatVector s22 = acc ? FloatVector.fromArray(SPECIES, c, d2 + 2 * LANES) : z;
+        FloatVector s23 = acc ? FloatVector.fromArray(SPECIES, c, d2 + 3 * LANES) : z;
+        FloatVector s30 = acc ? FloatVector.fromArray(SPECIES, c, d3) : z;
+        FloatVector s31 = acc ? FloatVector.fromArray(SPECIES, c, d3 + LANES) : z;
+        FloatVector s32 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 2 * LANES) : z;
+        FloatVector s33 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 3 * LANES) : z;
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * ldb;
+            FloatVector b0v = FloatVector.fromArray(SPECIES, b, bp);
+            FloatVector b1v = FloatVector.fromArray(SPECIES, b, bp + LANES);
+            FloatVector b2v = FloatVector.fromArray(SPECIES, b, bp + 2 * LANES);
+            FloatVector b3v = FloatVector.fromArray(SPECIES, b, bp + 3 * LANES);
+            int ap = p * aps;
+            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + ap]);
+            s00 = x.fma(b0v, s00);
+            s01 = x.fma(b1v, s01);
+            s02 = x.fma(b2v, s02);
+            s03 = x.fma(b3v, s03);
+            x = FloatVector.broadcast(SPECIES, a[a1 + ap]);
+            s10 = x.fma(b0v, s10);
+            s11 = x.fma(b1v, s11);
+            s12 = x.fma(b2v, s12);
+            s13 = x.fma(b3v, s13);
+            x = FloatVector.broadcast(SPECIES, a[a2 + ap]);
+            s20 = x.fma(b0v, s20);
+            s21 = x.fma(b1v, s21);
+            s22 = x.fma(b2v, s22);
+            s23 = x.fma(b3v, s23);
+            x = FloatVector.broadcast(SPECIES, a[a3 + ap]);
+            s30 = x.fma(b0v, s30);
+            s31 = x.fma(b1v, s31);
+            s32 = x.fma(b2v, s32);
+            s33 = x.fma(b3v, s33);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + LANES);
+        s02.intoArray(c, c0 + 2 * LANES);
+        s03.intoArray(c, c0 + 3 * LANES);
+        s10.intoArray(c, d1);
+        s11.intoArray(c, d1 + LANES);
+        s12.intoArray(c, d1 + 2 * LANES);
+        s13.intoArray(c, d1 + 3 * LANES);
+        s20.intoArray(c, d2);
+        s21.intoArray(c, d2 + LANES);
+        s22.intoArray(c, d2 + 2 * LANES);
+        s23.intoArray(c, d2 + 3 * LANES);
+        s30.intoArray(c, d3);
+        s31.intoArray(c, d3 + LANES);
+        s32.intoArray(c, d3 + 2 * LANES);
+        s33.intoArray(c, d3 + 3 * LANES);
     }
 
     /** One row of {@link #broadcastMatmul}. */
