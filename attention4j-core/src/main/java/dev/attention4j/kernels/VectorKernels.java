@@ -41,13 +41,17 @@ public final class VectorKernels implements Kernels {
     private static final VectorShuffle<Float> XOR_1 = xorShuffle(1);
     private static final VectorShuffle<Float> XOR_HALF = xorShuffle(LANES / 2);
     private static final VectorShuffle<Float> XOR_QUARTER = xorShuffle(LANES / 4);
+
+    /**
+     * {@link #broadcastMatmul}'s cache blocking: p in blocks of K_BLOCK, columns in panels of N_PANEL (a 256 KB block
+     * of b stays in L2 while all rows pass).
+     */
+    static final int K_BLOCK = 256;
+    static final int N_PANEL = 256;
+    /** {@link #matmulTransB}'s column blocks hold about this many floats of b (256 KB). */
+    static final int TRANSB_BLOCK_FLOATS = 1 << 16;
+
     // Lanes whose index has bit LANES/2 (resp. LANES/4) set.
-    /** {@link #broadcastMatmul}'s cache blocking: p in blocks of K_BLOCK, columns in panels of N_PANEL. */
-    static final int K_BLOCK = Integer.getInteger("attention4j.gemm.kblock", 256);
-    static final int N_PANEL = Integer.getInteger("attention4j.gemm.npanel", 128);
-
-    static final int TRANSB_BLOCK_FLOATS = Integer.getInteger("attention4j.gemm.transb", 65536);
-
     private static final VectorMask<Float> HALF_BIT = bitMask(LANES / 2);
     private static final VectorMask<Float> QUARTER_BIT = bitMask(LANES / 4);
 
