@@ -41,6 +41,16 @@ public final class VectorKernels implements Kernels {
     private static final VectorShuffle<Float> XOR_1 = xorShuffle(1);
     private static final VectorShuffle<Float> XOR_HALF = xorShuffle(LANES / 2);
     private static final VectorShuffle<Float> XOR_QUARTER = xorShuffle(LANES / 4);
+
+    /**
+     * {@link #broadcastMatmul}'s cache blocking: p in blocks of K_BLOCK, columns in panels of N_PANEL (a 256 KB block
+     * of b stays in L2 while all rows pass).
+     */
+    static final int K_BLOCK = 256;
+    static final int N_PANEL = 256;
+    /** {@link #matmulTransB}'s column blocks hold about this many floats of b (256 KB). */
+    static final int TRANSB_BLOCK_FLOATS = 1 << 16;
+
     // Lanes whose index has bit LANES/2 (resp. LANES/4) set.
     private static final VectorMask<Float> HALF_BIT = bitMask(LANES / 2);
     private static final VectorMask<Float> QUARTER_BIT = bitMask(LANES / 4);
@@ -133,18 +143,38 @@ public final class VectorKernels implements Kernels {
      */
     private static void broadcastMatmul(float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps,
                                         float[] b, int bOff, int ldb, int m, int n, int k) {
-        int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            broadcastRows4(c, cOff + i * ldc, ldc, a, aOff + i * ars, ars, aps, b, bOff, ldb, n, k);
+        // Cache blocking: p in blocks of K_BLOCK, columns in panels of N_PANEL, all rows per (k-block, panel), so a
+        // K_BLOCK x N_PANEL block of b stays cached while every row block uses it. A k-block after the first resumes
+        // each element's fma chain from the partial sum stored in c, so the operation sequence per element is the
+        // same as one unblocked pass (bit-identical).
+        if (k == 0) {
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            }
+            return;
         }
-        for (; i < m; i++) {
-            broadcastRow(c, cOff + i * ldc, a, aOff + i * ars, aps, b, bOff, ldb, n, k);
+        for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
+            int kl = Math.min(K_BLOCK, k - p0);
+            boolean acc = p0 > 0;
+            int ap0 = aOff + p0 * aps;
+            int bp0 = bOff + p0 * ldb;
+            for (int j0 = 0; j0 < n; j0 += N_PANEL) {
+                int nl = Math.min(N_PANEL, n - j0);
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    broadcastRows4(c, cOff + i * ldc + j0, ldc, a, ap0 + i * ars, ars, aps, b, bp0 + j0, ldb, nl, kl,
+                            acc);
+                }
+                for (; i < m; i++) {
+                    broadcastRow(c, cOff + i * ldc + j0, a, ap0 + i * ars, aps, b, bp0 + j0, ldb, nl, kl, acc);
+                }
+            }
         }
     }
 
     /** Four rows of {@link #broadcastMatmul}: each loaded vector of {@code b} feeds four rows. */
     private static void broadcastRows4(float[] c, int c0, int ldc, float[] a, int a0, int ars, int aps,
-                                       float[] b, int bOff, int ldb, int n, int k) {
+                                       float[] b, int bOff, int ldb, int n, int k, boolean acc) {
         int nv = SPECIES.loopBound(n);
         int a1 = a0 + ars;
         int a2 = a1 + ars;
@@ -153,6 +183,9 @@ public final class VectorKernels implements Kernels {
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
         int j = 0;
+        for (; j + 4 * LANES <= nv; j += 4 * LANES) {
+            rows4x4(c, c0 + j, ldc, a, a0, ars, aps, b, bOff + j, ldb, k, acc);
+        }
         for (; j + 2 * LANES <= nv; j += 2 * LANES) {
             FloatVector s00 = FloatVector.zero(SPECIES);
             FloatVector s01 = s00;
@@ -162,6 +195,16 @@ public final class VectorKernels implements Kernels {
             FloatVector s21 = s00;
             FloatVector s30 = s00;
             FloatVector s31 = s00;
+            if (acc) {
+                s00 = FloatVector.fromArray(SPECIES, c, c0 + j);
+                s01 = FloatVector.fromArray(SPECIES, c, c0 + j + LANES);
+                s10 = FloatVector.fromArray(SPECIES, c, c1 + j);
+                s11 = FloatVector.fromArray(SPECIES, c, c1 + j + LANES);
+                s20 = FloatVector.fromArray(SPECIES, c, c2 + j);
+                s21 = FloatVector.fromArray(SPECIES, c, c2 + j + LANES);
+                s30 = FloatVector.fromArray(SPECIES, c, c3 + j);
+                s31 = FloatVector.fromArray(SPECIES, c, c3 + j + LANES);
+            }
             for (int p = 0; p < k; p++) {
                 int bp = bOff + p * ldb + j;
                 FloatVector b0 = FloatVector.fromArray(SPECIES, b, bp);
@@ -194,6 +237,12 @@ public final class VectorKernels implements Kernels {
             FloatVector s1 = s0;
             FloatVector s2 = s0;
             FloatVector s3 = s0;
+            if (acc) {
+                s0 = FloatVector.fromArray(SPECIES, c, c0 + j);
+                s1 = FloatVector.fromArray(SPECIES, c, c1 + j);
+                s2 = FloatVector.fromArray(SPECIES, c, c2 + j);
+                s3 = FloatVector.fromArray(SPECIES, c, c3 + j);
+            }
             for (int p = 0; p < k; p++) {
                 FloatVector bv = FloatVector.fromArray(SPECIES, b, bOff + p * ldb + j);
                 int ap = p * aps;
@@ -208,10 +257,10 @@ public final class VectorKernels implements Kernels {
             s3.intoArray(c, c3 + j);
         }
         for (; j < n; j++) {
-            float s0 = 0f;
-            float s1 = 0f;
-            float s2 = 0f;
-            float s3 = 0f;
+            float s0 = acc ? c[c0 + j] : 0f;
+            float s1 = acc ? c[c1 + j] : 0f;
+            float s2 = acc ? c[c2 + j] : 0f;
+            float s3 = acc ? c[c3 + j] : 0f;
             for (int p = 0; p < k; p++) {
                 float bv = b[bOff + p * ldb + j];
                 int ap = p * aps;
@@ -227,14 +276,86 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /** Four rows x four vectors of {@link #broadcastRows4} at {@code c0}, {@code b0}: one fma chain per element. */
+    private static void rows4x4(float[] c, int c0, int ldc, float[] a, int a0, int ars, int aps,
+                                float[] b, int b0, int ldb, int k, boolean acc) {
+        int a1 = a0 + ars;
+        int a2 = a1 + ars;
+        int a3 = a2 + ars;
+        int d1 = c0 + ldc;
+        int d2 = d1 + ldc;
+        int d3 = d2 + ldc;
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector s00 = acc ? FloatVector.fromArray(SPECIES, c, c0) : z;
+        FloatVector s01 = acc ? FloatVector.fromArray(SPECIES, c, c0 + LANES) : z;
+        FloatVector s02 = acc ? FloatVector.fromArray(SPECIES, c, c0 + 2 * LANES) : z;
+        FloatVector s03 = acc ? FloatVector.fromArray(SPECIES, c, c0 + 3 * LANES) : z;
+        FloatVector s10 = acc ? FloatVector.fromArray(SPECIES, c, d1) : z;
+        FloatVector s11 = acc ? FloatVector.fromArray(SPECIES, c, d1 + LANES) : z;
+        FloatVector s12 = acc ? FloatVector.fromArray(SPECIES, c, d1 + 2 * LANES) : z;
+        FloatVector s13 = acc ? FloatVector.fromArray(SPECIES, c, d1 + 3 * LANES) : z;
+        FloatVector s20 = acc ? FloatVector.fromArray(SPECIES, c, d2) : z;
+        FloatVector s21 = acc ? FloatVector.fromArray(SPECIES, c, d2 + LANES) : z;
+        FloatVector s22 = acc ? FloatVector.fromArray(SPECIES, c, d2 + 2 * LANES) : z;
+        FloatVector s23 = acc ? FloatVector.fromArray(SPECIES, c, d2 + 3 * LANES) : z;
+        FloatVector s30 = acc ? FloatVector.fromArray(SPECIES, c, d3) : z;
+        FloatVector s31 = acc ? FloatVector.fromArray(SPECIES, c, d3 + LANES) : z;
+        FloatVector s32 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 2 * LANES) : z;
+        FloatVector s33 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 3 * LANES) : z;
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * ldb;
+            FloatVector b0v = FloatVector.fromArray(SPECIES, b, bp);
+            FloatVector b1v = FloatVector.fromArray(SPECIES, b, bp + LANES);
+            FloatVector b2v = FloatVector.fromArray(SPECIES, b, bp + 2 * LANES);
+            FloatVector b3v = FloatVector.fromArray(SPECIES, b, bp + 3 * LANES);
+            int ap = p * aps;
+            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + ap]);
+            s00 = x.fma(b0v, s00);
+            s01 = x.fma(b1v, s01);
+            s02 = x.fma(b2v, s02);
+            s03 = x.fma(b3v, s03);
+            x = FloatVector.broadcast(SPECIES, a[a1 + ap]);
+            s10 = x.fma(b0v, s10);
+            s11 = x.fma(b1v, s11);
+            s12 = x.fma(b2v, s12);
+            s13 = x.fma(b3v, s13);
+            x = FloatVector.broadcast(SPECIES, a[a2 + ap]);
+            s20 = x.fma(b0v, s20);
+            s21 = x.fma(b1v, s21);
+            s22 = x.fma(b2v, s22);
+            s23 = x.fma(b3v, s23);
+            x = FloatVector.broadcast(SPECIES, a[a3 + ap]);
+            s30 = x.fma(b0v, s30);
+            s31 = x.fma(b1v, s31);
+            s32 = x.fma(b2v, s32);
+            s33 = x.fma(b3v, s33);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + LANES);
+        s02.intoArray(c, c0 + 2 * LANES);
+        s03.intoArray(c, c0 + 3 * LANES);
+        s10.intoArray(c, d1);
+        s11.intoArray(c, d1 + LANES);
+        s12.intoArray(c, d1 + 2 * LANES);
+        s13.intoArray(c, d1 + 3 * LANES);
+        s20.intoArray(c, d2);
+        s21.intoArray(c, d2 + LANES);
+        s22.intoArray(c, d2 + 2 * LANES);
+        s23.intoArray(c, d2 + 3 * LANES);
+        s30.intoArray(c, d3);
+        s31.intoArray(c, d3 + LANES);
+        s32.intoArray(c, d3 + 2 * LANES);
+        s33.intoArray(c, d3 + 3 * LANES);
+    }
+
     /** One row of {@link #broadcastMatmul}. */
     private static void broadcastRow(float[] c, int c0, float[] a, int a0, int aps,
-                                     float[] b, int bOff, int ldb, int n, int k) {
+                                     float[] b, int bOff, int ldb, int n, int k, boolean acc) {
         int nv = SPECIES.loopBound(n);
         int j = 0;
         for (; j + 2 * LANES <= nv; j += 2 * LANES) {
-            FloatVector s0 = FloatVector.zero(SPECIES);
-            FloatVector s1 = s0;
+            FloatVector s0 = acc ? FloatVector.fromArray(SPECIES, c, c0 + j) : FloatVector.zero(SPECIES);
+            FloatVector s1 = acc ? FloatVector.fromArray(SPECIES, c, c0 + j + LANES) : FloatVector.zero(SPECIES);
             for (int p = 0; p < k; p++) {
                 int bp = bOff + p * ldb + j;
                 FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p * aps]);
@@ -245,7 +366,7 @@ public final class VectorKernels implements Kernels {
             s1.intoArray(c, c0 + j + LANES);
         }
         for (; j < nv; j += LANES) {
-            FloatVector s0 = FloatVector.zero(SPECIES);
+            FloatVector s0 = acc ? FloatVector.fromArray(SPECIES, c, c0 + j) : FloatVector.zero(SPECIES);
             for (int p = 0; p < k; p++) {
                 s0 = FloatVector.broadcast(SPECIES, a[a0 + p * aps])
                         .fma(FloatVector.fromArray(SPECIES, b, bOff + p * ldb + j), s0);
@@ -253,7 +374,7 @@ public final class VectorKernels implements Kernels {
             s0.intoArray(c, c0 + j);
         }
         for (; j < n; j++) {
-            float s0 = 0f;
+            float s0 = acc ? c[c0 + j] : 0f;
             for (int p = 0; p < k; p++) {
                 s0 = Math.fma(a[a0 + p * aps], b[bOff + p * ldb + j], s0);
             }
@@ -269,28 +390,37 @@ public final class VectorKernels implements Kernels {
     @Override
     public void matmulTransB(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              int m, int n, int k) {
-        int i = 0;
-        for (; i + 2 <= m; i += 2) {
-            int a0 = aOff + i * lda;
-            int c0 = cOff + i * ldc;
-            int j = 0;
-            for (; j + 4 <= n; j += 4) {
-                transBBlock2x4(c, c0, ldc, a, a0, lda, b, bOff + j * ldb, ldb, j, k);
+        // Cache blocking: columns (rows of b) in blocks of about TRANSB_BLOCK_FLOATS / k, a multiple of 4, so one
+        // block of b stays cached while every row of a passes. Only the visiting order changes; each element is
+        // still computed whole by the same micro-kernel (4-column groups and the n % 4 tail columns are the same).
+        int jb = Math.max(4, TRANSB_BLOCK_FLOATS / Math.max(1, k) & ~3);
+        int n4 = n & ~3;
+        for (int jStart = 0; jStart < n; jStart += jb) {
+            int jEnd = Math.min(n, jStart + jb);
+            int jEnd4 = Math.min(jEnd, n4);
+            int i = 0;
+            for (; i + 2 <= m; i += 2) {
+                int a0 = aOff + i * lda;
+                int c0 = cOff + i * ldc;
+                int j = jStart;
+                for (; j < jEnd4; j += 4) {
+                    transBBlock2x4(c, c0, ldc, a, a0, lda, b, bOff + j * ldb, ldb, j, k);
+                }
+                for (; j < jEnd; j++) {
+                    c[c0 + j] = dot(a, a0, b, bOff + j * ldb, k);
+                    c[c0 + ldc + j] = dot(a, a0 + lda, b, bOff + j * ldb, k);
+                }
             }
-            for (; j < n; j++) {
-                c[c0 + j] = dot(a, a0, b, bOff + j * ldb, k);
-                c[c0 + ldc + j] = dot(a, a0 + lda, b, bOff + j * ldb, k);
-            }
-        }
-        if (i < m) {
-            int a0 = aOff + i * lda;
-            int c0 = cOff + i * ldc;
-            int j = 0;
-            for (; j + 4 <= n; j += 4) {
-                transBBlock1x4(c, c0, a, a0, b, bOff + j * ldb, ldb, j, k);
-            }
-            for (; j < n; j++) {
-                c[c0 + j] = dot(a, a0, b, bOff + j * ldb, k);
+            if (i < m) {
+                int a0 = aOff + i * lda;
+                int c0 = cOff + i * ldc;
+                int j = jStart;
+                for (; j < jEnd4; j += 4) {
+                    transBBlock1x4(c, c0, a, a0, b, bOff + j * ldb, ldb, j, k);
+                }
+                for (; j < jEnd; j++) {
+                    c[c0 + j] = dot(a, a0, b, bOff + j * ldb, k);
+                }
             }
         }
     }

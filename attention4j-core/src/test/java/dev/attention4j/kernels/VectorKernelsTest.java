@@ -273,6 +273,58 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * The cache-blocked paths give the same bits as one unblocked pass: matmul and matmulTransA against the in-order
+     * fma chain {@code s = fma(A[i, p], B[p, j], s)} over all of {@code k} (written here), at {@code k} below, at and
+     * around multiples of {@link VectorKernels#K_BLOCK} and {@code n} spanning several {@link VectorKernels#N_PANEL}
+     * panels with a ragged last one; matmulTransB, whose columns are visited in blocks, against {@link Kernels#dot}
+     * per element with {@code n} spanning several column blocks and a tail of {@code n % 4}.
+     */
+    @Test
+    void blockedMatmulsGiveTheBitsOfOneInOrderFmaChain() {
+        Random rnd = new Random(9);
+        int kb = VectorKernels.K_BLOCK;
+        int n = 2 * VectorKernels.N_PANEL + 2 * lanes + 3;
+        for (int k : new int[] {kb - 1, kb, kb + 1, 2 * kb + 5}) {
+            for (MatmulOp op : new MatmulOp[] {MatmulOp.MATMUL, MatmulOp.MATMUL_TRANS_A}) {
+                int m = 9;
+                Mat a = op.a(rnd, m, k);
+                Mat b = op.b(rnd, n, k);
+                Mat c = guarded(m, n, 11, 3);
+                op.runRows(vector, c, a, b, 0, m, n, k);
+                float[] expected = new float[m * n];
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        float s = 0f;
+                        for (int p = 0; p < k; p++) {
+                            float x = op == MatmulOp.MATMUL ? a.data[a.off + i * a.ld + p] : a.data[a.off + p * a.ld + i];
+                            s = Math.fma(x, b.data[b.off + p * b.ld + j], s);
+                        }
+                        expected[i * n + j] = s;
+                    }
+                }
+                assertBitIdentical(op + " m=" + m + " n=" + n + " k=" + k, expected, c.region());
+                assertOutsideUntouched(op + " m=" + m + " n=" + n + " k=" + k, c);
+            }
+        }
+        int k = 1031;
+        int nb = 3 * Math.max(4, VectorKernels.TRANSB_BLOCK_FLOATS / k & ~3) + 2;
+        for (int m : new int[] {5, 6}) {
+            Mat a = MatmulOp.MATMUL_TRANS_B.a(rnd, m, k);
+            Mat b = MatmulOp.MATMUL_TRANS_B.b(rnd, nb, k);
+            Mat c = guarded(m, nb, 11, 3);
+            MatmulOp.MATMUL_TRANS_B.runRows(vector, c, a, b, 0, m, nb, k);
+            float[] expected = new float[m * nb];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < nb; j++) {
+                    expected[i * nb + j] = vector.dot(a.data, a.off + i * a.ld, b.data, b.off + j * b.ld, k);
+                }
+            }
+            assertBitIdentical("MATMUL_TRANS_B m=" + m + " n=" + nb + " k=" + k, expected, c.region());
+            assertOutsideUntouched("MATMUL_TRANS_B m=" + m + " n=" + nb + " k=" + k, c);
+        }
+    }
+
     /** Cut points (starting at 0, ending at {@code n}): singles, [1, rest], [rest, 1], 3-then-4s, and random ones. */
     private static List<int[]> chunkings(Random rnd, int n) {
         List<int[]> out = new ArrayList<>();
