@@ -130,15 +130,10 @@ public final class MultiHeadAttention implements Module {
         long seed = mode instanceof Mode.Training t ? t.seed() : 0L;
         // attended: (batchSize, tgtLen, numHeads * headDim), head h in columns [h * headDim, (h + 1) * headDim)
         Tensor attended = AttentionOp.apply(tape, q, k, v, AttentionLayout.TOKENS_MAJOR, numHeads,
-                (float) (1.0 / Math.sqrt(config.headDim())), MaskShapes.scoreMask(m), srcLen, dropout, seed, probs);
+                scale(), MaskShapes.scoreMask(m), srcLen, dropout, seed, probs);
 
         Tensor output = LinearOp.apply(tape, attended, outProjWeight, outProjBias);
-        Tensor w = switch (weights) {
-            case NONE -> null;
-            case PER_HEAD -> Tensor.of(probs, batchSize, numHeads, tgtLen, keys);
-            case HEAD_AVERAGE -> HeadAverage.of(probs, batchSize, numHeads, tgtLen, keys);
-        };
-        return new AttentionOutput(output, w);
+        return new AttentionOutput(output, requested(weights, probs, batchSize, numHeads, tgtLen, keys));
     }
 
     /** An empty cache for this module's keys and values: {@code capacity} tokens of {@code batchSize} sequences. */
@@ -221,14 +216,24 @@ public final class MultiHeadAttention implements Module {
         float[] probs = weights == AttentionWeights.NONE ? null : new float[batchSize * numHeads * tgtLen * keys];
         // attended: (batchSize, tgtLen, numHeads * headDim)
         Tensor attended = AttentionOp.applyToCache(q, cache.keyBuffer(), cache.valueBuffer(), cache.capacity(), keys,
-                numHeads, (float) (1.0 / Math.sqrt(config.headDim())), MaskShapes.scoreMask(mask), probs);
+                numHeads, scale(), MaskShapes.scoreMask(mask), probs);
         Tensor output = LinearOp.apply(null, attended, outProjWeight, outProjBias);
-        Tensor w = switch (weights) {
+        return new AttentionOutput(output, requested(weights, probs, batchSize, numHeads, tgtLen, keys));
+    }
+
+    /** The default {@code 1 / sqrt(headDim)}. */
+    private float scale() {
+        return (float) (1.0 / Math.sqrt(config.headDim()));
+    }
+
+    /** The weights asked for, from the per-head probabilities {@code (batchSize, numHeads, tgtLen, keys)}. */
+    private static Tensor requested(AttentionWeights weights, float[] probs, int batchSize, int numHeads, int tgtLen,
+                                    int keys) {
+        return switch (weights) {
             case NONE -> null;
             case PER_HEAD -> Tensor.of(probs, batchSize, numHeads, tgtLen, keys);
             case HEAD_AVERAGE -> HeadAverage.of(probs, batchSize, numHeads, tgtLen, keys);
         };
-        return new AttentionOutput(output, w);
     }
 
     private void requireNoExtraKeys() {
