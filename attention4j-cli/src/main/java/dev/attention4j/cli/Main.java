@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.Reader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
@@ -26,8 +27,8 @@ import java.util.Properties;
  */
 @Command(name = "attention4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "The Transformer attention family in pure Java.",
-        subcommands = {InfoCommand.class, DemoCommand.class, TrainCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, DemoCommand.class, TrainCommand.class, TranslateCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     @Option(names = "--threads", paramLabel = "N", scope = ScopeType.INHERIT,
@@ -49,6 +50,20 @@ public final class Main {
     /** The command line with every subcommand; call {@code setOut}/{@code setErr}, then {@code execute}. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionStrategy(Main::execute);
+        return cli;
+    }
+
+    /** As {@link #commandLine()}, but {@code translate} reads {@code stdin} instead of {@link System#in}. */
+    static CommandLine commandLine(Reader stdin) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine cli = new CommandLine(new Main(), new CommandLine.IFactory() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <K> K create(Class<K> cls) throws Exception {
+                return cls == TranslateCommand.class ? (K) new TranslateCommand(stdin) : defaults.create(cls);
+            }
+        });
         cli.setExecutionStrategy(Main::execute);
         return cli;
     }
@@ -79,7 +94,7 @@ public final class Main {
      * The charset the terminal expects ({@code stdout.encoding}, JDK 19+), unless it cannot show the demo's Chinese
      * tokens (a C/POSIX locale), in which case UTF-8, which nearly every terminal shows.
      */
-    private static Charset terminalCharset() {
+    static Charset terminalCharset() {
         String name = System.getProperty("stdout.encoding");
         try {
             Charset cs = name == null ? Charset.defaultCharset() : Charset.forName(name);

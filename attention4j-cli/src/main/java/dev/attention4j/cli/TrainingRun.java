@@ -5,7 +5,6 @@ import dev.attention4j.generate.GreedySearch;
 import dev.attention4j.kernels.KernelChoice;
 import dev.attention4j.kernels.Parallel;
 import dev.attention4j.models.formats.WeightFormatException;
-import dev.attention4j.nn.transformer.Seq2SeqConfig;
 import dev.attention4j.nn.transformer.Seq2SeqTransformer;
 import dev.attention4j.train.Adam;
 import dev.attention4j.train.AdamConfig;
@@ -176,8 +175,9 @@ final class TrainingRun {
             }
         }
         Split split = TrainingData.split(examples, config.preset().data(), seeds, describeSource());
-        TrainingData data = TrainingData.encode(split, restore(config.sourceTokenizer(), "source_tokenizer"),
-                restore(config.targetTokenizer(), "target_tokenizer"));
+        TrainingData data = TrainingData.encode(split,
+                TrainedModel.restoreTokenizer(dir, config.sourceTokenizer(), "source_tokenizer"),
+                TrainedModel.restoreTokenizer(dir, config.targetTokenizer(), "target_tokenizer"));
 
         dir.keepMetricsUpTo(checkpoint.step());
         if (!config.equals(stored)) {
@@ -195,14 +195,6 @@ final class TrainingRun {
                     + " holds no checkpoint to resume; run without --resume to start a run"));
         } catch (WeightFormatException e) {
             throw new UserError("cannot resume: " + e.getMessage(), e);
-        }
-    }
-
-    private Tokenizer restore(RunConfig.SavedTokenizer saved, String field) throws UserError {
-        try {
-            return saved.restore();
-        } catch (IllegalArgumentException e) {
-            throw new UserError(dir.config() + ": " + field + ": " + e.getMessage(), e);
         }
     }
 
@@ -262,8 +254,7 @@ final class TrainingRun {
         RunSeeds seeds = RunSeeds.of(config.seed());
         Tokenizer target = data.targetTokenizer();
 
-        Seq2SeqTransformer model = new Seq2SeqTransformer(Seq2SeqConfig.of(preset.model().transformer(),
-                data.sourceTokenizer().vocabSize(), target.vocabSize(), config.maxLen()), seeds.model());
+        Seq2SeqTransformer model = TrainedModel.newModel(config, data.sourceTokenizer(), target);
         long maxMillis = length.minutes() == null ? Long.MAX_VALUE : Math.max(1, Math.round(length.minutes() * 60_000));
         TrainingConfig trainingConfig = new TrainingConfig(length.steps(), maxMillis, seeds.dropout(),
                 optimization.labelSmoothing(), optimization.clipNorm(), 1, length.evalEvery(), length.evalEvery());

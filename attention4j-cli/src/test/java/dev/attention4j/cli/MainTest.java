@@ -20,7 +20,7 @@ class MainTest {
         CliRun run = CliRun.of("--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("Usage: attention4j").contains("info").contains("demo").contains("train")
-                .contains("--threads");
+                .contains("translate").contains("--threads");
     }
 
     @Test
@@ -33,9 +33,9 @@ class MainTest {
 
     @Test
     void anUnknownCommandPrintsUsageAndExitsWith2() {
-        CliRun run = CliRun.of("frobnicate");
+        CliRun run = CliRun.of("xyzzy");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("frobnicate").contains("Usage: attention4j");
+        assertThat(run.err()).contains("xyzzy").contains("Usage: attention4j");
         assertThat(run.out()).isEmpty();
     }
 

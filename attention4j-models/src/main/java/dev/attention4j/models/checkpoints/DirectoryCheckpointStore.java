@@ -251,22 +251,13 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
      */
     @Override
     public Optional<Checkpoint> loadLatest() throws IOException {
-        Optional<String> name = readLatestName();
-        if (name.isEmpty()) {
+        Optional<Path> latestDirectory = latestDirectory();
+        if (latestDirectory.isEmpty()) {
             return Optional.empty();
         }
-        Path latest = checkpoints.resolve(LATEST);
-        Matcher m = STEP_DIRECTORY.matcher(name.get());
-        long step = m.matches() ? parseStep(m.group(1)) : -1;
-        if (step < 0) {
-            throw new WeightFormatException(latest, 0, "holds '" + printable(name.get())
-                    + "' where the name of a step directory such as step-000000123 belongs", DAMAGED);
-        }
-        Path dir = checkpoints.resolve(name.get());
-        if (!Files.isDirectory(dir)) {
-            throw new WeightFormatException(dir, WeightFormatException.NO_OFFSET, "the step directory named by "
-                    + latest + " is missing", DAMAGED);
-        }
+        Path dir = latestDirectory.get();
+        Matcher m = STEP_DIRECTORY.matcher(dir.getFileName().toString());
+        long step = m.matches() ? parseStep(m.group(1)) : -1; // latestDirectory checked that it matches
         Map<String, Tensor> weights = Safetensors.readAll(requireFile(dir.resolve(WEIGHTS)));
         Map<String, Tensor> optimizer = Safetensors.readAll(requireFile(dir.resolve(OPTIMIZER)));
         Path configPath = requireFile(dir.resolve(CONFIG));
@@ -288,6 +279,39 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
             extra.put(field.getKey(), field.getValue().textValue());
         }
         return Optional.of(new Checkpoint(step, weights, optimizer, config, extra));
+    }
+
+    /**
+     * The weights file of the checkpoint {@code LATEST} names, without reading it or the rest of the checkpoint: for
+     * a reader that only needs the model (inference), or empty if there is no {@code LATEST}.
+     *
+     * @throws WeightFormatException if {@code LATEST} is malformed, or names a missing directory or one without a
+     *                               weights file
+     */
+    public Optional<Path> latestWeightsFile() throws IOException {
+        Optional<Path> dir = latestDirectory();
+        return dir.isEmpty() ? Optional.empty() : Optional.of(requireFile(dir.get().resolve(WEIGHTS)));
+    }
+
+    /** The step directory {@code LATEST} names, checked to exist, or empty if there is no {@code LATEST}. */
+    private Optional<Path> latestDirectory() throws IOException {
+        Optional<String> name = readLatestName();
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        Path latest = checkpoints.resolve(LATEST);
+        Matcher m = STEP_DIRECTORY.matcher(name.get());
+        long step = m.matches() ? parseStep(m.group(1)) : -1;
+        if (step < 0) {
+            throw new WeightFormatException(latest, 0, "holds '" + printable(name.get())
+                    + "' where the name of a step directory such as step-000000123 belongs", DAMAGED);
+        }
+        Path dir = checkpoints.resolve(name.get());
+        if (!Files.isDirectory(dir)) {
+            throw new WeightFormatException(dir, WeightFormatException.NO_OFFSET, "the step directory named by "
+                    + latest + " is missing", DAMAGED);
+        }
+        return Optional.of(dir);
     }
 
     /** The first line of {@code LATEST}, or empty if there is none. */

@@ -162,6 +162,21 @@ class DirectoryCheckpointStoreTest {
         assertThat(new DirectoryCheckpointStore(dir).loadLatest()).as("no LATEST yet").isEmpty();
     }
 
+    @Test
+    void latestWeightsFileIsTheLatestCheckpointsWeights() throws IOException {
+        DirectoryCheckpointStore store = new DirectoryCheckpointStore(dir);
+        assertThat(store.latestWeightsFile()).isEmpty();
+        store.save(checkpoint(10));
+        store.save(checkpoint(20));
+        assertThat(store.latestWeightsFile()).contains(checkpoints().resolve("step-000000020/weights.safetensors"));
+        Files.delete(checkpoints().resolve("step-000000020/optimizer.safetensors"));
+        assertThat(store.latestWeightsFile()).as("the optimizer state is not needed")
+                .contains(checkpoints().resolve("step-000000020/weights.safetensors"));
+        Files.delete(checkpoints().resolve("step-000000020/weights.safetensors"));
+        assertThatThrownBy(store::latestWeightsFile).isInstanceOf(WeightFormatException.class)
+                .hasMessageContaining("weights.safetensors");
+    }
+
     @ParameterizedTest
     @EnumSource(SavePoint.class)
     void aCrashAnywhereLeavesACompleteCheckpoint(SavePoint crashPoint) throws IOException {

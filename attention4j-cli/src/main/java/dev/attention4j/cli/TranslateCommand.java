@@ -1,0 +1,215 @@
+package dev.attention4j.cli;
+
+import dev.attention4j.generate.GreedySearch;
+import dev.attention4j.train.data.Tokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code attention4j translate}: decodes texts greedily with a model {@code attention4j train} made, by default the
+ * English-number-words-to-Chinese model shipped in the jar ({@code models/numbers/}, see its README). Prints one
+ * line per input, in order. Exits 2 for a model directory it cannot use, 1 for an I/O failure.
+ */
+@Command(name = "translate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false,
+        description = {"Translates each TEXT (or, with none, each line of standard input) with a trained model, "
+                + "greedily, and prints one line per input.",
+            "Words the model's source tokenizer does not know are read as <unk>, with a warning on standard error.",
+            "Outputs are at most the model's max_len - 2 tokens long."},
+        footer = {"", "Examples:", "  attention4j translate \"two thousand and five\"      (prints 二千零五)",
+            "  echo \"three hundred and seven\" | attention4j translate --model runs/numbers"})
+final class TranslateCommand implements Callable<Integer> {
+
+    /** Inputs decoded together. */
+    static final int BATCH = 64;
+    /** The built-in model's files, beside this class in the jar. */
+    static final String BUILT_IN = "models/numbers/";
+    private static final List<String> BUILT_IN_FILES = List.of("config.json", TrainedModel.WEIGHTS);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "The --out directory of attention4j train: its config.json and its latest checkpoint's "
+                    + "weights (default: the built-in numbers model).")
+    private Path modelDir;
+
+    @Parameters(paramLabel = "TEXT", arity = "0..*", description = "Texts to translate (default: standard input, "
+            + "one text per line).")
+    private List<String> texts = List.of();
+
+    private final Reader stdin;
+
+    TranslateCommand() {
+        this(new InputStreamReader(System.in, Main.terminalCharset()));
+    }
+
+    /** @param stdin what is read when no TEXT is given */
+    TranslateCommand(Reader stdin) {
+        this.stdin = stdin;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            TrainedModel model = modelDir != null ? TrainedModel.load(modelDir) : builtIn();
+            Translator translator = new Translator(model, err);
+            if (!texts.isEmpty()) {
+                for (int from = 0; from < texts.size(); from += BATCH) {
+                    print(out, translator.translate(texts.subList(from, Math.min(texts.size(), from + BATCH))));
+                }
+            } else {
+                translateLines(new BufferedReader(stdin), translator, out);
+            }
+            return 0;
+        } catch (UserError e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("error: " + e);
+            return 1;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /**
+     * Translates line by line, batching the lines already available (up to {@link #BATCH}) so that a pipe goes fast
+     * and an interactive user gets each answer at once.
+     */
+    private static void translateLines(BufferedReader in, Translator translator, PrintWriter out) throws IOException {
+        List<String> batch = new ArrayList<>(BATCH);
+        for (String line; (line = in.readLine()) != null; ) {
+            batch.add(line);
+            while (batch.size() < BATCH && in.ready() && (line = in.readLine()) != null) {
+                batch.add(line);
+            }
+            print(out, translator.translate(batch));
+            batch.clear();
+        }
+    }
+
+    private static void print(PrintWriter out, List<String> lines) {
+        for (String line : lines) {
+            out.println(line);
+            out.flush();
+        }
+    }
+
+    /** The model shipped in the jar, copied to a temporary directory (safetensors are read from a file). */
+    private static TrainedModel builtIn() throws IOException, UserError {
+        Path dir = Files.createTempDirectory("attention4j-model-");
+        try {
+            for (String name : BUILT_IN_FILES) {
+                try (InputStream in = TranslateCommand.class.getResourceAsStream(BUILT_IN + name)) {
+                    if (in == null) {
+                        throw new IllegalStateException("the built-in model's " + name + " is missing from the jar");
+                    }
+                    Files.copy(in, dir.resolve(name));
+                }
+            }
+            return TrainedModel.load(dir);
+        } finally {
+            for (String name : BUILT_IN_FILES) {
+                Files.deleteIfExists(dir.resolve(name));
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** Encodes, warns about unknown words and over-long inputs, decodes greedily in one batch, and detokenizes. */
+    static final class Translator {
+
+        private final TrainedModel model;
+        private final PrintWriter err;
+        private final int maxOutput;
+
+        Translator(TrainedModel model, PrintWriter err) {
+            this.model = model;
+            this.err = err;
+            this.maxOutput = Math.max(1, model.config().maxLen() - 2); // room for BOS and EOS, as in training
+        }
+
+        /** One output per input, in order; an empty (or blank) input gives an empty output. */
+        List<String> translate(List<String> inputs) {
+            Tokenizer source = model.sourceTokenizer();
+            int maxLen = model.config().maxLen();
+            List<int[]> encoded = new ArrayList<>();
+            List<Integer> rows = new ArrayList<>(); // the input of each encoded row
+            for (int i = 0; i < inputs.size(); i++) {
+                String text = inputs.get(i).strip();
+                if (text.isEmpty()) {
+                    continue;
+                }
+                warnAboutUnknownWords(text);
+                int[] ids = source.encode(text);
+                if (ids.length > maxLen) {
+                    err.printf("warning: \"%s\": %d tokens, more than the model's %d; only the first %d are "
+                            + "translated%n", text, ids.length, maxLen, maxLen);
+                    ids = Arrays.copyOf(ids, maxLen);
+                }
+                if (ids.length == 0) {
+                    continue;
+                }
+                encoded.add(ids);
+                rows.add(i);
+            }
+            err.flush();
+            String[] outputs = new String[inputs.size()];
+            Arrays.fill(outputs, "");
+            if (!encoded.isEmpty()) {
+                int srcLen = encoded.stream().mapToInt(ids -> ids.length).max().orElseThrow();
+                int[][] src = new int[encoded.size()][srcLen]; // (batchSize, srcLen), PAD = 0
+                int[] srcLengths = new int[encoded.size()];
+                for (int b = 0; b < encoded.size(); b++) {
+                    System.arraycopy(encoded.get(b), 0, src[b], 0, encoded.get(b).length);
+                    srcLengths[b] = encoded.get(b).length;
+                }
+                int[][] generated = GreedySearch.decode(model.model(), src, srcLengths, Tokenizer.BOS_ID,
+                        Tokenizer.EOS_ID, maxOutput);
+                for (int b = 0; b < generated.length; b++) {
+                    outputs[rows.get(b)] = model.targetTokenizer().decode(generated[b]);
+                }
+            }
+            return List.of(outputs);
+        }
+
+        /** One warning line naming the whitespace-separated words of {@code text} that encode to UNK. */
+        private void warnAboutUnknownWords(String text) {
+            Set<String> unknown = new LinkedHashSet<>();
+            for (String word : text.split("\\s+")) {
+                for (int id : model.sourceTokenizer().encode(word)) {
+                    if (id == Tokenizer.UNK_ID) {
+                        unknown.add(word);
+                        break;
+                    }
+                }
+            }
+            if (!unknown.isEmpty()) {
+                err.printf("warning: \"%s\": the model does not know %s; read as <unk>%n", text,
+                        String.join(", ", unknown.stream().map(w -> "\"" + w + "\"").toList()));
+            }
+        }
+    }
+}
