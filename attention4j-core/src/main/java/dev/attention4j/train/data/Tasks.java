@@ -59,17 +59,33 @@ public final class Tasks {
 
     /**
      * English number words to Chinese numerals ({@link NumberWords#english}, {@link NumberWords#chinese}), e.g.
-     * {@code "two thousand and five" -> "二千零五"}. Each number is drawn by picking a digit count uniformly in 1..8,
-     * then a number with that many digits uniformly (0..9 for one digit), so small and large magnitudes are equally
-     * common. Numbers may repeat (there are only ten with one digit); {@link #split} removes duplicates.
+     * {@code "two thousand and five" -> "二千零五"}. Three kinds of draw, so that no reading goes unseen:
+     * <ul>
+     *   <li>1 in 10: a number below 1000, uniformly (every small number is seen many times: "zero", "twelve",
+     *       "sixteen" are irregular words);</li>
+     *   <li>1 in 10: a round number {@code d * 10^k} (k in 1..7), half of them with a small tail
+     *       ({@code 1 000 001}, {@code 3 000 200}): long runs of zeros are where 零 and 万 are hardest;</li>
+     *   <li>otherwise a digit count uniformly in 1..8, then a number with that many digits uniformly.</li>
+     * </ul>
+     * Numbers repeat; {@link #split} removes duplicates.
      */
     public static List<Example> numbers(long seed, int count) {
         checkCount(count);
         SplittableRandom random = new SplittableRandom(seed);
         List<Example> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            int digits = 1 + random.nextInt(8);
-            long n = digits == 1 ? random.nextInt(10) : random.nextLong(pow10(digits - 1), pow10(digits));
+            long n = switch (random.nextInt(10)) {
+                case 0 -> random.nextInt(1000);
+                case 1 -> {
+                    int k = 1 + random.nextInt(7);
+                    long round = (1 + random.nextInt(9)) * pow10(k);
+                    yield random.nextBoolean() ? round : round + random.nextLong(pow10(random.nextInt(k)));
+                }
+                default -> {
+                    int digits = 1 + random.nextInt(8);
+                    yield digits == 1 ? random.nextInt(10) : random.nextLong(pow10(digits - 1), pow10(digits));
+                }
+            };
             out.add(new Example(NumberWords.english(n), NumberWords.chinese(n)));
         }
         return out;

@@ -45,15 +45,24 @@ class TasksTest {
         List<Example> examples = Tasks.numbers(5, 8000);
         assertThat(Tasks.numbers(5, 8000)).isEqualTo(examples);
         int[] byDigits = new int[9];
+        int small = 0;
+        int round = 0;
         for (Example e : examples) {
             long n = NumberWordsTest.EnglishParser.parse(e.source());
             assertThat(NumberWordsTest.ChineseParser.parse(e.target())).isEqualTo(n);
             assertThat(e.source()).isEqualTo(NumberWords.english(n));
             byDigits[Long.toString(n).length()]++;
+            small += n < 1000 ? 1 : 0;
+            round += n >= 10 && Long.toString(n).matches("[1-9]0+") ? 1 : 0;
         }
-        for (int d = 1; d <= 8; d++) {
-            assertThat(byDigits[d]).as("numbers with %d digits", d).isBetween(850, 1150); // expected 1000
+        // 8/10 of draws pick a digit count uniformly (800 per count), 1/10 are below 1000, 1/10 round-ish
+        for (int d = 4; d <= 8; d++) {
+            assertThat(byDigits[d]).as("numbers with %d digits", d).isBetween(750, 1150);
         }
+        // below 1000: uniform 1-3 digit draws 8000 * 0.8 * 3/8 = 2400, small draws 800, round draws with k = 1, 2:
+        // 800 * 2/7 = 229; expected 3429, standard deviation about 44
+        assertThat(small).as("numbers below 1000").isBetween(3250, 3610);
+        assertThat(round).as("exact round numbers d * 10^k").isGreaterThan(350); // about 400 + some uniform draws
     }
 
     @Test
