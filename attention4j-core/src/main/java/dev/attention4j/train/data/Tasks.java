@@ -92,10 +92,11 @@ public final class Tasks {
     }
 
     /**
-     * Splits {@code examples} into train and validation so that no source text is in both. Exact duplicate
-     * examples are dropped first (the first stays); then the distinct sources are shuffled with {@code seed} and
-     * {@code round(validFraction * distinctSources)} of them go to validation, with every example that has one of
-     * them. Both lists keep the input order.
+     * Splits {@code examples} into train and validation so that no source text is in both: the distinct sources are
+     * shuffled with {@code seed} and {@code round(validFraction * distinctSources)} of them go to validation, with
+     * every example that has one of them. Training keeps repeated examples (repeats are how a task weights what must
+     * not be missed, such as the irregular small numbers); validation holds each distinct example once, so metrics
+     * are not skewed by repeats. Both lists keep the input order.
      */
     public static Split split(List<Example> examples, double validFraction, long seed) {
         if (!(validFraction >= 0 && validFraction <= 1)) {
@@ -112,9 +113,16 @@ public final class Tasks {
         int validCount = (int) Math.round(validFraction * sources.size());
         Set<String> validSources = new HashSet<>(sources.subList(0, validCount));
         List<Example> train = new ArrayList<>();
+        for (Example e : examples) { // repeats stay: they are how a task weights what must not be missed
+            if (!validSources.contains(e.source())) {
+                train.add(e);
+            }
+        }
         List<Example> valid = new ArrayList<>();
-        for (Example e : distinct) {
-            (validSources.contains(e.source()) ? valid : train).add(e);
+        for (Example e : distinct) { // each held-out example once, so a metric is not skewed by repeats
+            if (validSources.contains(e.source())) {
+                valid.add(e);
+            }
         }
         return new Split(train, valid);
     }
