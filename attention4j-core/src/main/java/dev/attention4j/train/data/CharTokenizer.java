@@ -1,9 +1,6 @@
 package dev.attention4j.train.data;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * One token per Unicode code point. The vocabulary is the code points of a training corpus, most frequent first
@@ -32,13 +29,8 @@ public final class CharTokenizer implements Tokenizer {
 
     /** The most frequent code points of {@code texts}, at most {@code maxVocabSize} ids with the specials. */
     public static CharTokenizer train(Iterable<String> texts, int maxVocabSize) {
-        int limit = Counts.regularLimit(maxVocabSize);
-        Map<String, Long> counts = new HashMap<>();
-        for (String text : texts) {
-            Objects.requireNonNull(text, "texts: a text is null");
-            text.codePoints().forEach(cp -> counts.merge(Character.toString(cp), 1L, Long::sum));
-        }
-        return new CharTokenizer(new Vocabulary(Counts.byFrequency(counts, limit)));
+        return new CharTokenizer(new Vocabulary(Counts.mostFrequentPieces(texts,
+                text -> text.codePoints().mapToObj(Character::toString), maxVocabSize)));
     }
 
     /** Restores a tokenizer from its {@link #vocabulary()} lines. */

@@ -2,8 +2,12 @@ package dev.attention4j.train.data;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /** Turns token counts into a deterministic vocabulary order. */
 final class Counts {
@@ -23,6 +27,21 @@ final class Counts {
             out.add(entries.get(i).getKey());
         }
         return out;
+    }
+
+    /**
+     * The pieces {@code split} cuts {@code texts} into, most frequent first (ties in {@link String#compareTo} order),
+     * as many as fit in {@code maxVocabSize} ids beside the specials.
+     */
+    static List<String> mostFrequentPieces(Iterable<String> texts, Function<String, Stream<String>> split,
+                                           int maxVocabSize) {
+        int limit = regularLimit(maxVocabSize);
+        Map<String, Long> counts = new HashMap<>();
+        for (String text : texts) {
+            Objects.requireNonNull(text, "texts: a text is null");
+            split.apply(text).forEach(piece -> counts.merge(piece, 1L, Long::sum));
+        }
+        return byFrequency(counts, limit);
     }
 
     static int regularLimit(int maxVocabSize) {

@@ -1,10 +1,7 @@
 package dev.attention4j.train.data;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * One token per whitespace-separated word ({@link Character#isWhitespace}). The vocabulary is the words of a
@@ -32,15 +29,8 @@ public final class WordTokenizer implements Tokenizer {
 
     /** The most frequent words of {@code texts}, at most {@code maxVocabSize} ids with the specials. */
     public static WordTokenizer train(Iterable<String> texts, int maxVocabSize) {
-        int limit = Counts.regularLimit(maxVocabSize);
-        Map<String, Long> counts = new HashMap<>();
-        for (String text : texts) {
-            Objects.requireNonNull(text, "texts: a text is null");
-            for (String word : words(text)) {
-                counts.merge(word, 1L, Long::sum);
-            }
-        }
-        return new WordTokenizer(new Vocabulary(Counts.byFrequency(counts, limit)));
+        return new WordTokenizer(new Vocabulary(Counts.mostFrequentPieces(texts, text -> words(text).stream(),
+                maxVocabSize)));
     }
 
     /** Restores a tokenizer from its {@link #vocabulary()} lines. */
