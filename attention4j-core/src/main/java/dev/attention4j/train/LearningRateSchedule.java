@@ -103,15 +103,8 @@ public sealed interface LearningRateSchedule {
 
         @Override
         public float at(long step) {
-            requireStep(step);
-            if (step <= warmupSteps) {
-                return (float) ((double) peak * step / warmupSteps);
-            }
-            if (step >= totalSteps) {
-                return minLr;
-            }
-            double progress = (double) (step - warmupSteps) / (totalSteps - warmupSteps);
-            return (float) (minLr + ((double) peak - minLr) * 0.5 * (1 + Math.cos(Math.PI * progress)));
+            return warmupThenDecay(step, peak, warmupSteps, totalSteps, minLr,
+                    progress -> minLr + ((double) peak - minLr) * 0.5 * (1 + Math.cos(Math.PI * progress)));
         }
     }
 
@@ -134,16 +127,25 @@ public sealed interface LearningRateSchedule {
 
         @Override
         public float at(long step) {
-            requireStep(step);
-            if (step <= warmupSteps) {
-                return (float) ((double) peak * step / warmupSteps);
-            }
-            if (step >= totalSteps) {
-                return minLr;
-            }
-            double progress = (double) (step - warmupSteps) / (totalSteps - warmupSteps);
-            return (float) (peak + ((double) minLr - peak) * progress);
+            return warmupThenDecay(step, peak, warmupSteps, totalSteps, minLr,
+                    progress -> peak + ((double) minLr - peak) * progress);
         }
+    }
+
+    /**
+     * What the warm-up schedules share: linear warm-up to {@code peak}, {@code minLr} from {@code totalSteps} on, and
+     * between them {@code decay} of the progress {@code (s - warmupSteps) / (totalSteps - warmupSteps)} in (0, 1).
+     */
+    private static float warmupThenDecay(long step, float peak, int warmupSteps, long totalSteps, float minLr,
+                                         java.util.function.DoubleUnaryOperator decay) {
+        requireStep(step);
+        if (step <= warmupSteps) {
+            return (float) ((double) peak * step / warmupSteps);
+        }
+        if (step >= totalSteps) {
+            return minLr;
+        }
+        return (float) decay.applyAsDouble((double) (step - warmupSteps) / (totalSteps - warmupSteps));
     }
 
     private static void requireDecay(float peak, int warmupSteps, long totalSteps, float minLr) {
