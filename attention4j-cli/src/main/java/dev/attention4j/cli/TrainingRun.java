@@ -1,7 +1,8 @@
 package dev.attention4j.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.attention4j.generate.GreedySearch;
+import dev.attention4j.generate.GenerationConfig;
+import dev.attention4j.generate.Generator;
 import dev.attention4j.kernels.KernelChoice;
 import dev.attention4j.kernels.Parallel;
 import dev.attention4j.models.formats.WeightFormatException;
@@ -270,8 +271,8 @@ final class TrainingRun {
         List<Batch> valid = List.copyOf(new Batcher(data.valid(), BatchLimits.sentences(VALID_BATCH), seeds.batches())
                 .epoch(0));
         int decodeLength = Math.min(data.longestValidTarget() + DECODE_SLACK, config.maxLen());
-        Seq2SeqTrainer.Decoder decoder = (src, srcLengths) -> GreedySearch.decode(model, src, srcLengths,
-                Tokenizer.BOS_ID, Tokenizer.EOS_ID, decodeLength);
+        Seq2SeqTrainer.Decoder decoder = (src, srcLengths) -> Generator.bestTokens(Generator.generate(model, src,
+                srcLengths, Tokenizer.BOS_ID, GenerationConfig.greedy(decodeLength, Tokenizer.EOS_ID)));
 
         printHeader(config, data, model.parameterCount(), start.checkpoint());
         List<Evaluation> evaluations = new ArrayList<>(dir.readMetrics());

@@ -1,8 +1,12 @@
 package dev.attention4j.cli;
 
-import dev.attention4j.generate.GreedySearch;
+import dev.attention4j.generate.GenerationConfig;
+import dev.attention4j.generate.Generation;
+import dev.attention4j.generate.Generator;
+import dev.attention4j.generate.Hypothesis;
 import dev.attention4j.train.data.Tokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,17 +28,20 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * {@code attention4j translate}: decodes texts greedily with a model {@code attention4j train} made, by default the
- * English-number-words-to-Chinese model shipped in the jar ({@code models/numbers/}, see its README). Prints one
- * line per input, in order. Exits 2 for a model directory it cannot use, 1 for an I/O failure.
+ * {@code attention4j translate}: decodes texts with a model {@code attention4j train} made, by default the
+ * English-number-words-to-Chinese model shipped in the jar ({@code models/numbers/}, see its README): greedily, with
+ * beam search or by sampling ({@link DecodingOptions}). Prints one line per input, in order ({@code --nbest N}: N
+ * lines of {@code score<TAB>text}). Exits 2 for a model directory or flags it cannot use, 1 for an I/O failure.
  */
 @Command(name = "translate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Translates each TEXT (or, with none, each line of standard input) with a trained model, "
-                + "greedily, and prints one line per input.",
+        description = {"Translates each TEXT (or, with none, each line of standard input) with a trained model "
+                + "and prints one line per input: greedily, with beam search (--beam) or by sampling (--sample).",
             "Words the model's source tokenizer does not know are read as <unk>, with a warning on standard error.",
             "Outputs are at most the model's max_len - 2 tokens long."},
         footer = {"", "Examples:", "  attention4j translate \"two thousand and five\"      (prints 二千零五)",
+            "  attention4j translate --beam 4 --nbest 3 \"nineteen\"",
+            "  attention4j translate --sample --temperature 0.8 --top-p 0.9 --seed 7 \"forty two\"",
             "  echo \"three hundred and seven\" | attention4j translate --model runs/numbers"})
 final class TranslateCommand implements Callable<Integer> {
 
@@ -56,6 +63,9 @@ final class TranslateCommand implements Callable<Integer> {
             + "one text per line).")
     private List<String> texts = List.of();
 
+    @Mixin
+    private DecodingOptions decoding = new DecodingOptions();
+
     private final Reader stdin;
 
     TranslateCommand() {
@@ -73,7 +83,9 @@ final class TranslateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             TrainedModel model = modelDir != null ? TrainedModel.load(modelDir) : builtIn();
-            Translator translator = new Translator(model, err);
+            int maxNewTokens = Math.max(1, model.config().maxLen() - 2); // room for BOS and EOS, as in training
+            Translator translator = new Translator(model, decoding.config(maxNewTokens, Tokenizer.EOS_ID),
+                    decoding.nbest(), err);
             if (!texts.isEmpty()) {
                 for (int from = 0; from < texts.size(); from += BATCH) {
                     print(out, translator.translate(texts.subList(from, Math.min(texts.size(), from + BATCH))));
@@ -138,20 +150,25 @@ final class TranslateCommand implements Callable<Integer> {
         }
     }
 
-    /** Encodes, warns about unknown words and over-long inputs, decodes greedily in one batch, and detokenizes. */
+    /** Encodes, warns about unknown words and over-long inputs, decodes in one batch, and detokenizes. */
     static final class Translator {
 
         private final TrainedModel model;
+        private final GenerationConfig config;
+        private final int nbest;
         private final PrintWriter err;
-        private final int maxOutput;
 
-        Translator(TrainedModel model, PrintWriter err) {
+        Translator(TrainedModel model, GenerationConfig config, int nbest, PrintWriter err) {
             this.model = model;
+            this.config = config;
+            this.nbest = nbest;
             this.err = err;
-            this.maxOutput = Math.max(1, model.config().maxLen() - 2); // room for BOS and EOS, as in training
         }
 
-        /** One output per input, in order; an empty (or blank) input gives an empty output. */
+        /**
+         * One output per input, in order; an empty (or blank) input gives an empty output. With {@code nbest > 1},
+         * an output is {@code nbest} lines of {@code score<TAB>text}.
+         */
         List<String> translate(List<String> inputs) {
             Tokenizer source = model.sourceTokenizer();
             int maxLen = model.config().maxLen();
@@ -186,13 +203,25 @@ final class TranslateCommand implements Callable<Integer> {
                     System.arraycopy(encoded.get(b), 0, src[b], 0, encoded.get(b).length);
                     srcLengths[b] = encoded.get(b).length;
                 }
-                int[][] generated = GreedySearch.decode(model.model(), src, srcLengths, Tokenizer.BOS_ID,
-                        Tokenizer.EOS_ID, maxOutput);
-                for (int b = 0; b < generated.length; b++) {
-                    outputs[rows.get(b)] = model.targetTokenizer().decode(generated[b]);
+                List<Generation> generated = Generator.generate(model.model(), src, srcLengths, Tokenizer.BOS_ID,
+                        config);
+                for (int b = 0; b < generated.size(); b++) {
+                    outputs[rows.get(b)] = format(generated.get(b));
                 }
             }
             return List.of(outputs);
+        }
+
+        private String format(Generation generation) {
+            if (nbest == 1) {
+                return model.targetTokenizer().decode(generation.tokens());
+            }
+            List<String> lines = new ArrayList<>();
+            for (Hypothesis h : generation.hypotheses()) {
+                lines.add(String.format(java.util.Locale.ROOT, "%.4f\t%s", h.score(),
+                        model.targetTokenizer().decode(h.tokens())));
+            }
+            return String.join(System.lineSeparator(), lines);
         }
 
         /** One warning line naming the whitespace-separated words of {@code text} that encode to UNK. */

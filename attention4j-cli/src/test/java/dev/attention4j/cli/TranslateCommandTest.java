@@ -138,4 +138,66 @@ class TranslateCommandTest {
         assertThat(run.err().lines().toList()).singleElement().asString().startsWith("warning: ")
                 .contains("\"fivve\"").doesNotContain("\"two\"");
     }
+
+    @Test
+    void beamSearchPrintsTheNBestWithDescendingScoresAndTheRightTranslationFirst() {
+        List<Long> numbers = List.of(7L, 305L, 4_096L, 20_000_005L);
+        List<String> args = new ArrayList<>(List.of("translate", "--beam", "4", "--nbest", "3"));
+        numbers.forEach(n -> args.add(NumberWords.english(n)));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<String> lines = run.outLines();
+        assertThat(lines).hasSize(3 * numbers.size());
+        for (int i = 0; i < numbers.size(); i++) {
+            double previous = 0;
+            for (int rank = 0; rank < 3; rank++) {
+                String[] cells = lines.get(3 * i + rank).split("\t", -1);
+                double score = Double.parseDouble(cells[0]);
+                assertThat(score).isLessThanOrEqualTo(previous);
+                previous = score;
+                if (rank == 0) {
+                    assertThat(cells[1]).isEqualTo(NumberWords.chinese(numbers.get(i)));
+                }
+            }
+        }
+        CliRun best = CliRun.of("translate", "--beam", "3", "--length-penalty", "0.6", "--early-stopping", "never",
+                "two thousand and five");
+        assertThat(best.outLines()).containsExactly("二千零五");
+    }
+
+    @Test
+    void samplingIsReproducibleFromItsSeedAndTopKOneIsGreedy() {
+        String[] inputs = {"three hundred and seven", "ninety nine thousand", "sixty"};
+        List<String> args = new ArrayList<>(List.of("translate", "--sample", "--temperature", "2.5", "--seed", "7"));
+        args.addAll(List.of(inputs));
+        CliRun first = CliRun.of(args.toArray(String[]::new));
+        CliRun second = CliRun.of(args.toArray(String[]::new));
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.outLines()).hasSize(3).isEqualTo(second.outLines());
+        List<String> topK = new ArrayList<>(List.of("translate", "--sample", "--top-k", "1", "--seed", "3"));
+        topK.addAll(List.of(inputs));
+        assertThat(CliRun.of(topK.toArray(String[]::new)).outLines()).isEqualTo(translate(inputs).outLines());
+    }
+
+    @Test
+    void contradictoryDecodingFlagsAreUserErrors() {
+        CliRun both = CliRun.of("translate", "--sample", "--beam", "2", "one");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("--sample and --beam");
+        CliRun noSample = CliRun.of("translate", "--top-p", "0.9", "one");
+        assertThat(noSample.exitCode()).isEqualTo(2);
+        assertThat(noSample.err()).contains("add --sample");
+        CliRun noBeam = CliRun.of("translate", "--nbest", "2", "one");
+        assertThat(noBeam.exitCode()).isEqualTo(2);
+        assertThat(noBeam.err()).contains("add --beam");
+        CliRun tooMany = CliRun.of("translate", "--beam", "2", "--nbest", "3", "one");
+        assertThat(tooMany.exitCode()).isEqualTo(2);
+        assertThat(tooMany.err()).contains("--nbest 3");
+        CliRun badP = CliRun.of("translate", "--sample", "--top-p", "1.5", "one");
+        assertThat(badP.exitCode()).isEqualTo(2);
+        assertThat(badP.err()).contains("topP");
+        CliRun badStop = CliRun.of("translate", "--beam", "2", "--early-stopping", "sometimes", "one");
+        assertThat(badStop.exitCode()).isEqualTo(2);
+        assertThat(badStop.err()).contains("when_beam_size_finished");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.attention4j.train;
 
-import dev.attention4j.generate.GreedySearch;
+import dev.attention4j.generate.GenerationConfig;
+import dev.attention4j.generate.Generator;
 import dev.attention4j.kernels.Parallel;
 import dev.attention4j.nn.Activation;
 import dev.attention4j.nn.transformer.Seq2SeqConfig;
@@ -47,7 +48,8 @@ class Seq2SeqTrainerTest {
     }
 
     Seq2SeqTrainer.Decoder decoder(Seq2SeqTransformer model) {
-        return (src, lengths) -> GreedySearch.decode(model, src, lengths, Tokenizer.BOS_ID, Tokenizer.EOS_ID, 10);
+        return (src, lengths) -> Generator.bestTokens(Generator.generate(model, src, lengths, Tokenizer.BOS_ID,
+                GenerationConfig.greedy(10, Tokenizer.EOS_ID)));
     }
 
     /** Remembers what it is given. */

@@ -42,13 +42,23 @@ public final class Decoder implements Module {
      * keys and values, projected once, and empty self-attention caches of {@code capacity} tokens.
      */
     public DecoderCache startCache(Tensor memory, Mask memoryMask, int capacity) {
+        return startCache(memory, memoryMask, capacity, CrossAttentionCaching.PROJECT_ONCE);
+    }
+
+    /**
+     * {@link #startCache(Tensor, Mask, int)} with a choice of keeping the memory's keys and values or projecting them
+     * again at every step (to measure what the cross-attention cache saves).
+     */
+    public DecoderCache startCache(Tensor memory, Mask memoryMask, int capacity, CrossAttentionCaching caching) {
         KeyValueCache[] self = new KeyValueCache[layers.size()];
-        KeyValueCache[] cross = new KeyValueCache[layers.size()];
+        KeyValueCache[] cross = caching == CrossAttentionCaching.PROJECT_ONCE ? new KeyValueCache[layers.size()] : null;
         for (int i = 0; i < layers.size(); i++) {
             self[i] = layers.get(i).selfAttention().newCache(memory.dim(0), capacity);
-            cross[i] = layers.get(i).projectMemory(memory);
+            if (cross != null) {
+                cross[i] = layers.get(i).projectMemory(memory);
+            }
         }
-        return new DecoderCache(self, cross, memoryMask == null ? Mask.none() : memoryMask);
+        return DecoderCache.withMemory(self, cross, memory, memoryMask == null ? Mask.none() : memoryMask);
     }
 
     /**
@@ -59,6 +69,10 @@ public final class Decoder implements Module {
      * @throws IllegalStateException when the new tokens do not fit (the cache is then unchanged)
      */
     public Tensor forwardCached(Tensor tgt, DecoderCache cache) {
+        if (cache.memory() == null) {
+            throw new IllegalArgumentException("cache: expected a cache with a memory (from startCache) but got a "
+                    + "self-attention-only cache");
+        }
         if (cache.numLayers() != layers.size()) {
             throw new IllegalArgumentException("cache: expected " + layers.size() + " layers but got "
                     + cache.numLayers());
@@ -66,7 +80,10 @@ public final class Decoder implements Module {
         cache.requireRoom(tgt.dim(1));
         Tensor x = tgt;
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).forwardCached(x, cache.selfCache(i), cache.memoryKeysValues(i), cache.memoryMask());
+            DecoderLayer layer = layers.get(i);
+            KeyValueCache memoryKv = cache.keepsMemoryKeysValues() ? cache.memoryKeysValues(i)
+                    : layer.projectMemory(cache.memory());
+            x = layer.forwardCached(x, cache.selfCache(i), memoryKv, cache.memoryMask());
         }
         return norm == null ? x : norm.forward(x, Mode.INFERENCE);
     }

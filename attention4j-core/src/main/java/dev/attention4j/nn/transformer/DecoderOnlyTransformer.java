@@ -6,6 +6,7 @@ import dev.attention4j.nn.Linear;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
 import dev.attention4j.nn.PositionalEncoding;
+import dev.attention4j.nn.attention.KeyValueCache;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.tensor.Tensor;
 
@@ -69,6 +70,60 @@ public final class DecoderOnlyTransformer implements Module {
             x = layers.get(i).forward(x, mask, mode.child(i));
         }
         return lmHead.forward(norm.forward(x, mode), mode);
+    }
+
+    /**
+     * Prepares incremental decoding: empty self-attention caches of {@code capacity} tokens for {@code batchSize}
+     * sequences in every layer.
+     *
+     * @param capacity the most tokens to be fed, in {@code [0, maxLen]}
+     */
+    public DecoderCache startDecoding(int batchSize, int capacity) {
+        if (capacity < 0 || capacity > positionalEncoding.maxLen()) {
+            throw new IllegalArgumentException("capacity: expected a token count in [0, maxLen = "
+                    + positionalEncoding.maxLen() + "] but got " + capacity);
+        }
+        KeyValueCache[] self = new KeyValueCache[layers.size()];
+        for (int i = 0; i < layers.size(); i++) {
+            self[i] = layers.get(i).selfAttention().newCache(batchSize, capacity);
+        }
+        return DecoderCache.selfAttentionOnly(self);
+    }
+
+    /**
+     * New tokens at inference, continuing the cached prefix: {@code tokens (batchSize, newLen)} -> logits
+     * {@code (batchSize, newLen, vocabSize)}, equal (up to summation order) to the last {@code newLen} rows of
+     * {@link #forward} on the whole unpadded prefix; the cache advances by {@code newLen}.
+     *
+     * @throws IllegalStateException when the new tokens do not fit (the cache is then unchanged)
+     */
+    public Tensor decodeCached(int[][] tokens, DecoderCache cache) {
+        if (cache.memory() != null || cache.numLayers() != layers.size()) {
+            throw new IllegalArgumentException("cache: expected a self-attention-only cache of " + layers.size()
+                    + " layers (from startDecoding) but got " + cache.numLayers() + " layers"
+                    + (cache.memory() != null ? " with a memory" : ""));
+        }
+        if (tokens.length != cache.batchSize()) {
+            throw new IllegalArgumentException("tokens: expected batchSize = " + cache.batchSize() + " but got "
+                    + tokens.length);
+        }
+        int newLen = tokens.length == 0 ? 0 : tokens[0].length;
+        cache.requireRoom(newLen);
+        Tensor x = positionalEncoding.addAt(tokEmb.forward(tokens, embeddingScale, Mode.INFERENCE), cache.position());
+        for (int i = 0; i < layers.size(); i++) {
+            x = layers.get(i).forwardCached(x, cache.selfCache(i));
+        }
+        return lmHead.forward(norm.forward(x, Mode.INFERENCE), Mode.INFERENCE);
+    }
+
+    /** The most tokens a sequence may have. */
+    public int maxLen() {
+        return positionalEncoding.maxLen();
+    }
+
+    /** The vocabulary size: the width of the logits. */
+    public int vocabSize() {
+        return tokEmb.weight().dim(0);
     }
 
     @Override

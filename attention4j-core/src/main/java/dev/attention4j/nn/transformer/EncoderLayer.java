@@ -6,6 +6,8 @@ import dev.attention4j.nn.FeedForward;
 import dev.attention4j.nn.LayerNorm;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
+import dev.attention4j.nn.attention.AttentionWeights;
+import dev.attention4j.nn.attention.KeyValueCache;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.nn.attention.MultiHeadAttention;
 import dev.attention4j.nn.attention.MultiHeadAttentionConfig;
@@ -56,6 +58,33 @@ public final class EncoderLayer implements Module {
             case POST -> {
                 x = norm1.forward(AddOp.apply(tape, x, Sublayers.attention(selfAttn, x, x, mask, p, mode.child(0))), mode);
                 yield norm2.forward(AddOp.apply(tape, x, Sublayers.feedForward(feedForward, x, p, mode.child(1))), mode);
+            }
+        };
+    }
+
+    /**
+     * The layer as a causal (decoder-only) block at inference on new tokens only: their self-attention keys and values
+     * are appended to {@code selfCache}, and each new token attends to the cached prefix and to itself and the new
+     * tokens before it. Equal (up to summation order) to the last {@code newLen} rows of {@link #forward} on the whole
+     * prefix with a causal mask.
+     *
+     * @param x         the new tokens, {@code (batchSize, newLen, modelDim)}
+     * @param selfCache this layer's keys and values so far; advanced by {@code newLen}
+     * @return {@code (batchSize, newLen, modelDim)}
+     */
+    public Tensor forwardCached(Tensor x, KeyValueCache selfCache) {
+        return switch (config.normPlacement()) {
+            case PRE -> {
+                Tensor h = norm1.forward(x, Mode.INFERENCE);
+                Tensor y = AddOp.apply(null, x,
+                        selfAttn.forwardCached(h, selfCache, Mask.none(), AttentionWeights.NONE).output());
+                yield AddOp.apply(null, y, feedForward.forward(norm2.forward(y, Mode.INFERENCE), Mode.INFERENCE));
+            }
+            case POST -> {
+                Tensor y = norm1.forward(AddOp.apply(null, x,
+                        selfAttn.forwardCached(x, selfCache, Mask.none(), AttentionWeights.NONE).output()),
+                        Mode.INFERENCE);
+                yield norm2.forward(AddOp.apply(null, y, feedForward.forward(y, Mode.INFERENCE)), Mode.INFERENCE);
             }
         };
     }

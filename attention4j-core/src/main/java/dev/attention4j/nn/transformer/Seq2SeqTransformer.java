@@ -97,11 +97,19 @@ public final class Seq2SeqTransformer implements Module {
      * @param capacity   the most target tokens to be fed, in {@code [0, maxLen]}
      */
     public DecoderCache startDecoding(Tensor memory, Mask srcPadding, int capacity) {
+        return startDecoding(memory, srcPadding, capacity, CrossAttentionCaching.PROJECT_ONCE);
+    }
+
+    /**
+     * {@link #startDecoding(Tensor, Mask, int)} with a choice of keeping the memory's cross-attention keys and values
+     * ({@link CrossAttentionCaching#PROJECT_ONCE}) or projecting them at every step (to measure the saving).
+     */
+    public DecoderCache startDecoding(Tensor memory, Mask srcPadding, int capacity, CrossAttentionCaching caching) {
         if (capacity < 0 || capacity > positionalEncoding.maxLen()) {
             throw new IllegalArgumentException("capacity: expected a token count in [0, maxLen = "
                     + positionalEncoding.maxLen() + "] but got " + capacity);
         }
-        return transformer.startDecoding(memory, srcPadding, capacity);
+        return transformer.startDecoding(memory, srcPadding, capacity, caching);
     }
 
     /**

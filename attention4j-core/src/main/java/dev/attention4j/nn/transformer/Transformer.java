@@ -74,6 +74,11 @@ public final class Transformer implements Module {
         return decoder.startCache(memory, memoryMask, capacity);
     }
 
+    /** {@link #startDecoding(Tensor, Mask, int)} with a choice of cross-attention caching. */
+    public DecoderCache startDecoding(Tensor memory, Mask memoryMask, int capacity, CrossAttentionCaching caching) {
+        return decoder.startCache(memory, memoryMask, capacity, caching);
+    }
+
     /** The decoder on new tokens only, advancing {@code cache}; see {@link Decoder#forwardCached}. */
     public Tensor decodeCached(Tensor tgt, DecoderCache cache) {
         return decoder.forwardCached(tgt, cache);
