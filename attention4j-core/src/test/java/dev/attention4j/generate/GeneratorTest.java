@@ -508,4 +508,21 @@ class GeneratorTest {
         assertThatThrownBy(() -> Generator.generate(d, new int[][] {{1, 99}}, greedy))
                 .hasMessageContaining("prompts[0]");
     }
+
+    /** The README's generation example, so the documentation cannot drift from the API. */
+    @Test
+    void theReadmeExampleRuns() {
+        int[][] src = {{5, 6, 7}, {8, 9, 0}};
+        int[] srcLengths = {3, 2};
+        List<Generation> out = Generator.generate(model, src, srcLengths, BOS,
+                GenerationConfig.greedy(64 - 30, EOS).withSampler(Sampler.beam(4).withNumReturnSequences(2)));
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0).hypotheses()).hasSize(2);
+        assertThat(out.get(0).best().tokens()).doesNotContain(EOS);
+        GenerationConfig sampling = GenerationConfig.greedy(10, EOS)
+                .withSampler(Sampler.random(1).withTemperature(0.8).withTopP(0.9)).withRepetitionPenalty(1.2)
+                .withStopTokens(Set.of(EOS, 3));
+        assertThat(Generator.generate(model, src, srcLengths, BOS, sampling)).hasSize(2);
+        assertThat(Generator.generate(randomDecoderOnly(2), new int[][] {{1, 5}, {1}}, sampling)).hasSize(2);
+    }
 }
