@@ -1,12 +1,130 @@
 package dev.attention4j.models.tokenizers;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.IntPredicate;
+
 /**
  * The character classes the HF tokenizers pipeline tests, on code points. BERT's definitions differ from Java's
  * {@link Character} methods on purpose, and each method says how.
+ *
+ * <p>HF's BERT code takes general categories from tables much older than the JDK's (characters added or
+ * re-categorized since, such as U+061D or U+166D, are classed differently), so the four category tests here follow
+ * the JDK except for the code points listed in {@code hf-unicode-categories.txt}, where they give HF's answer. The
+ * list was measured against HF itself, every code point (see UnicodeCategoriesOracleTest), on JDK 25 (Unicode
+ * 16.0); an older JDK can differ from HF for characters its Unicode version does not have yet.
  */
 final class CharacterClasses {
 
     private CharacterClasses() {}
+
+    private static final String OVERRIDES = "hf-unicode-categories.txt";
+
+    /** Per class: code points HF puts in it (though the JDK does not), and code points HF leaves out. */
+    private record Override(int[] added, int[] removed) {
+        boolean apply(int cp, boolean jdk) {
+            if (jdk) {
+                return Arrays.binarySearch(removed, cp) < 0;
+            }
+            return Arrays.binarySearch(added, cp) >= 0;
+        }
+    }
+
+    private static final Override OTHER;
+    private static final Override PUNCTUATION;
+    private static final Override NONSPACING_MARK;
+    private static final Override MARK;
+
+    static {
+        Map<String, int[]> lists = readOverrides();
+        OTHER = new Override(lists.getOrDefault("OTHER +", new int[0]), lists.getOrDefault("OTHER -", new int[0]));
+        PUNCTUATION = new Override(lists.getOrDefault("PUNCTUATION +", new int[0]),
+                lists.getOrDefault("PUNCTUATION -", new int[0]));
+        NONSPACING_MARK = new Override(lists.getOrDefault("NONSPACING_MARK +", new int[0]),
+                lists.getOrDefault("NONSPACING_MARK -", new int[0]));
+        MARK = new Override(lists.getOrDefault("MARK +", new int[0]), lists.getOrDefault("MARK -", new int[0]));
+    }
+
+    /** Lines "CLASS +|- hex hex ...", sorted into int arrays; '#' starts a comment line. */
+    private static Map<String, int[]> readOverrides() {
+        Map<String, int[]> lists = new HashMap<>();
+        try (InputStream in = CharacterClasses.class.getResourceAsStream(OVERRIDES)) {
+            if (in == null) {
+                throw new IllegalStateException(OVERRIDES + " is missing from the classpath beside "
+                        + CharacterClasses.class.getName() + "; the jar is incomplete");
+            }
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String line; (line = reader.readLine()) != null; ) {
+                line = line.strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] parts = line.split("\\s+");
+                int[] cps = new int[parts.length - 2];
+                for (int i = 2; i < parts.length; i++) {
+                    cps[i - 2] = Integer.parseInt(parts[i], 16);
+                }
+                Arrays.sort(cps);
+                lists.put(parts[0] + " " + parts[1], cps);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return lists;
+    }
+
+    /** The JDK's own answer for a class of the override table, by its name there (for regenerating it). */
+    static IntPredicate jdkClass(String name) {
+        return switch (name) {
+            case "OTHER" -> cp -> isJdkType(cp, Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE);
+            case "PUNCTUATION" -> CharacterClasses::isJdkPunctuation;
+            case "NONSPACING_MARK" -> cp -> isJdkType(cp, Character.NON_SPACING_MARK);
+            case "MARK" -> cp -> isJdkType(cp, Character.NON_SPACING_MARK, Character.COMBINING_SPACING_MARK,
+                    Character.ENCLOSING_MARK);
+            default -> throw new IllegalArgumentException("no character class named " + name);
+        };
+    }
+
+    private static boolean isJdkType(int cp, int... types) {
+        int type = Character.getType(cp);
+        for (int t : types) {
+            if (type == t) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isJdkPunctuation(int cp) {
+        return switch (Character.getType(cp)) {
+            case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
+                    Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION,
+                    Character.FINAL_QUOTE_PUNCTUATION, Character.OTHER_PUNCTUATION -> true;
+            default -> false;
+        };
+    }
+
+    /** General category M as the JDK has it (the marks java.text.Normalizer may reorder). */
+    static boolean isJdkMark(int cp) {
+        return isJdkType(cp, Character.NON_SPACING_MARK, Character.COMBINING_SPACING_MARK, Character.ENCLOSING_MARK);
+    }
+
+    /** General category Cc, Cf or Co, as HF's tables have it. */
+    static boolean isOther(int cp) {
+        return OTHER.apply(cp, isJdkType(cp, Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE));
+    }
+
+    /** General category P* (Pc, Pd, Ps, Pe, Pi, Pf, Po), as HF's tables have it. */
+    static boolean isPunctuation(int cp) {
+        return PUNCTUATION.apply(cp, isJdkPunctuation(cp));
+    }
 
     /**
      * Unicode's White_Space property (what Rust's {@code char::is_whitespace} tests): tab, LF, VT, FF, CR, space,
@@ -33,8 +151,7 @@ final class CharacterClasses {
         if (cp == '\t' || cp == '\n' || cp == '\r') {
             return false;
         }
-        int type = Character.getType(cp);
-        return type == Character.CONTROL || type == Character.FORMAT || type == Character.PRIVATE_USE;
+        return isOther(cp);
     }
 
     /** BERT's whitespace: {@link #isWhitespace} (which already holds tab, LF and CR). */
@@ -52,12 +169,7 @@ final class CharacterClasses {
             return (cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96)
                     || (cp >= 123 && cp <= 126);
         }
-        return switch (Character.getType(cp)) {
-            case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
-                    Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION,
-                    Character.FINAL_QUOTE_PUNCTUATION, Character.OTHER_PUNCTUATION -> true;
-            default -> false;
-        };
+        return isPunctuation(cp);
     }
 
     /**
@@ -76,16 +188,15 @@ final class CharacterClasses {
                 || (cp >= 0x2F800 && cp <= 0x2FA1F);
     }
 
-    /** General category Mn (non-spacing mark): the accents BERT strips after NFD. */
+    /** General category Mn (non-spacing mark), as HF's tables have it: the accents BERT strips after NFD. */
     static boolean isNonSpacingMark(int cp) {
-        return Character.getType(cp) == Character.NON_SPACING_MARK;
+        return NONSPACING_MARK.apply(cp, isJdkType(cp, Character.NON_SPACING_MARK));
     }
 
-    /** General category M (Mn, Mc or Me): what the {@code StripAccents} normalizer removes. */
+    /** General category M (Mn, Mc or Me), as HF's tables have it: what {@code StripAccents} removes. */
     static boolean isMark(int cp) {
-        int type = Character.getType(cp);
-        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
-                || type == Character.ENCLOSING_MARK;
+        return MARK.apply(cp, isJdkType(cp, Character.NON_SPACING_MARK, Character.COMBINING_SPACING_MARK,
+                Character.ENCLOSING_MARK));
     }
 
     /**

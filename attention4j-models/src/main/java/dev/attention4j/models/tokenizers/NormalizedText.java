@@ -159,7 +159,7 @@ final class NormalizedText {
             for (int at = 0; at < decomposed.length(); ) {
                 int d = decomposed.codePointAt(at);
                 at += Character.charCount(d);
-                boolean mark = CharacterClasses.isMark(d);
+                boolean mark = CharacterClasses.isJdkMark(d);
                 marksAdjacent |= mark && previousIsMark;
                 previousIsMark = mark;
                 out.add(d, starts[i], ends[i]);
@@ -177,12 +177,12 @@ final class NormalizedText {
      */
     private void reorderMarks() {
         for (int i = 0; i < length; ) {
-            if (!CharacterClasses.isMark(codePoints[i])) {
+            if (!CharacterClasses.isJdkMark(codePoints[i])) {
                 i++;
                 continue;
             }
             int end = i + 1;
-            while (end < length && CharacterClasses.isMark(codePoints[end])) {
+            while (end < length && CharacterClasses.isJdkMark(codePoints[end])) {
                 end++;
             }
             if (end - i > 1) {
