@@ -172,8 +172,9 @@ final class NormalizedText {
     }
 
     /**
-     * Canonical reordering: only combining marks (all characters with a non-zero combining class are marks) move,
-     * and only within a run of adjacent marks, so each run is normalized alone and its marks keep their spans.
+     * Canonical reordering: only combining marks (every character with a non-zero combining class is a mark) move,
+     * and only within a run of adjacent marks, so each run is normalized alone. Spans stay where they are, as in HF:
+     * the i-th mark of a reordered run gets the span of the run's i-th mark before reordering.
      */
     private void reorderMarks() {
         for (int i = 0; i < length; ) {
@@ -187,30 +188,12 @@ final class NormalizedText {
             }
             if (end - i > 1) {
                 String run = new String(codePoints, i, end - i);
-                String ordered = java.text.Normalizer.normalize(run, Form.NFD);
-                if (!ordered.equals(run)) {
-                    permuteRun(i, end, ordered.codePoints().toArray());
+                int[] ordered = java.text.Normalizer.normalize(run, Form.NFD).codePoints().toArray();
+                if (ordered.length == end - i) { // reordering never changes the count
+                    System.arraycopy(ordered, 0, codePoints, i, ordered.length);
                 }
             }
             i = end;
-        }
-    }
-
-    private void permuteRun(int from, int to, int[] ordered) {
-        int n = to - from;
-        int[] oldCps = Arrays.copyOfRange(codePoints, from, to);
-        int[] oldStarts = Arrays.copyOfRange(starts, from, to);
-        int[] oldEnds = Arrays.copyOfRange(ends, from, to);
-        boolean[] used = new boolean[n];
-        for (int k = 0; k < n; k++) {
-            int source = 0;
-            while (used[source] || oldCps[source] != ordered[k]) {
-                source++;
-            }
-            used[source] = true;
-            codePoints[from + k] = oldCps[source];
-            starts[from + k] = oldStarts[source];
-            ends[from + k] = oldEnds[source];
         }
     }
 
