@@ -89,7 +89,7 @@ final class TokenizerJson {
                 : preTokenizer(root.get("pre_tokenizer"), "pre_tokenizer");
         PostProcessor postProcessor = optional(root, "post_processor") == null ? null
                 : postProcessor(root.get("post_processor"), "post_processor");
-        List<AddedToken> added = addedTokens(root);
+        List<AddedToken> added = addedTokens(root, model);
         Truncation truncation = optional(root, "truncation") == null ? null : truncation(root.get("truncation"));
         Padding padding = optional(root, "padding") == null ? null : padding(root.get("padding"));
         if (truncation == null) {
@@ -289,7 +289,12 @@ final class TokenizerJson {
         return pieces;
     }
 
-    private List<AddedToken> addedTokens(JsonNode root) throws TokenizerFormatException {
+    /**
+     * The added tokens with the ids HF gives them, which are not always the file's: a token in the model's
+     * vocabulary (or added before) keeps that id; a new one gets the next id after the vocabulary and the added
+     * tokens so far. For files HF wrote the two agree.
+     */
+    private List<AddedToken> addedTokens(JsonNode root, TokenizerModel model) throws TokenizerFormatException {
         JsonNode list = optional(root, "added_tokens");
         if (list == null) {
             return List.of();
@@ -298,6 +303,9 @@ final class TokenizerJson {
             throw fail("added_tokens must be an array but is " + describe(list), CORRUPT);
         }
         List<AddedToken> tokens = new ArrayList<>();
+        Map<String, Integer> assigned = new HashMap<>();
+        int vocabSize = model.vocabSize();
+        int maxAssigned = -1;
         for (int i = 0; i < list.size(); i++) {
             String where = "added_tokens[" + i + "]";
             JsonNode t = list.get(i);
@@ -306,7 +314,18 @@ final class TokenizerJson {
             if (content.isEmpty()) {
                 continue; // HF ignores empty added tokens
             }
-            tokens.add(new AddedToken(id(t.get("id"), where + ".id"), content,
+            id(t.get("id"), where + ".id"); // validated, though HF decides the id
+            Integer known = model.tokenToId(content).orElse(assigned.get(content));
+            int id;
+            if (known != null) {
+                id = known;
+            } else {
+                id = maxAssigned < 0 ? vocabSize
+                        : maxAssigned >= vocabSize || vocabSize == 0 ? maxAssigned + 1 : vocabSize;
+            }
+            assigned.put(content, id);
+            maxAssigned = Math.max(maxAssigned, id);
+            tokens.add(new AddedToken(id, content,
                     bool(t, "single_word", where, false), bool(t, "lstrip", where, false),
                     bool(t, "rstrip", where, false), bool(t, "normalized", where, true),
                     bool(t, "special", where, false)));
