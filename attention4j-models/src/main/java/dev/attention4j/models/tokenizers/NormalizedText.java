@@ -173,27 +173,87 @@ final class NormalizedText {
 
     /**
      * Canonical reordering: only combining marks (every character with a non-zero combining class is a mark) move,
-     * and only within a run of adjacent marks, so each run is normalized alone. Spans stay where they are, as in HF:
-     * the i-th mark of a reordered run gets the span of the run's i-th mark before reordering.
+     * and only between starters, so each run of adjacent marks is cut at its starters (marks of class 0) and each
+     * piece sorted stably by combining class. Spans stay where they are, as in HF: the i-th mark of a reordered
+     * piece gets the span of the piece's i-th mark before reordering.
+     *
+     * <p>The JDK has no public combining-class lookup, and its normalizer reorders by insertion (quadratic on a
+     * hostile run of a million marks), so classes are compared through the normalizer on two-mark strings, once
+     * per distinct mark, and a long piece is sorted by counting.
      */
     private void reorderMarks() {
+        CombiningClasses classes = new CombiningClasses();
         for (int i = 0; i < length; ) {
-            if (!CharacterClasses.isJdkMark(codePoints[i])) {
+            if (!CharacterClasses.isJdkMark(codePoints[i]) || classes.isStarter(codePoints[i])) {
                 i++;
                 continue;
             }
             int end = i + 1;
-            while (end < length && CharacterClasses.isJdkMark(codePoints[end])) {
+            while (end < length && CharacterClasses.isJdkMark(codePoints[end])
+                    && !classes.isStarter(codePoints[end])) {
                 end++;
             }
             if (end - i > 1) {
-                String run = new String(codePoints, i, end - i);
-                int[] ordered = java.text.Normalizer.normalize(run, Form.NFD).codePoints().toArray();
-                if (ordered.length == end - i) { // reordering never changes the count
-                    System.arraycopy(ordered, 0, codePoints, i, ordered.length);
-                }
+                classes.sort(codePoints, i, end);
             }
             i = end;
+        }
+    }
+
+    /** Combining-class order of marks, learnt from java.text.Normalizer; one per reordering pass. */
+    private static final class CombiningClasses {
+        /** U+0345 has class 240, the highest: any mark of a lower non-zero class moves before it. */
+        private static final int HIGHEST = 0x345;
+        private final java.util.Map<Integer, Boolean> starters = new java.util.HashMap<>();
+
+        boolean isStarter(int mark) {
+            return starters.computeIfAbsent(mark, m -> m != HIGHEST && nfd(HIGHEST, m)[0] == HIGHEST);
+        }
+
+        private static int[] nfd(int first, int second) {
+            String pair = new StringBuilder().appendCodePoint(first).appendCodePoint(second).toString();
+            return java.text.Normalizer.normalize(pair, Form.NFD).codePoints().toArray();
+        }
+
+        /** Negative, zero or positive as {@code a}'s class is below, equal to or above {@code b}'s. */
+        private static int compare(int a, int b) {
+            if (a == b) {
+                return 0;
+            }
+            if (nfd(a, b)[0] == b) {
+                return 1;
+            }
+            return nfd(b, a)[0] == a ? -1 : 0;
+        }
+
+        /** Stable sort of non-starter marks {@code cps[from, to)} by combining class. */
+        void sort(int[] cps, int from, int to) {
+            int[] distinct = Arrays.stream(cps, from, to).distinct().toArray();
+            if (distinct.length == 1) {
+                return;
+            }
+            Integer[] order = Arrays.stream(distinct).boxed().toArray(Integer[]::new);
+            Arrays.sort(order, CombiningClasses::compare);
+            java.util.Map<Integer, Integer> rank = new java.util.HashMap<>();
+            int r = 0;
+            for (int k = 0; k < order.length; k++) {
+                if (k > 0 && compare(order[k - 1], order[k]) != 0) {
+                    r++;
+                }
+                rank.put(order[k], r);
+            }
+            int[] counts = new int[r + 2];
+            for (int k = from; k < to; k++) {
+                counts[rank.get(cps[k]) + 1]++;
+            }
+            for (int k = 1; k < counts.length; k++) {
+                counts[k] += counts[k - 1];
+            }
+            int[] sorted = new int[to - from];
+            for (int k = from; k < to; k++) {
+                sorted[counts[rank.get(cps[k])]++] = cps[k];
+            }
+            System.arraycopy(sorted, 0, cps, from, sorted.length);
         }
     }
 

@@ -75,7 +75,10 @@ final class TokenizerJson {
             throw new TokenizerFormatException(path, TokenizerFormatException.NO_OFFSET, "the file could not be"
                     + " parsed: " + e.getMessage(), CORRUPT, e);
         }
-        if (root == null || !root.isObject()) {
+        if (root == null || root.isMissingNode()) {
+            throw fail("the file is empty (no JSON value)", CORRUPT);
+        }
+        if (!root.isObject()) {
             throw fail("the top level must be a JSON object but is " + describe(root), CORRUPT);
         }
         JsonNode modelNode = root.get("model");
