@@ -1,0 +1,132 @@
+package dev.attention4j.models.bert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.attention4j.models.embeddings.Normalize;
+import dev.attention4j.models.embeddings.Pooling;
+import dev.attention4j.models.embeddings.SentenceEmbedder;
+import dev.attention4j.models.embeddings.TokenBatch;
+import dev.attention4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bar: real pretrained encoders exported to ONNX, loaded by following their graphs, against ONNX Runtime running
+ * the very same file on the very same ids. Last hidden state (every position, padding included) and the pooled,
+ * L2-normalised sentence embedding: cosine >= 0.99999 and max abs error <= 1e-4 each.
+ */
+class BertOnnxRuntimeTest {
+
+    static final double MIN_COSINE = 0.99999;
+    static final double MAX_ABS_ERROR = 1e-4;
+
+    static final String[] SENTENCES = {
+        "The cat sat on the mat.",
+        "A transformer encoder reads every token of its input at once, attending from each word to all the others.",
+        "Hello!",
+        "Attention is all you need, said the paper; eight heads of it, in fact, per layer.",
+    };
+
+    /** About 700 word pieces of text, which the tokenizer truncates to the model's 512 positions. */
+    static String longText() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            text.append("Sentence ").append(i).append(" of a long document about scaled dot-product attention. ");
+        }
+        return text.toString();
+    }
+
+    /** Our model and ORT on {@code batch}; asserts the bar and returns the two agreements for the report. */
+    static Agreement[] compare(ExportedModel exported, TokenBatch batch, Pooling pooling, String label)
+            throws Exception {
+        BertModel model = exported.model();
+        Tensor hidden = model.encode(batch);
+        float[][][] expected = exported.ortLastHiddenState(batch);
+        Agreement hiddenAgreement = Agreement.of(hidden.data(), Agreement.flatten(expected));
+
+        Tensor embedding = new SentenceEmbedder(model, pooling, Normalize.L2).embed(batch);
+        float[][] expectedEmbedding = poolAndNormalize(expected, batch, pooling);
+        Agreement embeddingAgreement = Agreement.rowwise(embedding, expectedEmbedding);
+
+        System.out.printf("%s %s (batch %d x %d): last hidden state %s; %s-pooled L2 embedding %s%n",
+                exported.name(), label, batch.batchSize(), batch.seqLen(), hiddenAgreement, pooling,
+                embeddingAgreement);
+        assertThat(hiddenAgreement.cosine()).as("hidden state cosine").isGreaterThanOrEqualTo(MIN_COSINE);
+        assertThat(hiddenAgreement.maxAbsError()).as("hidden state max abs error").isLessThanOrEqualTo(MAX_ABS_ERROR);
+        assertThat(embeddingAgreement.cosine()).as("embedding cosine").isGreaterThanOrEqualTo(MIN_COSINE);
+        assertThat(embeddingAgreement.maxAbsError()).as("embedding max abs error")
+                .isLessThanOrEqualTo(MAX_ABS_ERROR);
+        return new Agreement[] {hiddenAgreement, embeddingAgreement};
+    }
+
+    /** The sentence-transformers recipe on ORT's hidden states, in double. */
+    static float[][] poolAndNormalize(float[][][] hidden, TokenBatch batch, Pooling pooling) {
+        float[][] out = new float[hidden.length][];
+        for (int b = 0; b < hidden.length; b++) {
+            int dim = hidden[b][0].length;
+            double[] v = new double[dim];
+            int count = pooling == Pooling.CLS ? 1 : batch.length(b);
+            for (int t = 0; t < count; t++) {
+                for (int i = 0; i < dim; i++) {
+                    v[i] += hidden[b][t][i];
+                }
+            }
+            double norm = 0;
+            for (int i = 0; i < dim; i++) {
+                v[i] /= count;
+                norm += v[i] * v[i];
+            }
+            out[b] = new float[dim];
+            for (int i = 0; i < dim; i++) {
+                out[b][i] = (float) (v[i] / Math.sqrt(norm));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void miniLmInfersItsConfigurationFromTheGraph() throws Exception {
+        assertThat(ExportedModel.ALL_MINILM_L6_V2.model().config()).isEqualTo(new BertConfig(30522, 384, 6, 12, 1536,
+                dev.attention4j.nn.Activation.GELU, 512, 2, 1e-12f, 0));
+    }
+
+    @Test
+    void miniLmOneSentenceMatchesOnnxRuntime() throws Exception {
+        ExportedModel m = ExportedModel.ALL_MINILM_L6_V2;
+        compare(m, m.tokenize(SENTENCES[0]), Pooling.MEAN, "one sentence");
+    }
+
+    @Test
+    void miniLmPaddedBatchMatchesOnnxRuntime() throws Exception {
+        ExportedModel m = ExportedModel.ALL_MINILM_L6_V2;
+        TokenBatch batch = m.tokenize(SENTENCES);
+        assertThat(batch.length(2)).isLessThan(batch.seqLen()); // "Hello!" is padded
+        compare(m, batch, Pooling.MEAN, "padded batch");
+    }
+
+    @Test
+    void miniLmFullLength512TokensMatchesOnnxRuntime() throws Exception {
+        ExportedModel m = ExportedModel.ALL_MINILM_L6_V2;
+        TokenBatch batch = m.tokenize(longText());
+        assertThat(batch.seqLen()).isEqualTo(512);
+        compare(m, batch, Pooling.MEAN, "512 tokens");
+    }
+
+    @Test
+    void paddingDoesNotChangeASentencesEmbedding() throws Exception {
+        ExportedModel m = ExportedModel.ALL_MINILM_L6_V2;
+        SentenceEmbedder embedder = new SentenceEmbedder(m.model(), Pooling.MEAN, Normalize.L2);
+        Tensor alone = embedder.embed(m.tokenize(SENTENCES[2]));
+        Tensor inBatch = embedder.embed(m.tokenize(SENTENCES));
+        float[] row = new float[alone.size()];
+        System.arraycopy(inBatch.data(), 2 * row.length, row, 0, row.length);
+        assertThat(Agreement.of(row, alone.data()).maxAbsError()).isLessThanOrEqualTo(1e-6);
+    }
+
+    @Test
+    void bgeSmallFollowsTheSameGraphWithTwelveLayersAndClsPooling() throws Exception {
+        ExportedModel m = ExportedModel.BGE_SMALL_EN_V15;
+        assertThat(m.model().config()).isEqualTo(new BertConfig(30522, 384, 12, 12, 1536,
+                dev.attention4j.nn.Activation.GELU, 512, 2, 1e-12f, 0));
+        compare(m, m.tokenize(SENTENCES), Pooling.CLS, "padded batch");
+    }
+}
