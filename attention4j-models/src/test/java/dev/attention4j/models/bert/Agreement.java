@@ -1,5 +1,6 @@
 package dev.attention4j.models.bert;
 
+import dev.attention4j.models.embeddings.TokenBatch;
 import dev.attention4j.tensor.Tensor;
 
 /** How closely two arrays of numbers agree: cosine similarity and largest absolute difference. */
@@ -37,6 +38,26 @@ record Agreement(double cosine, double maxAbsError) {
             max = Math.max(max, a.maxAbsError);
         }
         return new Agreement(cosine, max);
+    }
+
+    /** Over the real tokens of {@code batch} only: {@code actual (batchSize, seqLen, dim)}, padding left out. */
+    static Agreement realTokens(Tensor actual, float[][][] expected, TokenBatch batch) {
+        int dim = actual.dim(2);
+        int real = 0;
+        for (int b = 0; b < batch.batchSize(); b++) {
+            real += batch.length(b);
+        }
+        float[] a = new float[real * dim];
+        float[] e = new float[real * dim];
+        int at = 0;
+        for (int b = 0; b < batch.batchSize(); b++) {
+            for (int t = 0; t < batch.length(b); t++) {
+                System.arraycopy(actual.data(), (b * batch.seqLen() + t) * dim, a, at, dim);
+                System.arraycopy(expected[b][t], 0, e, at, dim);
+                at += dim;
+            }
+        }
+        return of(a, e);
     }
 
     static float[] flatten(float[][][] x) {
