@@ -126,6 +126,32 @@ class BertOnnxRuntimeTest {
     }
 
     @Test
+    void oneModelServesConcurrentCallersWithTheSameBits() throws Exception {
+        ExportedModel m = ExportedModel.ALL_MINILM_L6_V2;
+        SentenceEmbedder embedder = new SentenceEmbedder(m.model(), Pooling.MEAN, Normalize.L2);
+        TokenBatch[] batches = {m.tokenize(SENTENCES[0]), m.tokenize(SENTENCES), m.tokenize(SENTENCES[3])};
+        Tensor[] expected = new Tensor[batches.length];
+        for (int i = 0; i < batches.length; i++) {
+            expected[i] = embedder.embed(batches[i]);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            java.util.List<java.util.concurrent.Future<Boolean>> same = new java.util.ArrayList<>();
+            for (int round = 0; round < 4; round++) {
+                for (int i = 0; i < batches.length; i++) {
+                    int which = i;
+                    same.add(pool.submit(() -> embedder.embed(batches[which]).bitEquals(expected[which])));
+                }
+            }
+            for (java.util.concurrent.Future<Boolean> f : same) {
+                assertThat(f.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void bgeSmallFollowsTheSameGraphWithTwelveLayersAndClsPooling() throws Exception {
         ExportedModel m = ExportedModel.BGE_SMALL_EN_V15;
         assertThat(m.model().config()).isEqualTo(new BertConfig(30522, 384, 12, 12, 1536,
