@@ -151,6 +151,24 @@ class BertOnnxRuntimeTest {
         }
     }
 
+    /** The README's BERT example, so the documentation cannot drift from the API. */
+    @Test
+    void theReadmeExampleGivesUnitLengthVectors() throws Exception {
+        BertModel model = BertModel.fromOnnx(ExportedModel.ALL_MINILM_L6_V2.onnx());
+        var embedder = new SentenceEmbedder(model, Pooling.MEAN, Normalize.L2);
+        int[] ids1 = ExportedModel.ALL_MINILM_L6_V2.tokenize(SENTENCES[0]).inputIds()[0];
+        int[] ids2 = ExportedModel.ALL_MINILM_L6_V2.tokenize(SENTENCES[2]).inputIds()[0];
+        Tensor vectors = embedder.embed(TokenBatch.padded(0, ids1, ids2));
+        assertThat(vectors.shape().dims()).containsExactly(2, 384);
+        for (int b = 0; b < 2; b++) {
+            double norm = 0;
+            for (int i = 0; i < 384; i++) {
+                norm += vectors.get(b, i) * vectors.get(b, i);
+            }
+            assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+        }
+    }
+
     @Test
     void bgeSmallFollowsTheSameGraphWithTwelveLayersAndClsPooling() throws Exception {
         ExportedModel m = ExportedModel.BGE_SMALL_EN_V15;
