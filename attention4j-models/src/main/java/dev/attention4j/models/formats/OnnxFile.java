@@ -107,7 +107,8 @@ public final class OnnxFile {
         ModelProto model;
         try {
             CodedInputStream input = CodedInputStream.newInstance(bytes);
-            input.enableAliasing(true); // raw_data stays in the map: no copy of the weights on the heap
+            input.setSizeLimit(bytes.limit()); // no message may claim more than the file holds
+            input.enableAliasing(true);        // raw_data stays in the map: no copy of the weights on the heap
             model = ModelProto.parseFrom(input);
         } catch (InvalidProtocolBufferException e) {
             throw new WeightFormatException(path, WeightFormatException.NO_OFFSET, "the file is not a valid protobuf"
