@@ -22,7 +22,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Whole-file safetensors operations: {@link #write} a map of tensors, {@link #readAll} of them back. */
+/**
+ * Whole-file safetensors operations: {@link #write} a map of tensors (as F32, F16 or BF16), {@link #readAll} of them
+ * back.
+ */
 public final class Safetensors {
 
     private static final int WRITE_BUFFER_BYTES = 1 << 16;
@@ -48,7 +51,24 @@ public final class Safetensors {
      */
     public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata)
             throws IOException {
+        write(path, tensors, metadata, DType.F32);
+    }
+
+    /**
+     * As {@link #write(Path, Map, Map)}, storing every tensor as {@code dtype}: {@link DType#F32} exactly,
+     * {@link DType#F16} or {@link DType#BF16} rounded to the nearest representable value (ties to even), as PyTorch's
+     * {@code .half()} and {@code .bfloat16()} round. F16 overflows to infinity beyond 65504 and flushes below 2^-25
+     * to zero; BF16 keeps float32's range with 8 significant bits. NaN stays NaN.
+     *
+     * @throws IllegalArgumentException if {@code dtype} is not F32, F16 or BF16, or as the three-argument form
+     */
+    public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata, DType dtype)
+            throws IOException {
         Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(dtype, "dtype");
+        if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16) {
+            throw new IllegalArgumentException("dtype: expected F32, F16 or BF16 but got " + dtype);
+        }
         List<Map.Entry<String, Tensor>> sortedTensors = sortedByName(tensors, "tensors");
         List<Map.Entry<String, String>> sortedMetadata = sortedByName(metadata, "metadata");
         for (Map.Entry<String, Tensor> entry : sortedTensors) {
@@ -57,7 +77,7 @@ public final class Safetensors {
                         + "' is reserved for the metadata");
             }
         }
-        byte[] header = SafetensorsHeader.encode(sortedTensors, sortedMetadata);
+        byte[] header = SafetensorsHeader.encode(sortedTensors, sortedMetadata, dtype);
         if (header.length > SafetensorsHeader.MAX_HEADER_BYTES) {
             throw new IllegalArgumentException("the header would be " + header.length + " bytes, more than the "
                     + SafetensorsHeader.MAX_HEADER_BYTES + " safetensors readers accept; is the metadata that big?");
@@ -72,7 +92,7 @@ public final class Safetensors {
                 writeFully(out, buffer);
                 writeFully(out, ByteBuffer.wrap(header));
                 for (Map.Entry<String, Tensor> entry : sortedTensors) {
-                    writeFloats(out, entry.getValue().data(), buffer);
+                    writeElements(out, entry.getValue().data(), dtype, buffer);
                 }
                 out.force(true);
             }
@@ -164,7 +184,41 @@ public final class Safetensors {
         }
     }
 
-    /** Writes {@code data} little-endian through {@code buffer}. */
+    /** Writes {@code data} as {@code dtype} (F32, F16 or BF16), little-endian, through {@code buffer}. */
+    private static void writeElements(FileChannel out, float[] data, DType dtype, ByteBuffer buffer)
+            throws IOException {
+        if (dtype == DType.F32) {
+            writeFloats(out, data, buffer);
+            return;
+        }
+        int perBuffer = buffer.capacity() / Short.BYTES;
+        for (int done = 0; done < data.length; ) {
+            int count = Math.min(perBuffer, data.length - done);
+            buffer.clear();
+            for (int i = 0; i < count; i++) {
+                float x = data[done + i];
+                buffer.putShort(dtype == DType.F16 ? Float.floatToFloat16(x) : toBFloat16(x));
+            }
+            buffer.flip();
+            writeFully(out, buffer);
+            done += count;
+        }
+    }
+
+    /**
+     * The bfloat16 nearest to {@code x} (ties to even): the upper 16 bits of the float after rounding away the lower
+     * 16. A NaN keeps its sign and stays a (quiet) NaN even if its payload sat in the dropped bits.
+     */
+    static short toBFloat16(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        if (Float.isNaN(x)) {
+            return (short) ((bits >>> 16) | 0x0040);
+        }
+        int roundingBias = 0x7FFF + ((bits >>> 16) & 1);
+        return (short) ((bits + roundingBias) >>> 16);
+    }
+
+    /** Writes {@code data} as F32, little-endian, through {@code buffer}. */
     private static void writeFloats(FileChannel out, float[] data, ByteBuffer buffer) throws IOException {
         FloatBuffer floats = buffer.clear().asFloatBuffer();
         for (int done = 0; done < data.length; ) {

@@ -340,11 +340,11 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
     }
 
     /**
-     * The header for {@code tensors} (all F32, laid out in the given order) and {@code metadata} (omitted when
-     * empty), padded with spaces to a multiple of 8 bytes.
+     * The header for {@code tensors} (all {@code dtype}, laid out in the given order) and {@code metadata} (omitted
+     * when empty), padded with spaces to a multiple of 8 bytes.
      */
-    static byte[] encode(List<Map.Entry<String, Tensor>> tensors, List<Map.Entry<String, String>> metadata)
-            throws IOException {
+    static byte[] encode(List<Map.Entry<String, Tensor>> tensors, List<Map.Entry<String, String>> metadata,
+                         DType dtype) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JsonGenerator json = JSON.createGenerator(bytes)) {
             json.writeStartObject();
@@ -359,7 +359,7 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
             for (Map.Entry<String, Tensor> entry : tensors) {
                 Tensor tensor = entry.getValue();
                 json.writeObjectFieldStart(entry.getKey());
-                json.writeStringField("dtype", DType.F32.safetensorsName());
+                json.writeStringField("dtype", dtype.safetensorsName());
                 json.writeArrayFieldStart("shape");
                 for (int d : tensor.shape().dims()) {
                     json.writeNumber(d);
@@ -367,7 +367,7 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
                 json.writeEndArray();
                 json.writeArrayFieldStart("data_offsets");
                 json.writeNumber(offset);
-                offset += (long) tensor.size() * DType.F32.byteSize();
+                offset += (long) tensor.size() * dtype.byteSize();
                 json.writeNumber(offset);
                 json.writeEndArray();
                 json.writeEndObject();
