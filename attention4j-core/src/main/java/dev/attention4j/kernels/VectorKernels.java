@@ -631,20 +631,30 @@ public final class VectorKernels implements Kernels {
      */
     static float expShifted(float[] x, int off, int n, float shift) {
         int nv = SPECIES.loopBound(n);
-        FloatVector vsum = FloatVector.zero(SPECIES);
-        int i = 0;
-        for (; i < nv; i += LANES) {
-            FloatVector e = exp(FloatVector.fromArray(SPECIES, x, off + i).sub(shift));
-            e.intoArray(x, off + i);
-            vsum = vsum.add(e);
-        }
-        float sum = sum(vsum);
-        for (; i < n; i++) {
+        float sum = nv == 0 ? 0f : expShiftedVectors(x, off, nv, shift); // the lane sum of zeros is 0f too
+        for (int i = nv; i < n; i++) {
             float e = exp(x[off + i] - shift);
             x[off + i] = e;
             sum += e;
         }
         return sum;
+    }
+
+    /**
+     * The vector part of {@link #expShifted}, {@code nv > 0} a multiple of {@code LANES}: the lane sum of the new
+     * values. A method of its own, called only when there are vectors, so that its loop is hot in every profile and C2
+     * inlines {@link #exp(FloatVector)} into it. With the loop inside a caller compiled while short rows dominated
+     * (the loop cold, as in the first steps of decoding), C2 called exp out of line and boxed a vector on every call
+     * of the compiled code (see the micro-kernels' note).
+     */
+    private static float expShiftedVectors(float[] x, int off, int nv, float shift) {
+        FloatVector vsum = FloatVector.zero(SPECIES);
+        for (int i = 0; i < nv; i += LANES) {
+            FloatVector e = exp(FloatVector.fromArray(SPECIES, x, off + i).sub(shift));
+            e.intoArray(x, off + i);
+            vsum = vsum.add(e);
+        }
+        return sum(vsum);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -733,13 +743,9 @@ public final class VectorKernels implements Kernels {
             max = Math.max(max, x[off + i]);
         }
         if (max == Float.NEGATIVE_INFINITY) { // fully masked (or empty) row
-            FloatVector zero = FloatVector.zero(SPECIES);
-            for (i = 0; i < nv; i += LANES) {
-                zero.intoArray(x, off + i);
-            }
-            for (; i < n; i++) {
-                x[off + i] = 0f;
-            }
+            // Scalar on purpose: a rare branch, kept small so that C2 has the node budget to inline the vector
+            // helpers of the exp pass into this method (a helper it cannot inline boxes a vector on every call).
+            java.util.Arrays.fill(x, off, off + n, 0f);
             return;
         }
         float sum = expShifted(x, off, n, max);
@@ -810,8 +816,20 @@ public final class VectorKernels implements Kernels {
     @Override
     public void gelu(float[] out, int outOff, float[] x, int xOff, int n) {
         int nv = SPECIES.loopBound(n);
-        int i = 0;
-        for (; i < nv; i += LANES) {
+        if (nv > 0) {
+            geluVectors(out, outOff, x, xOff, nv);
+        }
+        for (int i = nv; i < n; i++) {
+            out[outOff + i] = gelu(x[xOff + i]);
+        }
+    }
+
+    /**
+     * The vector part of {@link #gelu(float[], int, float[], int, int)}, {@code nv > 0} a multiple of {@code LANES}:
+     * a method of its own for the reason given at {@link #expShiftedVectors}.
+     */
+    private static void geluVectors(float[] out, int outOff, float[] x, int xOff, int nv) {
+        for (int i = 0; i < nv; i += LANES) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, xOff + i);
             FloatVector z = v.mul(Erf.INV_SQRT2);
             FloatVector az = z.abs();
@@ -824,9 +842,6 @@ public final class VectorKernels implements Kernels {
                     .or(z.reinterpretAsInts().and(0x80000000))
                     .reinterpretAsFloats();
             v.mul(0.5f).mul(erf.add(1f)).intoArray(out, outOff + i);
-        }
-        for (; i < n; i++) {
-            out[outOff + i] = gelu(x[xOff + i]);
         }
     }
 
