@@ -120,7 +120,7 @@ final class GenerateBench implements Callable<Integer> {
             out.flush();
         }
         out.println("  whole run = one Generator.generate (encoder, caches and results included) / tokens; decoding "
-                + "steps = model.decodeStep alone on a started cache / tokens.");
+                + "steps = model.decodeStep alone on a started cache, after its first step / tokens.");
 
         out.printf(Locale.ROOT, "%n  KV cache memory (batch %d), formula 2 x %d layers x length x %d x 4 bytes "
                 + "per sequence%n", batch, layers, modelDim);
@@ -168,8 +168,9 @@ final class GenerateBench implements Callable<Integer> {
     }
 
     /**
-     * Heap bytes allocated per token by {@code n} one-token decoding steps of every sequence on a started cache, the
-     * encoder and the cache itself excluded (the second of two runs, so the steps are compiled).
+     * Heap bytes allocated per token by the one-token decoding steps 2 to {@code n} of every sequence on a started
+     * cache: the encoder, the cache and the first step (which may make buffers for the others) excluded; the second of
+     * two runs, so the steps are compiled.
      */
     private static double stepBytesPerToken(Seq2SeqTransformer model, int[][] src, int[] srcLengths, int n) {
         Mask padding = Mask.keyLengths(src[0].length, srcLengths);
@@ -179,14 +180,15 @@ final class GenerateBench implements Callable<Integer> {
         long bytes = 0;
         for (int run = 0; run < 2; run++) {
             DecoderCache cache = model.startDecoding(memory, padding, n);
+            model.decodeStep(tokens, cache); // the first step: the cache makes its step buffers (if it has any)
             counter.start();
-            for (int step = 0; step < n; step++) {
+            for (int step = 1; step < n; step++) {
                 Arrays.fill(tokens, step % model.config().tgtVocab());
                 model.decodeStep(tokens, cache);
             }
             bytes = counter.stop();
         }
-        return bytes / ((double) src.length * n);
+        return bytes / ((double) src.length * (n - 1));
     }
 
     /**
