@@ -117,8 +117,9 @@ public final class DecoderOnlyTransformer implements Module {
      * {@code cache.position()} and returns the logits of the next, {@code (batchSize, vocabSize)} row-major; the cache
      * advances by one. Gives the bits of {@link #decodeCached} on those tokens (the same kernels in the same order).
      *
-     * <p>Allocation-free: the activations and the logits live in buffers that the cache makes at its first step and
-     * reuses, so the returned array is a view that the next step on {@code cache} overwrites (copy it to keep it).
+     * <p>Allocation-free once the JIT has compiled it: the activations and the logits live in buffers that the cache
+     * makes at its first step and reuses, so the returned array is a view that the next step on {@code cache}
+     * overwrites (copy it to keep it).
      * Nothing is allocated per step unless an op splits its work across threads (big batches or long caches, see
      * {@code Parallel.splits}).
      *

@@ -118,8 +118,9 @@ public final class Seq2SeqTransformer implements Module {
      * bits of {@link #decodeCached} on those tokens (the same kernels in the same order) and equals (up to summation
      * order) the last row of {@link #decode} on the whole prefix.
      *
-     * <p>Allocation-free: the activations and the logits live in buffers that the cache makes at its first step and
-     * reuses, so the returned array is a view that the next step on {@code cache} overwrites (copy it to keep it).
+     * <p>Allocation-free once the JIT has compiled it: the activations and the logits live in buffers that the cache
+     * makes at its first step and reuses, so the returned array is a view that the next step on {@code cache}
+     * overwrites (copy it to keep it).
      * Nothing is allocated per step unless an op splits its work across threads (big batches or long caches, see
      * {@code Parallel.splits}) or the memory's keys and values are projected every step
      * ({@link CrossAttentionCaching#PROJECT_EVERY_STEP}).
