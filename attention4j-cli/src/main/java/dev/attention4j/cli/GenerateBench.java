@@ -105,6 +105,23 @@ final class GenerateBench implements Callable<Integer> {
         }
         out.println("  tokens/s counts generated tokens of all sequences, encoder included; medians.");
 
+        out.printf(Locale.ROOT, "%n  Heap allocated per generated token, full cache (the calling thread and the "
+                + "attention4j-* workers)%n");
+        out.printf(Locale.ROOT, "  %-8s %16s %16s%n", "tokens", "whole run", "decoding steps");
+        for (int n : lengths) {
+            GenerationConfig config = new GenerationConfig(n, Set.of(), 1.0, Sampler.greedy(), DecoderCaching.FULL);
+            Generator.generate(model, src, srcLengths, 1, config); // warm-up
+            AllocationCounter counter = new AllocationCounter();
+            counter.start();
+            Generator.generate(model, src, srcLengths, 1, config);
+            double wholeRun = counter.stop() / ((double) batch * n);
+            out.printf(Locale.ROOT, "  %-8d %14.1f B %14.1f B%n", n, wholeRun, stepBytesPerToken(model, src,
+                    srcLengths, n));
+            out.flush();
+        }
+        out.println("  whole run = one Generator.generate (encoder, caches and results included) / tokens; decoding "
+                + "steps = model.decodeStep alone on a started cache, after its first step / tokens.");
+
         out.printf(Locale.ROOT, "%n  KV cache memory (batch %d), formula 2 x %d layers x length x %d x 4 bytes "
                 + "per sequence%n", batch, layers, modelDim);
         out.printf(Locale.ROOT, "  %-8s %16s %16s %16s %18s%n", "length", "formula", "self cache", "measured heap",
@@ -148,6 +165,61 @@ final class GenerateBench implements Callable<Integer> {
         }
         Arrays.sort(seconds);
         return (double) src.length * config.maxNewTokens() / seconds[repeats / 2];
+    }
+
+    /**
+     * Heap bytes allocated per token by the one-token decoding steps 2 to {@code n} of every sequence on a started
+     * cache: the encoder, the cache and the first step (which may make buffers for the others) excluded; the second of
+     * two runs, so the steps are compiled.
+     */
+    private static double stepBytesPerToken(Seq2SeqTransformer model, int[][] src, int[] srcLengths, int n) {
+        Mask padding = Mask.keyLengths(src[0].length, srcLengths);
+        Tensor memory = model.encode(src, padding, Mode.INFERENCE);
+        int[] tokens = new int[src.length];
+        AllocationCounter counter = new AllocationCounter();
+        long bytes = 0;
+        for (int run = 0; run < 2; run++) {
+            DecoderCache cache = model.startDecoding(memory, padding, n);
+            model.decodeStep(tokens, cache); // the first step: the cache makes its step buffers (if it has any)
+            counter.start();
+            for (int step = 1; step < n; step++) {
+                Arrays.fill(tokens, step % model.config().tgtVocab());
+                model.decodeStep(tokens, cache);
+            }
+            bytes = counter.stop();
+        }
+        return bytes / ((double) src.length * (n - 1));
+    }
+
+    /**
+     * Counts the heap bytes allocated between {@link #start} and {@link #stop} by the calling thread and the
+     * library's pool workers ({@code attention4j-*}, which run the other chunks of parallel ops). The thread list is
+     * taken outside the window, so the counting allocates nothing inside it.
+     */
+    private static final class AllocationCounter {
+        private final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        private long bytes;
+
+        void start() {
+            bytes = -workerBytes();
+            bytes -= threads.getThreadAllocatedBytes(Thread.currentThread().threadId());
+        }
+
+        long stop() {
+            bytes += threads.getThreadAllocatedBytes(Thread.currentThread().threadId());
+            return bytes + workerBytes(); // a worker started inside the window counts from 0
+        }
+
+        private long workerBytes() {
+            long sum = 0;
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t != Thread.currentThread() && t.getName().startsWith("attention4j-")) {
+                    sum += Math.max(0, threads.getThreadAllocatedBytes(t.threadId()));
+                }
+            }
+            return sum;
+        }
     }
 
     private static long usedHeapAfterGc(MemoryMXBean heap) {

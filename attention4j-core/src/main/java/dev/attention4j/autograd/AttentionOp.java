@@ -2,6 +2,7 @@ package dev.attention4j.autograd;
 
 import dev.attention4j.kernels.Kernels;
 import dev.attention4j.kernels.Parallel;
+import dev.attention4j.tensor.Shapes;
 import dev.attention4j.tensor.Tensor;
 
 import java.util.Arrays;
@@ -39,6 +40,9 @@ import java.util.Objects;
  * job; it must keep this op's contract.
  */
 public final class AttentionOp {
+
+    /** Target multiply-adds per parallel chunk of {@link #applyOneQueryToCache}, as for the matrix products. */
+    private static final long WORK_PER_CHUNK = 1 << 16;
 
     private AttentionOp() {
     }
@@ -147,6 +151,77 @@ public final class AttentionOp {
                 headDim), k, v, Operand.of(AttentionLayout.TOKENS_MAJOR, output, numHeads, tgtLen, headDim), d, scale,
                 mask, 0f, 0L);
         return output;
+    }
+
+    /**
+     * Attention of one new query per sequence over the first {@code srcLen} rows of a KV cache, at inference, on
+     * caller-owned buffers: the attention of a decoding step. The kernels of {@link #applyToCache} with
+     * {@code tgtLen = 1}, in the same order, so the same bits. Allocates nothing unless the {@code (sequence, head)}
+     * pairs are split across threads, which they are only when there is enough work to be worth it
+     * ({@code batchSize * numHeads * 2 * srcLen * headDim} multiply-adds of at least {@value #WORK_PER_CHUNK} per
+     * chunk) and more than one thread.
+     *
+     * @param output   {@code (batchSize, numHeads * headDim)}, written; must not alias another argument
+     * @param weights  {@code (batchSize, numHeads, srcLen)} at least: scratch for the scores, left holding the
+     *                 attention weights
+     * @param query    {@code (batchSize, numHeads * headDim)}
+     * @param keys     {@code (batchSize, capacity, numHeads * headDim)}, rows {@code [0, srcLen)} of each sequence read
+     * @param values   {@code (batchSize, capacity, numHeads * headDim)}
+     * @param capacity rows per sequence in {@code keys} and {@code values}
+     * @param srcLen   rows in use, in {@code [0, capacity]}
+     * @param mask     the score mask over the {@code srcLen} keys ({@link ScoreMask#NONE} for none), called with query
+     *                 0 of {@code tgtLen = 1}
+     */
+    public static void applyOneQueryToCache(float[] output, float[] weights, float[] query, float[] keys,
+                                            float[] values, int batchSize, int capacity, int srcLen, int numHeads,
+                                            int headDim, float scale, ScoreMask mask) {
+        if (mask == null) {
+            throw new NullPointerException("mask must not be null (ScoreMask.NONE masks nothing)");
+        }
+        if (batchSize < 0 || numHeads < 1 || headDim < 1) {
+            throw new IllegalArgumentException("batchSize, numHeads, headDim: expected >= 0, >= 1, >= 1 but got "
+                    + batchSize + ", " + numHeads + ", " + headDim);
+        }
+        if (srcLen < 0 || srcLen > capacity) {
+            throw new IllegalArgumentException("srcLen: expected a row count in [0, capacity = " + capacity
+                    + "] but got " + srcLen);
+        }
+        int width = numHeads * headDim;
+        Shapes.requireBuffer("query", query, "(batchSize, numHeads * headDim)", batchSize, width);
+        Shapes.requireBuffer("output", output, "(batchSize, numHeads * headDim)", batchSize, width);
+        Shapes.requireBuffer("keys", keys, "(batchSize, capacity * numHeads * headDim)", batchSize, capacity * width);
+        Shapes.requireBuffer("values", values, "(batchSize, capacity * numHeads * headDim)", batchSize,
+                capacity * width);
+        Shapes.requireBuffer("weights", weights, "(batchSize * numHeads, srcLen)", batchSize * numHeads, srcLen);
+        Kernels k = Kernels.active();
+        int pairs = batchSize * numHeads;
+        int grain = (int) Math.max(1, WORK_PER_CHUNK / Math.max(1, 2L * srcLen * headDim));
+        if (!Parallel.splits(pairs, grain)) { // one chunk on this thread: no task, no lambda
+            attendOneQuery(k, output, weights, query, keys, values, capacity, srcLen, numHeads, headDim, scale, mask,
+                    0, pairs);
+            return;
+        }
+        Parallel.forRange(pairs, grain, (start, end) -> attendOneQuery(k, output, weights, query, keys, values,
+                capacity, srcLen, numHeads, headDim, scale, mask, start, end));
+    }
+
+    /** Pairs {@code bh = b * numHeads + h} in {@code [start, end)} of {@link #applyOneQueryToCache}. */
+    private static void attendOneQuery(Kernels k, float[] output, float[] weights, float[] query, float[] keys,
+                                       float[] values, int capacity, int srcLen, int numHeads, int headDim,
+                                       float scale, ScoreMask mask, int start, int end) {
+        int width = numHeads * headDim;
+        for (int bh = start; bh < end; bh++) {
+            int b = bh / numHeads;
+            int h = bh % numHeads;
+            int row = bh * srcLen;                           // this pair's (1, srcLen) scores
+            int q = b * width + h * headDim;                 // query and output: (batchSize, numHeads * headDim)
+            int kv = b * capacity * width + h * headDim;     // keys and values: (batchSize, capacity, width)
+            maskedScores(k, weights, row, query, q, width, keys, kv, width, b, h, 1, srcLen, srcLen, headDim, scale,
+                    mask);
+            k.softmax(weights, row, srcLen);
+            // O = P V   (1, headDim)
+            k.matmul(output, q, width, weights, row, srcLen, values, kv, width, 1, headDim, srcLen);
+        }
     }
 
     /**
@@ -279,13 +354,22 @@ public final class AttentionOp {
     /** {@code scores = Q K^T * scale}, then the mask, for head {@code h} of sequence {@code b}: (tgtLen, srcLen). */
     private static void maskedScores(Kernels k, float[] scores, Operand q, Operand key, int b, int h, Dims d,
                                      float scale, ScoreMask mask) {
-        int tgtLen = d.tgtLen();
-        int srcLen = d.srcLen();
-        k.matmulTransB(scores, 0, srcLen, q.data(), q.at(b, h), q.rowStride(),
-                key.data(), key.at(b, h), key.rowStride(), tgtLen, srcLen, d.headDim());
-        k.scale(scores, 0, scores, 0, scale, tgtLen * srcLen);
+        maskedScores(k, scores, 0, q.data(), q.at(b, h), q.rowStride(), key.data(), key.at(b, h), key.rowStride(),
+                b, h, d.tgtLen(), d.srcLen(), d.maskedSrcLen(), d.headDim(), scale, mask);
+    }
+
+    /**
+     * {@code scores[off ..] (tgtLen, srcLen) = Q K^T * scale}, then the mask, for head {@code h} of sequence
+     * {@code b}, with that head's {@code Q (tgtLen, headDim)} at {@code q[qOff ..]} (rows {@code ldq} apart) and
+     * {@code K (srcLen, headDim)} at {@code key[keyOff ..]} (rows {@code ldk} apart).
+     */
+    private static void maskedScores(Kernels k, float[] scores, int off, float[] q, int qOff, int ldq, float[] key,
+                                     int keyOff, int ldk, int b, int h, int tgtLen, int srcLen, int maskedSrcLen,
+                                     int headDim, float scale, ScoreMask mask) {
+        k.matmulTransB(scores, off, srcLen, q, qOff, ldq, key, keyOff, ldk, tgtLen, srcLen, headDim);
+        k.scale(scores, off, scores, off, scale, tgtLen * srcLen);
         for (int i = 0; i < tgtLen; i++) {
-            mask.applyToRow(scores, i * srcLen, b, h, i, tgtLen, d.maskedSrcLen());
+            mask.applyToRow(scores, off + i * srcLen, b, h, i, tgtLen, maskedSrcLen);
         }
     }
 

@@ -48,12 +48,8 @@ public final class EmbeddingOp {
         }
         Tensor y = Tensor.zeros(batchSize, seqLen, dim);
         float[] out = y.data();                                   // (batchSize, seqLen, dim)
-        float[] w = weight.data();                                // (vocabSize, dim)
-        Kernels k = Kernels.active();
         for (int b = 0; b < batchSize; b++) {
-            for (int t = 0; t < seqLen; t++) {
-                k.scale(out, (b * seqLen + t) * dim, w, tokens[b][t] * dim, scale, dim);
-            }
+            lookupInto(out, b * seqLen * dim, weight.data(), dim, tokens[b], scale); // (seqLen, dim) of sequence b
         }
         if (tape != null) {
             int[][] ids = new int[batchSize][];                   // a copy: the caller may reuse its arrays
@@ -63,6 +59,18 @@ public final class EmbeddingOp {
             tape.record(grads -> backward(grads, y, weight, ids, scale));
         }
         return y;
+    }
+
+    /**
+     * The forward's rows, on caller-owned buffers: {@code out[outOff + i * dim ..] = weight[tokens[i]] * scale} for
+     * each {@code i}, i.e. {@code (tokens.length, dim)} rows from the {@code (vocabSize, dim)} table. Ids must already
+     * be checked. Allocates nothing (a decoding step looks up one token per sequence with it).
+     */
+    public static void lookupInto(float[] out, int outOff, float[] weight, int dim, int[] tokens, float scale) {
+        Kernels k = Kernels.active();
+        for (int i = 0; i < tokens.length; i++) {
+            k.scale(out, outOff + i * dim, weight, tokens[i] * dim, scale, dim);
+        }
     }
 
     private static void backward(Gradients grads, Tensor y, Tensor weight, int[][] tokens, float scale) {

@@ -69,7 +69,7 @@ public final class Generator {
                 DecoderCache cache = model.startDecoding(rowMemory, rowPadding, capacity,
                         config.caching() == DecoderCaching.FULL ? CrossAttentionCaching.PROJECT_ONCE
                                 : CrossAttentionCaching.PROJECT_EVERY_STEP);
-                yield new StepDecoder.Cached(cache, model::decodeCached, vocab);
+                yield new StepDecoder.Cached(cache, model::decodeCached, model::decodeStep, vocab);
             }
             case NONE -> new StepDecoder.Recomputing(rowLengths.length, capacity,
                     tgt -> model.decode(tgt, rowMemory, rowPadding, Mask.none(), Mode.INFERENCE), vocab);
@@ -107,7 +107,8 @@ public final class Generator {
         requireFits(capacity, model.maxLen(), "the longest prompt + maxNewTokens - 1");
         StepDecoder steps = switch (config.caching()) {
             case FULL, SELF_ATTENTION_ONLY ->
-                    new StepDecoder.Cached(model.startDecoding(rows, capacity), model::decodeCached, vocab);
+                    new StepDecoder.Cached(model.startDecoding(rows, capacity), model::decodeCached,
+                            model::decodeStep, vocab);
             case NONE -> new StepDecoder.Recomputing(rows, capacity,
                     tokens -> model.forward(tokens, Mask.none(), Mode.INFERENCE), vocab);
         };
@@ -130,11 +131,21 @@ public final class Generator {
         int longest = Arrays.stream(prompts).mapToInt(p -> p.length).max().orElse(0);
         Rows rows = new Rows(prompts, config.beamsPerSource(), longest + config.maxNewTokens());
         int[][] next = new int[rows.rows()][1]; // (rows, 1): the tokens fed at each step, reused
-        float[] logits = steps.feed(rows.feedPromptStart(rows.commonPromptLength()));
+        decode(search, rows, steps, next, steps.feed(rows.feedPromptStart(rows.commonPromptLength())));
+        return search.results(rows);
+    }
+
+    /**
+     * The per-token loop, from the prompt's logits until every row is done: the search chooses each row's next
+     * token into {@code next (rows, 1)}, the model is fed them. With a {@link StepDecoder.Cached} model and greedy
+     * search or sampling it allocates nothing per token (beam search allocates when it records a finished
+     * hypothesis, and at its first reordering of the caches).
+     */
+    static void decode(Search search, Rows rows, StepDecoder steps, int[][] next, float[] promptLogits) {
+        float[] logits = promptLogits;
         while (search.advance(logits, rows, steps, next)) {
             logits = steps.feed(next);
         }
-        return search.results(rows);
     }
 
     private static List<Generation> emptyResults(int sources, GenerationConfig config) {

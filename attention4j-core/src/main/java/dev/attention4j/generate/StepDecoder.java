@@ -45,17 +45,32 @@ sealed interface StepDecoder {
         return buffer;
     }
 
-    /** Incremental decoding on a cache: a step feeds only the new tokens. */
+    /** A model's one-token decoding step: {@code lastTokens (rows)} -> a view of the logits {@code (rows, vocab)}. */
+    @FunctionalInterface
+    interface OneTokenStep {
+        float[] decodeStep(int[] lastTokens, DecoderCache cache);
+    }
+
+    /**
+     * Incremental decoding on a cache: a step feeds only the new tokens. One token per row (every step after the
+     * prompt) goes through the model's allocation-free {@code decodeStep}; several (the prompt) through its
+     * {@code decodeCached}.
+     */
     final class Cached implements StepDecoder {
         private final DecoderCache cache;
         private final BiFunction<int[][], DecoderCache, Tensor> decodeCached; // (rows, newLen) -> (rows, newLen, vocab)
+        private final OneTokenStep decodeStep;                                 // (rows) -> (rows, vocab)
         private final int vocabSize;
+        private final int[] lastTokens;   // (rows): the tokens of a one-token step
         private final float[] lastLogits; // (rows, vocabSize)
 
-        Cached(DecoderCache cache, BiFunction<int[][], DecoderCache, Tensor> decodeCached, int vocabSize) {
+        Cached(DecoderCache cache, BiFunction<int[][], DecoderCache, Tensor> decodeCached, OneTokenStep decodeStep,
+               int vocabSize) {
             this.cache = cache;
             this.decodeCached = decodeCached;
+            this.decodeStep = decodeStep;
             this.vocabSize = vocabSize;
+            this.lastTokens = new int[cache.batchSize()];
             this.lastLogits = new float[cache.batchSize() * vocabSize];
         }
 
@@ -71,7 +86,17 @@ sealed interface StepDecoder {
 
         @Override
         public float[] feed(int[][] tokens) {
-            return lastPosition(decodeCached.apply(tokens, cache), lastLogits);
+            if (tokens.length != lastTokens.length || tokens.length == 0 || tokens[0].length != 1) {
+                return lastPosition(decodeCached.apply(tokens, cache), lastLogits);
+            }
+            for (int r = 0; r < tokens.length; r++) {
+                if (tokens[r].length != 1) {
+                    throw new IllegalArgumentException("tokens: expected every row to have 1 token but row " + r
+                            + " has " + tokens[r].length);
+                }
+                lastTokens[r] = tokens[r][0];
+            }
+            return decodeStep.decodeStep(lastTokens, cache); // (rows, vocab), a view valid until the next step
         }
 
         @Override

@@ -68,6 +68,26 @@ public final class Parallel {
     }
 
     /**
+     * Whether {@link #forRange}{@code (n, grain, body)} would hand chunks to other threads: more than one chunk, more
+     * than one thread, and not called from inside a worker. When it would not, {@code forRange} just runs
+     * {@code body.run(start, end)} for each chunk in order on the calling thread, allocating nothing; a caller on an
+     * allocation-free path checks this first and calls its loop directly, so it never creates a capturing lambda for
+     * {@code body}. Depends on the thread count (whereas the chunks and the results never do).
+     */
+    public static boolean splits(int n, int grain) {
+        return n > 0 && splits(pool, chunks(n, Math.max(1, grain)));
+    }
+
+    private static boolean splits(ForkJoinPool p, int chunks) {
+        boolean nested = Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == p;
+        return chunks > 1 && p.getParallelism() > 1 && !nested;
+    }
+
+    private static int chunks(int n, int grain) {
+        return (int) ((n + (long) grain - 1) / grain);
+    }
+
+    /**
      * Runs {@code body} over {@code [0, n)} in chunks of {@code grain} (the last may be shorter), in parallel when
      * there is more than one chunk and more than one thread.
      */
@@ -76,16 +96,15 @@ public final class Parallel {
             return;
         }
         int g = Math.max(1, grain);
-        int chunks = (int) ((n + (long) g - 1) / g);
+        int chunks = chunks(n, g);
         ForkJoinPool p = pool;
-        boolean nested = Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == p;
-        if (chunks == 1 || p.getParallelism() == 1 || nested) {
+        if (!splits(p, chunks)) {
             for (int c = 0; c < chunks; c++) {
                 body.run(c * g, Math.min(n, c * g + g));
             }
             return;
         }
-        AtomicInteger next = new AtomicInteger();
+        AtomicInteger next = new AtomicInteger(); // the chunks' tasks: allocated only when the work is split
         Runnable worker = () -> {
             for (int c; (c = next.getAndIncrement()) < chunks; ) {
                 body.run(c * g, Math.min(n, c * g + g));

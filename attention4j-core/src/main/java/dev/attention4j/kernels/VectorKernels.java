@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the same operations whatever rows (or columns, or element range) the call covers, and whether it falls in the vector
  * body or the scalar tail. For that reason this class avoids the two Vector API operations whose bits depend on the
  * JIT tier (measured on JDK 25: interpreted and C2 code disagree): {@code reduceLanes(ADD)}, whose lane order is
- * unspecified, is replaced by a fixed XOR butterfly ({@link #sum}), and {@code lanewise(EXP)}, which C2 maps to a
+ * unspecified, is replaced by a fixed XOR butterfly ({@link #BUTTERFLY}), and {@code lanewise(EXP)}, which C2 maps to a
  * different library than the interpreter, is replaced by {@link #exp(FloatVector)}, a polynomial built from exactly
  * rounded lanewise operations (within 1 ulp of {@code (float) Math.exp}) with a bit-identical scalar version for tails.
  */
@@ -41,6 +41,17 @@ public final class VectorKernels implements Kernels {
     private static final VectorShuffle<Float> XOR_1 = xorShuffle(1);
     private static final VectorShuffle<Float> XOR_HALF = xorShuffle(LANES / 2);
     private static final VectorShuffle<Float> XOR_QUARTER = xorShuffle(LANES / 4);
+    /**
+     * The partners of {@link #addButterfly}{@code (v, LANES / 2)}, in its order: the fixed lane sum (and, with max, the
+     * largest lane) is written out where it is needed as {@code for (partner : BUTTERFLY) v = v.add(v.rearrange(
+     * partner))}, not called as a helper. A vector passed to a helper that C2 declines to inline is boxed on every
+     * call, and C2 does decline small helpers: on a path its profile (possibly stale, after time in tier 2) calls rare
+     * ("low call site frequency", seen for dot's sum inside matmulTransB's tail columns) or once a big method has used
+     * up its node budget (seen for the sum in softmax's exp pass). Two helpers remain, on paths that run whenever
+     * their method does: {@link #sum4} at the end of each matmulTransB micro-kernel, and {@link #exp(FloatVector)} in
+     * loops entered only when there are vectors.
+     */
+    private static final VectorShuffle<Float>[] BUTTERFLY = butterfly();
 
     /**
      * {@link #broadcastMatmul}'s cache blocking: p in blocks of K_BLOCK, columns in panels of N_PANEL (a 256 KB block
@@ -99,6 +110,16 @@ public final class VectorKernels implements Kernels {
             return null;
         }
         return VectorShuffle.fromOp(SPECIES, i -> i ^ h);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] butterfly() {
+        int steps = Integer.numberOfTrailingZeros(Math.max(1, LANES));
+        VectorShuffle<Float>[] partners = new VectorShuffle[steps];
+        for (int i = 0; i < steps; i++) {
+            partners[i] = xorShuffle(LANES >> (i + 1));
+        }
+        return partners;
     }
 
     private static VectorMask<Float> bitMask(int h) {
@@ -384,7 +405,7 @@ public final class VectorKernels implements Kernels {
 
     /**
      * Blocks of 2 rows x 4 columns share every loaded vector of {@code a} and {@code b}. Every element is
-     * {@link #dot}: lanewise fma over the vector part of {@code k}, the fixed butterfly {@link #sum}, then scalar fma
+     * {@link #dot}: lanewise fma over the vector part of {@code k}, the fixed butterfly sum, then scalar fma
      * over the tail of {@code k}, whichever block computes it.
      */
     @Override
@@ -508,7 +529,13 @@ public final class VectorKernels implements Kernels {
     // ---------------------------------------------------------------------------------------------------------------
     // Fixed-order horizontal folds
 
-    /** Applies butterfly steps {@code h, h/2, ..., 1} of +: lane i becomes {@code v[i] + v[i ^ h]}. */
+    /**
+     * Applies butterfly steps {@code h, h/2, ..., 1} of +: lane i becomes {@code v[i] + v[i ^ h]}. With
+     * {@code h = LANES / 2} every lane ends with the sum of the lanes by a fixed pairwise tree, the same bits in every
+     * lane since {@code a + b == b + a}, and unlike {@code reduceLanes(ADD)} bits that do not depend on the JIT tier:
+     * the kernels' lane sum, which they write out as a loop over {@link #BUTTERFLY} (the same tree with max gives the
+     * largest lane).
+     */
     private static FloatVector addButterfly(FloatVector v, int h) {
         if (h >= 32) {
             v = v.add(v.rearrange(XOR_32));
@@ -531,46 +558,10 @@ public final class VectorKernels implements Kernels {
         return v;
     }
 
-    /** {@link #addButterfly} with max. */
-    private static FloatVector maxButterfly(FloatVector v, int h) {
-        if (h >= 32) {
-            v = v.max(v.rearrange(XOR_32));
-        }
-        if (h >= 16) {
-            v = v.max(v.rearrange(XOR_16));
-        }
-        if (h >= 8) {
-            v = v.max(v.rearrange(XOR_8));
-        }
-        if (h >= 4) {
-            v = v.max(v.rearrange(XOR_4));
-        }
-        if (h >= 2) {
-            v = v.max(v.rearrange(XOR_2));
-        }
-        if (h >= 1) {
-            v = v.max(v.rearrange(XOR_1));
-        }
-        return v;
-    }
-
-    /**
-     * The sum of the lanes by a fixed pairwise tree (every lane ends with the same bits, since {@code a + b == b + a}).
-     * Unlike {@code reduceLanes(ADD)} its bits do not depend on the JIT tier.
-     */
-    private static float sum(FloatVector v) {
-        return addButterfly(v, LANES / 2).lane(0);
-    }
-
-    /** The largest lane (same fixed tree as {@link #sum}). */
-    private static float max(FloatVector v) {
-        return maxButterfly(v, LANES / 2).lane(0);
-    }
-
     /**
      * The lane sums of four vectors in one vector, at lanes {@code 0} (x), {@code LANES/2} (y), {@code LANES/4} (z),
      * {@code 3*LANES/4} (t): the first two butterfly steps of each are merged with blends, so every sum has exactly the
-     * bits {@link #sum} gives it, for about half the shuffles.
+     * bits the fixed lane sum ({@link #BUTTERFLY}) gives it, for about half the shuffles.
      */
     private static FloatVector sum4(FloatVector x, FloatVector y, FloatVector z, FloatVector t) {
         FloatVector xy = x.add(x.rearrange(XOR_HALF)).blend(y.add(y.rearrange(XOR_HALF)), HALF_BIT);
@@ -631,15 +622,8 @@ public final class VectorKernels implements Kernels {
      */
     static float expShifted(float[] x, int off, int n, float shift) {
         int nv = SPECIES.loopBound(n);
-        FloatVector vsum = FloatVector.zero(SPECIES);
-        int i = 0;
-        for (; i < nv; i += LANES) {
-            FloatVector e = exp(FloatVector.fromArray(SPECIES, x, off + i).sub(shift));
-            e.intoArray(x, off + i);
-            vsum = vsum.add(e);
-        }
-        float sum = sum(vsum);
-        for (; i < n; i++) {
+        float sum = nv == 0 ? 0f : expShiftedVectors(x, off, nv, shift); // the lane sum of zeros is 0f too
+        for (int i = nv; i < n; i++) {
             float e = exp(x[off + i] - shift);
             x[off + i] = e;
             sum += e;
@@ -647,10 +631,30 @@ public final class VectorKernels implements Kernels {
         return sum;
     }
 
+    /**
+     * The vector part of {@link #expShifted}, {@code nv > 0} a multiple of {@code LANES}: the lane sum of the new
+     * values. A method of its own, called only when there are vectors, so that its loop is hot in every profile and C2
+     * inlines {@link #exp(FloatVector)} into it. With the loop inside a caller compiled while short rows dominated
+     * (the loop cold, as in the first steps of decoding), C2 called exp out of line and boxed a vector on every call
+     * of the compiled code (see the micro-kernels' note).
+     */
+    private static float expShiftedVectors(float[] x, int off, int nv, float shift) {
+        FloatVector vsum = FloatVector.zero(SPECIES);
+        for (int i = 0; i < nv; i += LANES) {
+            FloatVector e = exp(FloatVector.fromArray(SPECIES, x, off + i).sub(shift));
+            e.intoArray(x, off + i);
+            vsum = vsum.add(e);
+        }
+        for (VectorShuffle<Float> partner : BUTTERFLY) { // the fixed lane sum, written out
+            vsum = vsum.add(vsum.rearrange(partner));
+        }
+        return vsum.lane(0);
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Vector ops
 
-    /** Lanewise fma over the vector part, the fixed {@link #sum}, then scalar fma over the tail. */
+    /** Lanewise fma over the vector part, the fixed butterfly sum, then scalar fma over the tail. */
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         int nv = SPECIES.loopBound(n);
@@ -658,7 +662,10 @@ public final class VectorKernels implements Kernels {
         for (int i = 0; i < nv; i += LANES) {
             s = FloatVector.fromArray(SPECIES, a, aOff + i).fma(FloatVector.fromArray(SPECIES, b, bOff + i), s);
         }
-        return dotTail(sum(s), a, aOff, b, bOff, nv, n);
+        for (VectorShuffle<Float> partner : BUTTERFLY) { // the fixed lane sum, written out
+            s = s.add(s.rearrange(partner));
+        }
+        return dotTail(s.lane(0), a, aOff, b, bOff, nv, n);
     }
 
     /** {@code y[i] = fma(alpha, x[i], y[i])} (one rounding, so within half an ulp of the scalar twin's two). */
@@ -728,18 +735,17 @@ public final class VectorKernels implements Kernels {
         for (; i < nv; i += LANES) {
             vmax = vmax.max(FloatVector.fromArray(SPECIES, x, off + i));
         }
-        float max = max(vmax);
+        for (VectorShuffle<Float> partner : BUTTERFLY) { // the same tree with max
+            vmax = vmax.max(vmax.rearrange(partner));
+        }
+        float max = vmax.lane(0);
         for (; i < n; i++) {
             max = Math.max(max, x[off + i]);
         }
         if (max == Float.NEGATIVE_INFINITY) { // fully masked (or empty) row
-            FloatVector zero = FloatVector.zero(SPECIES);
-            for (i = 0; i < nv; i += LANES) {
-                zero.intoArray(x, off + i);
-            }
-            for (; i < n; i++) {
-                x[off + i] = 0f;
-            }
+            // Scalar on purpose: a rare branch, kept small so that C2 has the node budget to inline the vector
+            // helpers of the exp pass into this method (a helper it cannot inline boxes a vector on every call).
+            java.util.Arrays.fill(x, off, off + n, 0f);
             return;
         }
         float sum = expShifted(x, off, n, max);
@@ -764,7 +770,10 @@ public final class VectorKernels implements Kernels {
             for (; c < nv; c += LANES) {
                 acc = acc.add(FloatVector.fromArray(SPECIES, x, in + c));
             }
-            float mean = sum(acc);
+            for (VectorShuffle<Float> partner : BUTTERFLY) { // the fixed lane sum, written out
+                acc = acc.add(acc.rearrange(partner));
+            }
+            float mean = acc.lane(0);
             for (; c < cols; c++) {
                 mean += x[in + c];
             }
@@ -774,7 +783,10 @@ public final class VectorKernels implements Kernels {
                 FloatVector d = FloatVector.fromArray(SPECIES, x, in + c).sub(mean);
                 acc = d.fma(d, acc);
             }
-            float var = sum(acc);
+            for (VectorShuffle<Float> partner : BUTTERFLY) {
+                acc = acc.add(acc.rearrange(partner));
+            }
+            float var = acc.lane(0);
             for (; c < cols; c++) {
                 float d = x[in + c] - mean;
                 var = Math.fma(d, d, var);
@@ -810,8 +822,20 @@ public final class VectorKernels implements Kernels {
     @Override
     public void gelu(float[] out, int outOff, float[] x, int xOff, int n) {
         int nv = SPECIES.loopBound(n);
-        int i = 0;
-        for (; i < nv; i += LANES) {
+        if (nv > 0) {
+            geluVectors(out, outOff, x, xOff, nv);
+        }
+        for (int i = nv; i < n; i++) {
+            out[outOff + i] = gelu(x[xOff + i]);
+        }
+    }
+
+    /**
+     * The vector part of {@link #gelu(float[], int, float[], int, int)}, {@code nv > 0} a multiple of {@code LANES}:
+     * a method of its own for the reason given at {@link #expShiftedVectors}.
+     */
+    private static void geluVectors(float[] out, int outOff, float[] x, int xOff, int nv) {
+        for (int i = 0; i < nv; i += LANES) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, xOff + i);
             FloatVector z = v.mul(Erf.INV_SQRT2);
             FloatVector az = z.abs();
@@ -824,9 +848,6 @@ public final class VectorKernels implements Kernels {
                     .or(z.reinterpretAsInts().and(0x80000000))
                     .reinterpretAsFloats();
             v.mul(0.5f).mul(erf.add(1f)).intoArray(out, outOff + i);
-        }
-        for (; i < n; i++) {
-            out[outOff + i] = gelu(x[xOff + i]);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.attention4j.nn;
 
 import dev.attention4j.autograd.ActivationOp;
 import dev.attention4j.autograd.Tape;
+import dev.attention4j.kernels.Kernels;
 import dev.attention4j.tensor.Tensor;
 
 /** The feed-forward non-linearity: the paper's ReLU, or GELU as BERT and GPT use. */
@@ -15,6 +16,18 @@ public enum Activation {
             case RELU -> ActivationOp.relu(tape, x);
             case GELU -> ActivationOp.gelu(tape, x);
         };
+    }
+
+    /**
+     * The activation of {@code x[0 .. n)} in place, at inference: the kernel of {@link #apply}, so the same bits,
+     * allocating nothing.
+     */
+    public void applyInPlace(float[] x, int n) {
+        Kernels k = Kernels.active();
+        switch (this) {
+            case RELU -> k.relu(x, 0, x, 0, n);
+            case GELU -> k.gelu(x, 0, x, 0, n);
+        }
     }
 
     /** PyTorch's spelling, {@code "relu"} or {@code "gelu"}. */

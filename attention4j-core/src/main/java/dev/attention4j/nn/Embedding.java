@@ -1,6 +1,7 @@
 package dev.attention4j.nn;
 
 import dev.attention4j.autograd.EmbeddingOp;
+import dev.attention4j.tensor.Shapes;
 import dev.attention4j.tensor.Tensor;
 
 import java.util.Map;
@@ -43,6 +44,23 @@ public final class Embedding implements Module {
     /** As {@link #forward(int[][], float)}, recorded on the mode's tape when it has one. */
     public Tensor forward(int[][] tokens, float scale, Mode mode) {
         return EmbeddingOp.apply(Objects.requireNonNull(mode, "mode").tape(), weight, tokens, scale);
+    }
+
+    /**
+     * Looks up one token per row, {@code tokens (rows)} -> {@code out (rows, dim)} times {@code scale}, at inference,
+     * on a caller-owned buffer: the kernel of {@link #forward(int[][], float)}, so the same bits, allocating nothing.
+     */
+    public void forwardInto(float[] out, int[] tokens, float scale) {
+        int vocabSize = weight.dim(0);
+        int dim = weight.dim(1);
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= vocabSize) {
+                throw new IllegalArgumentException("tokens[" + i + "]: expected a token id in [0, " + vocabSize
+                        + ") but got " + tokens[i]);
+            }
+        }
+        Shapes.requireBuffer("out", out, "(rows, dim)", tokens.length, dim);
+        EmbeddingOp.lookupInto(out, 0, weight.data(), dim, tokens, scale);
     }
 
     /** The table, {@code (vocabSize, dim)}; live, so it can be tied to an output projection. */

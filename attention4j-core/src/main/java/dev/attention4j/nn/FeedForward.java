@@ -29,6 +29,26 @@ public final class FeedForward implements Module {
         return linear2.forward(Dropout.apply(hidden, dropout, mode), mode);
     }
 
+    /**
+     * {@code out (rows, modelDim) = linear2(act(linear1(x)))} at inference, on caller-owned buffers: the kernels of
+     * {@link #forward} (dropout is the identity), so the same bits, allocating nothing when the rows are not split
+     * across threads.
+     *
+     * @param out    {@code (rows, modelDim)}, written; must not alias {@code x}
+     * @param x      {@code (rows, modelDim)}
+     * @param hidden {@code (rows, ffnDim)} scratch
+     */
+    public void forwardInto(float[] out, float[] x, float[] hidden, int rows) {
+        linear1.forwardInto(hidden, x, rows);                 // (rows, ffnDim)
+        activation.applyInPlace(hidden, rows * ffnDim());
+        linear2.forwardInto(out, hidden, rows);               // (rows, modelDim)
+    }
+
+    /** The hidden width. */
+    public int ffnDim() {
+        return linear1.outFeatures();
+    }
+
     @Override
     public void collectParameters(String prefix, Map<String, Tensor> into) {
         Module.collectChild(prefix, "linear1", linear1, into);

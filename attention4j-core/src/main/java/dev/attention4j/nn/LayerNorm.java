@@ -1,6 +1,8 @@
 package dev.attention4j.nn;
 
 import dev.attention4j.autograd.LayerNormOp;
+import dev.attention4j.tensor.Normalization;
+import dev.attention4j.tensor.Shapes;
 import dev.attention4j.tensor.Tensor;
 
 import java.util.Map;
@@ -32,6 +34,18 @@ public final class LayerNorm implements Module {
     /** {@code (..., dim) -> (..., dim)}, recorded on the mode's tape when training. */
     public Tensor forward(Tensor x, Mode mode) {
         return LayerNormOp.apply(mode.tape(), x, weight, bias, eps);
+    }
+
+    /**
+     * {@code y (rows, dim) = LayerNorm(x (rows, dim))} at inference, on caller-owned buffers ({@code y} may be
+     * {@code x}): the kernel of {@link #forward(Tensor)}, so the same bits, allocating nothing when the rows are not
+     * split across threads.
+     */
+    public void forwardInto(float[] y, float[] x, int rows) {
+        int dim = weight.size();
+        Shapes.requireBuffer("x", x, "(rows, dim)", rows, dim);
+        Shapes.requireBuffer("y", y, "(rows, dim)", rows, dim);
+        Normalization.layerNormInto(y, 0, x, 0, weight.data(), bias.data(), rows, dim, eps);
     }
 
     public float eps() {

@@ -1,6 +1,8 @@
 package dev.attention4j.nn;
 
 import dev.attention4j.autograd.LinearOp;
+import dev.attention4j.tensor.MatMul;
+import dev.attention4j.tensor.Shapes;
 import dev.attention4j.tensor.Tensor;
 
 import java.util.Map;
@@ -54,6 +56,18 @@ public final class Linear implements Module {
     /** {@code x (..., inFeatures) -> (..., outFeatures)}, recorded on the mode's tape when training. */
     public Tensor forward(Tensor x, Mode mode) {
         return LinearOp.apply(mode.tape(), x, weight, bias);
+    }
+
+    /**
+     * {@code y (rows, outFeatures) = x (rows, inFeatures) W^T + b} at inference, on caller-owned buffers: the kernel
+     * calls of {@link #forward(Tensor)}, so the same bits, allocating nothing when the rows are not split across
+     * threads (a decoding step's few rows). {@code y} must not alias {@code x}.
+     */
+    public void forwardInto(float[] y, float[] x, int rows) {
+        Shapes.requireBuffer("x", x, "(rows, inFeatures)", rows, inFeatures());
+        Shapes.requireBuffer("y", y, "(rows, outFeatures)", rows, outFeatures());
+        MatMul.linearInto(y, 0, x, 0, weight.data(), 0, bias == null ? null : bias.data(), 0, rows, outFeatures(),
+                inFeatures());
     }
 
     public Tensor weight() {

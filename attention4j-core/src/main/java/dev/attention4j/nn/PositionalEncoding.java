@@ -1,6 +1,7 @@
 package dev.attention4j.nn;
 
 import dev.attention4j.autograd.BroadcastAddOp;
+import dev.attention4j.kernels.Kernels;
 import dev.attention4j.tensor.Shapes;
 import dev.attention4j.tensor.Tensor;
 
@@ -48,24 +49,30 @@ public sealed interface PositionalEncoding extends Module {
      * positions of new tokens that continue a cached prefix of {@code position} tokens.
      */
     default Tensor addAt(Tensor x, int position) {
+        Shapes.requireDims("x", x, "(batchSize, newLen, modelDim)", -1, -1, table().dim(1));
+        Tensor out = x.copy();
+        addAtInPlace(out.data(), x.dim(0), x.dim(1), position);
+        return out;
+    }
+
+    /**
+     * {@code x (batchSize, newLen, modelDim) += PE[position .. position + newLen)} in place, at inference, on a
+     * caller-owned buffer: what {@link #addAt} computes, allocating nothing (a decoding step adds one position per
+     * sequence with it).
+     */
+    default void addAtInPlace(float[] x, int batchSize, int newLen, int position) {
         Tensor table = table();
         int modelDim = table.dim(1);
-        Shapes.requireDims("x", x, "(batchSize, newLen, modelDim)", -1, -1, modelDim);
-        int newLen = x.dim(1);
-        if (position < 0 || position + newLen > table.dim(0)) {
+        if (position < 0 || newLen < 0 || position + newLen > table.dim(0)) {
             throw new IllegalArgumentException("position: expected positions [" + position + ", " + (position + newLen)
                     + ") within maxLen = " + table.dim(0));
         }
-        Tensor out = x.copy();
-        float[] o = out.data();
-        float[] t = table.data();
+        Shapes.requireBuffer("x", x, "(batchSize, newLen * modelDim)", batchSize, newLen * modelDim);
+        Kernels k = Kernels.active();
         int rows = newLen * modelDim;
-        for (int b = 0; b < x.dim(0); b++) {
-            for (int i = 0; i < rows; i++) {
-                o[b * rows + i] += t[position * modelDim + i];
-            }
+        for (int b = 0; b < batchSize; b++) {
+            k.add(x, b * rows, x, b * rows, table.data(), position * modelDim, rows);
         }
-        return out;
     }
 
     private static Tensor sinusoidTable(int maxLen, int modelDim) {

@@ -12,8 +12,16 @@ public final class Elementwise {
     public static Tensor add(Tensor a, Tensor b) {
         Shapes.requireShape("b", b, a.shape());
         Tensor out = Tensor.zeros(a.shape());
-        Kernels.active().add(out.data(), 0, a.data(), 0, b.data(), 0, a.size());
+        addInto(out.data(), a.data(), b.data(), a.size());
         return out;
+    }
+
+    /**
+     * {@code out[i] = a[i] + b[i]} over the first {@code n} elements of caller-owned arrays ({@code out} may be
+     * {@code a} or {@code b}): the kernel of {@link #add}, allocating nothing. For callers that already checked sizes.
+     */
+    public static void addInto(float[] out, float[] a, float[] b, int n) {
+        Kernels.active().add(out, 0, a, 0, b, 0, n);
     }
 
     /** {@code alpha * x}. */

@@ -51,17 +51,28 @@ public final class MatMul {
      * The kernel-level linear map: {@code y[rows x outFeatures] = x[rows x inFeatures] W^T (+ bias)}, rows split
      * across threads. {@code W} is the {@code (outFeatures, inFeatures)} block at {@code weight[wOff..]} (so one
      * slice of a packed projection works), {@code bias} may be null. For callers that already validated shapes.
+     * Allocates nothing when the rows are not split (a few rows, as in a one-token decoding step, or one thread).
      */
     public static void linearInto(float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] bias,
                                   int biasOff, int rows, int outFeatures, int inFeatures) {
         Kernels k = Kernels.active();
-        Parallel.forRange(rows, grain(rows, outFeatures, inFeatures), (start, end) -> {
-            k.matmulTransB(y, yOff + start * outFeatures, outFeatures, x, xOff + start * inFeatures, inFeatures,
-                    weight, wOff, inFeatures, end - start, outFeatures, inFeatures);
-            if (bias != null) {
-                k.addBiasRows(y, yOff + start * outFeatures, bias, biasOff, end - start, outFeatures);
-            }
-        });
+        int grain = grain(rows, outFeatures, inFeatures);
+        if (!Parallel.splits(rows, grain)) { // one chunk on this thread: no task, no lambda
+            linearRows(k, y, yOff, x, xOff, weight, wOff, bias, biasOff, 0, rows, outFeatures, inFeatures);
+            return;
+        }
+        Parallel.forRange(rows, grain, (start, end) -> linearRows(k, y, yOff, x, xOff, weight, wOff, bias, biasOff,
+                start, end, outFeatures, inFeatures));
+    }
+
+    /** Rows {@code [start, end)} of {@link #linearInto}. */
+    private static void linearRows(Kernels k, float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff,
+                                   float[] bias, int biasOff, int start, int end, int outFeatures, int inFeatures) {
+        k.matmulTransB(y, yOff + start * outFeatures, outFeatures, x, xOff + start * inFeatures, inFeatures,
+                weight, wOff, inFeatures, end - start, outFeatures, inFeatures);
+        if (bias != null) {
+            k.addBiasRows(y, yOff + start * outFeatures, bias, biasOff, end - start, outFeatures);
+        }
     }
 
     /**

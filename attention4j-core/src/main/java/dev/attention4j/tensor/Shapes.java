@@ -51,6 +51,22 @@ public final class Shapes {
         }
     }
 
+    /**
+     * Requires a caller-owned buffer of at least {@code rows x cols} floats; {@code legend} names the dims, e.g.
+     * {@code "(batchSize, modelDim)"}. Allocates nothing unless it throws, for the allocation-free paths that work on
+     * plain arrays.
+     */
+    public static void requireBuffer(String name, float[] buffer, String legend, int rows, int cols) {
+        if (buffer == null) {
+            throw new NullPointerException(name + " must not be null");
+        }
+        long need = (long) rows * cols;
+        if (rows < 0 || cols < 0 || buffer.length < need) {
+            throw new IllegalArgumentException(name + ": expected a buffer of at least " + legend + " = [" + rows + ", "
+                    + cols + "] = " + need + " floats but got " + buffer.length);
+        }
+    }
+
     private static void requireNonNull(String name, Tensor t) {
         if (t == null) {
             throw new NullPointerException(name + " must not be null");

@@ -2,6 +2,7 @@ package dev.attention4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,6 +89,33 @@ class ParallelTest {
                 assertEquals(1, hits.get(i), "index " + i);
             }
         }));
+    }
+
+    /** What allocation-free callers rely on: when splits says no, forRange runs every chunk on the calling thread. */
+    @Test
+    void splitsSaysWhetherForRangeHandsChunksToOtherThreads() {
+        withThreads(2, () -> {
+            assertFalse(Parallel.splits(0, 1), "nothing to do");
+            assertFalse(Parallel.splits(5, 5), "one chunk");
+            assertFalse(Parallel.splits(5, 8), "one short chunk");
+            assertTrue(Parallel.splits(6, 5), "two chunks, two threads");
+            assertTrue(Parallel.splits(2, 0), "grain below 1 counts as 1");
+            ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+            Parallel.forRange(4, 1, (s, e) -> {
+                if (Thread.currentThread().getName().startsWith("attention4j-") && Parallel.splits(100, 1)) {
+                    errors.add("a worker would split nested work");
+                }
+            });
+            assertTrue(errors.isEmpty(), String.join("\n", errors));
+            Thread caller = Thread.currentThread();
+            Parallel.forRange(5, 8, (s, e) -> {
+                if (Thread.currentThread() != caller) {
+                    errors.add("a chunk that splits() keeps on the caller ran on " + Thread.currentThread().getName());
+                }
+            });
+            assertTrue(errors.isEmpty(), String.join("\n", errors));
+        });
+        withThreads(1, () -> assertFalse(Parallel.splits(100, 1), "one thread"));
     }
 
     @Test

@@ -89,14 +89,24 @@ public final class KeyValueCache {
         Shapes.requireDims("newKeys", newKeys, "(batchSize, newLen, modelDim)", batchSize, -1, modelDim);
         int newLen = newKeys.dim(1);
         Shapes.requireDims("newValues", newValues, "(batchSize, newLen, modelDim)", batchSize, newLen, modelDim);
+        append(newKeys.data(), newValues.data(), newLen);
+    }
+
+    /**
+     * As {@link #append(Tensor, Tensor)} from caller-owned buffers holding {@code (batchSize, newLen, modelDim)} each
+     * (at least; the rest is ignored); allocates nothing.
+     *
+     * @throws IllegalStateException when {@code length + newLen > capacity}; the cache is then unchanged
+     */
+    public void append(float[] newKeys, float[] newValues, int newLen) {
+        Shapes.requireBuffer("newKeys", newKeys, "(batchSize, newLen * modelDim)", batchSize, newLen * modelDim);
+        Shapes.requireBuffer("newValues", newValues, "(batchSize, newLen * modelDim)", batchSize, newLen * modelDim);
         requireRoom(newLen);
-        float[] k = newKeys.data();
-        float[] v = newValues.data();
         int rows = newLen * modelDim;
         for (int b = 0; b < batchSize; b++) {
             int to = (b * capacity + length) * modelDim;
-            System.arraycopy(k, b * rows, keys, to, rows);
-            System.arraycopy(v, b * rows, values, to, rows);
+            System.arraycopy(newKeys, b * rows, keys, to, rows);
+            System.arraycopy(newValues, b * rows, values, to, rows);
         }
         length += newLen;
     }

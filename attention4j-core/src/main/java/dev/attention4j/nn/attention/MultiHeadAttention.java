@@ -4,11 +4,13 @@ import dev.attention4j.autograd.AttentionLayout;
 import dev.attention4j.autograd.AttentionOp;
 import dev.attention4j.autograd.ConcatOp;
 import dev.attention4j.autograd.LinearOp;
+import dev.attention4j.autograd.ScoreMask;
 import dev.attention4j.autograd.SliceOp;
 import dev.attention4j.autograd.Tape;
 import dev.attention4j.nn.Init;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
+import dev.attention4j.tensor.MatMul;
 import dev.attention4j.tensor.Shapes;
 import dev.attention4j.tensor.Tensor;
 
@@ -207,6 +209,77 @@ public final class MultiHeadAttention implements Module {
         return attendToCache(project(Projection.QUERY, query), keysValues, m, weights);
     }
 
+    /**
+     * One decoding step of {@link #forwardCached}: one new token per sequence, on caller-owned buffers. Its key and
+     * value are appended to {@code cache}, then its query attends over every cached key (no mask is needed: the new
+     * token is the last). The kernels of {@code forwardCached} with {@code newLen = 1}, in the same order, so the
+     * same bits; allocates nothing unless an op splits its work across threads (see
+     * {@link AttentionOp#applyOneQueryToCache}).
+     *
+     * @param output  {@code (batchSize, modelDim)}, written; must not alias {@code query}
+     * @param query   the new tokens, {@code (batchSize, modelDim)}
+     * @param cache   this module's keys and values so far; advanced by one
+     * @param scratch sized for {@code cache.batchSize()} sequences and at least {@code cache.capacity()} keys
+     * @throws IllegalStateException when the cache is full (it is then unchanged)
+     */
+    public void forwardCachedStep(float[] output, float[] query, KeyValueCache cache, AttentionScratch scratch) {
+        requireNoExtraKeys();
+        int e = config.modelDim();
+        if (config.keyDim() != e || config.valueDim() != e) {
+            throw new UnsupportedOperationException("cached self-attention: expected keyDim = valueDim = modelDim = "
+                    + e + " but got " + config.keyDim() + " and " + config.valueDim());
+        }
+        requireCacheWidth(cache);
+        int batchSize = cache.batchSize();
+        scratch.requireFits(batchSize, config.numHeads(), e, cache.capacity());
+        Shapes.requireBuffer("query", query, "(batchSize, modelDim)", batchSize, e);
+        Shapes.requireBuffer("output", output, "(batchSize, modelDim)", batchSize, e);
+        cache.requireRoom(1);
+        projectInto(Projection.KEY, scratch.key, query, batchSize);     // (batchSize, modelDim)
+        projectInto(Projection.VALUE, scratch.value, query, batchSize); // (batchSize, modelDim)
+        cache.append(scratch.key, scratch.value, 1);
+        projectInto(Projection.QUERY, scratch.query, query, batchSize); // (batchSize, modelDim)
+        attendToCacheStep(output, scratch, cache, ScoreMask.NONE);
+    }
+
+    /**
+     * One decoding step of {@link #forwardCrossCached}: one query per sequence over the memory's keys and values
+     * projected once, on caller-owned buffers; the cache is only read. Same kernels in the same order, so the same
+     * bits; allocates nothing unless an op splits its work across threads, or {@code mask} differs from the one of
+     * the previous call with this scratch (it is then adapted once).
+     *
+     * @param output     {@code (batchSize, modelDim)}, written; must not alias {@code query}
+     * @param query      {@code (batchSize, modelDim)}
+     * @param keysValues the memory's projected keys and values, {@code srcLen = keysValues.length()} tokens
+     * @param mask       over the {@code (1, srcLen)} scores, usually the source key padding
+     * @param scratch    sized for {@code keysValues.batchSize()} sequences and at least {@code srcLen} keys
+     */
+    public void forwardCrossCachedStep(float[] output, float[] query, KeyValueCache keysValues, Mask mask,
+                                       AttentionScratch scratch) {
+        requireNoExtraKeys();
+        requireCacheWidth(keysValues);
+        int e = config.modelDim();
+        int batchSize = keysValues.batchSize();
+        scratch.requireFits(batchSize, config.numHeads(), e, keysValues.length());
+        Shapes.requireBuffer("query", query, "(batchSize, modelDim)", batchSize, e);
+        Shapes.requireBuffer("output", output, "(batchSize, modelDim)", batchSize, e);
+        ScoreMask scoreMask = scratch.scoreMask(mask == null ? Mask.none() : mask, keysValues.length());
+        projectInto(Projection.QUERY, scratch.query, query, batchSize); // (batchSize, modelDim)
+        attendToCacheStep(output, scratch, keysValues, scoreMask);
+    }
+
+    /** {@code scratch.query (batchSize, modelDim)}, already projected, over the cached keys -> {@code output}. */
+    private void attendToCacheStep(float[] output, AttentionScratch scratch, KeyValueCache cache, ScoreMask mask) {
+        int batchSize = cache.batchSize();
+        int e = config.modelDim();
+        // attended: (batchSize, numHeads * headDim); weights: (batchSize, numHeads, length)
+        AttentionOp.applyOneQueryToCache(scratch.attended, scratch.weights, scratch.query, cache.keyBuffer(),
+                cache.valueBuffer(), batchSize, cache.capacity(), cache.length(), config.numHeads(),
+                config.headDim(), scale(), mask);
+        MatMul.linearInto(output, 0, scratch.attended, 0, outProjWeight.data(), 0,
+                outProjBias == null ? null : outProjBias.data(), 0, batchSize, e, e);
+    }
+
     /** {@code q (batchSize, tgtLen, modelDim)}, already projected, over the cached keys -> the projected output. */
     private AttentionOutput attendToCache(Tensor q, KeyValueCache cache, Mask mask, AttentionWeights weights) {
         int batchSize = q.dim(0);
@@ -278,6 +351,26 @@ public final class MultiHeadAttention implements Module {
                 };
         Tensor bias = inProjBias == null ? null : SliceOp.rows(tape, inProjBias, index * e, e); // (modelDim)
         return LinearOp.apply(tape, input, weight, bias);
+    }
+
+    /**
+     * {@link #project} of {@code rows} rows on caller-owned buffers: {@code out (rows, modelDim) = input W^T + b}, the
+     * packed weight's block read in place.
+     */
+    private void projectInto(Projection which, float[] out, float[] input, int rows) {
+        int e = config.modelDim();
+        int index = which.ordinal();
+        float[] bias = inProjBias == null ? null : inProjBias.data();
+        if (inProjWeight != null) { // rows [index * e, (index + 1) * e) of (3 * modelDim, modelDim)
+            MatMul.linearInto(out, 0, input, 0, inProjWeight.data(), index * e * e, bias, index * e, rows, e, e);
+            return;
+        }
+        Tensor weight = switch (which) {
+            case QUERY -> qProjWeight;
+            case KEY -> kProjWeight;
+            case VALUE -> vProjWeight;
+        };
+        MatMul.linearInto(out, 0, input, 0, weight.data(), 0, bias, index * e, rows, e, weight.dim(1));
     }
 
     @Override

@@ -9,7 +9,9 @@
  * (preallocated {@code (batchSize, capacity, modelDim)} buffers): {@code MultiHeadAttention.forwardCached} appends
  * the new tokens' keys and values and attends over the whole cached prefix (self-attention);
  * {@code forwardCrossCached} attends over a memory's keys and values projected once by {@code projectKeysValues}.
- * {@code capacity} — the most tokens a cache holds; {@code newLen} — tokens appended in one call.
+ * {@code capacity} — the most tokens a cache holds; {@code newLen} — tokens appended in one call. Their one-token
+ * forms {@code forwardCachedStep} and {@code forwardCrossCachedStep} work on plain arrays with a preallocated
+ * {@link dev.attention4j.nn.attention.AttentionScratch} and allocate nothing (a decoding step's attention).
  *
  * <p>Dim legend: {@code batchSize}; {@code numHeads}; {@code tgtLen} — queries per sequence (PyTorch's {@code L});
  * {@code srcLen} — keys/values per sequence ({@code S}); {@code headDim} — query/key width per head ({@code E});

@@ -69,6 +69,38 @@ public final class Decoder implements Module {
      * @throws IllegalStateException when the new tokens do not fit (the cache is then unchanged)
      */
     public Tensor forwardCached(Tensor tgt, DecoderCache cache) {
+        requireDecoderCache(cache);
+        cache.requireRoom(tgt.dim(1));
+        Tensor x = tgt;
+        for (int i = 0; i < layers.size(); i++) {
+            x = layers.get(i).forwardCached(x, cache.selfCache(i), memoryKeysValues(cache, i), cache.memoryMask());
+        }
+        return norm == null ? x : norm.forward(x, Mode.INFERENCE);
+    }
+
+    /**
+     * {@link #forwardCached} for one new token per sequence, in place on the step's residual stream {@code ws.x
+     * (batchSize, modelDim)}: the same kernels in the same order, so the same bits, allocating nothing with the
+     * memory's keys and values kept ({@link CrossAttentionCaching#PROJECT_ONCE}; projecting them every step
+     * allocates, as it exists only to be measured against).
+     */
+    void forwardCachedStep(StepWorkspace ws, DecoderCache cache) {
+        requireDecoderCache(cache);
+        cache.requireRoom(1);
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).forwardCachedStep(ws, cache.selfCache(i), memoryKeysValues(cache, i), cache.memoryMask());
+        }
+        if (norm != null) {
+            norm.forwardInto(ws.x, ws.x, ws.batchSize);
+        }
+    }
+
+    /** Layer {@code i}'s cross-attention keys and values of the memory: kept, or projected now. */
+    private KeyValueCache memoryKeysValues(DecoderCache cache, int i) {
+        return cache.keepsMemoryKeysValues() ? cache.memoryKeysValues(i) : layers.get(i).projectMemory(cache.memory());
+    }
+
+    private void requireDecoderCache(DecoderCache cache) {
         if (cache.memory() == null) {
             throw new IllegalArgumentException("cache: expected a cache with a memory (from startCache) but got a "
                     + "self-attention-only cache");
@@ -77,15 +109,6 @@ public final class Decoder implements Module {
             throw new IllegalArgumentException("cache: expected " + layers.size() + " layers but got "
                     + cache.numLayers());
         }
-        cache.requireRoom(tgt.dim(1));
-        Tensor x = tgt;
-        for (int i = 0; i < layers.size(); i++) {
-            DecoderLayer layer = layers.get(i);
-            KeyValueCache memoryKv = cache.keepsMemoryKeysValues() ? cache.memoryKeysValues(i)
-                    : layer.projectMemory(cache.memory());
-            x = layer.forwardCached(x, cache.selfCache(i), memoryKv, cache.memoryMask());
-        }
-        return norm == null ? x : norm.forward(x, Mode.INFERENCE);
     }
 
     public List<DecoderLayer> layers() {

@@ -11,8 +11,10 @@ import java.util.Arrays;
  * {@link Decoder} with cross-attention — the memory's cross-attention keys and values (projected once per source, see
  * {@link CrossAttentionCaching}) and the memory's mask. Built by {@link Decoder#startCache} (or
  * {@link Seq2SeqTransformer#startDecoding}, {@link DecoderOnlyTransformer#startDecoding}); advanced by the
- * {@code forwardCached} / {@code decodeCached} methods. Every layer's self cache always holds the same number of
- * tokens, the {@link #position()}.
+ * {@code forwardCached} / {@code decodeCached} methods, or one token per sequence at a time by {@code decodeStep},
+ * whose buffers (the activations of one token per sequence and the logits) the cache makes at the first step and
+ * keeps, so that later steps allocate nothing. Every layer's self cache always holds the same number of tokens, the
+ * {@link #position()}.
  */
 public final class DecoderCache {
 
@@ -20,6 +22,7 @@ public final class DecoderCache {
     private final KeyValueCache[] memoryCaches; // per layer: (batchSize, srcLen, modelDim); null when not kept
     private Tensor memory;                      // (batchSize, srcLen, modelDim), or null without cross-attention
     private Mask memoryMask;
+    private StepWorkspace stepWorkspace;        // the buffers of one-token steps, made by the first
 
     private DecoderCache(KeyValueCache[] selfCaches, KeyValueCache[] memoryCaches, Tensor memory, Mask memoryMask) {
         this.selfCaches = selfCaches.clone();
@@ -88,6 +91,19 @@ public final class DecoderCache {
     /** The cross-attention mask (usually the source key padding). */
     public Mask memoryMask() {
         return memoryMask;
+    }
+
+    /**
+     * The buffers of one-token steps for a model of these sizes: made at the first step, then the same every step
+     * (made again only if a model of other sizes uses this cache).
+     */
+    StepWorkspace stepWorkspace(int numHeads, int modelDim, int ffnDim, int vocabSize) {
+        int maxKeys = Math.max(capacity(), memory == null ? 0 : memory.dim(1));
+        if (stepWorkspace == null
+                || !stepWorkspace.fits(batchSize(), numHeads, modelDim, ffnDim, vocabSize, maxKeys)) {
+            stepWorkspace = new StepWorkspace(batchSize(), numHeads, modelDim, ffnDim, vocabSize, maxKeys);
+        }
+        return stepWorkspace;
     }
 
     /**

@@ -110,6 +110,39 @@ public final class DecoderLayer implements Module {
         };
     }
 
+    /**
+     * {@link #forwardCached} for one new token per sequence, in place on the step's residual stream {@code ws.x
+     * (batchSize, modelDim)}: the same kernels in the same order, so the same bits, allocating nothing (see
+     * {@link MultiHeadAttention#forwardCachedStep}).
+     */
+    void forwardCachedStep(StepWorkspace ws, KeyValueCache selfCache, KeyValueCache memoryKv, Mask memoryMask) {
+        int rows = ws.batchSize;
+        switch (config.normPlacement()) {
+            case PRE -> { // x = x + sublayer(norm(x)), three times
+                norm1.forwardInto(ws.normed, ws.x, rows);
+                selfAttn.forwardCachedStep(ws.sublayer, ws.normed, selfCache, ws.attention);
+                ws.addSublayer();
+                norm2.forwardInto(ws.normed, ws.x, rows);
+                crossAttn.forwardCrossCachedStep(ws.sublayer, ws.normed, memoryKv, memoryMask, ws.attention);
+                ws.addSublayer();
+                norm3.forwardInto(ws.normed, ws.x, rows);
+                feedForward.forwardInto(ws.sublayer, ws.normed, ws.hidden, rows);
+                ws.addSublayer();
+            }
+            case POST -> { // x = norm(x + sublayer(x)), three times
+                selfAttn.forwardCachedStep(ws.sublayer, ws.x, selfCache, ws.attention);
+                ws.addSublayer();
+                norm1.forwardInto(ws.x, ws.x, rows);
+                crossAttn.forwardCrossCachedStep(ws.sublayer, ws.x, memoryKv, memoryMask, ws.attention);
+                ws.addSublayer();
+                norm2.forwardInto(ws.x, ws.x, rows);
+                feedForward.forwardInto(ws.sublayer, ws.x, ws.hidden, rows);
+                ws.addSublayer();
+                norm3.forwardInto(ws.x, ws.x, rows);
+            }
+        }
+    }
+
     /** This layer's cross-attention keys and values of {@code memory (batchSize, srcLen, modelDim)}, computed once. */
     public KeyValueCache projectMemory(Tensor memory) {
         return crossAttn.projectKeysValues(memory, memory);

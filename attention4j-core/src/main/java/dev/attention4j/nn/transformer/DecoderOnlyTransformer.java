@@ -98,11 +98,7 @@ public final class DecoderOnlyTransformer implements Module {
      * @throws IllegalStateException when the new tokens do not fit (the cache is then unchanged)
      */
     public Tensor decodeCached(int[][] tokens, DecoderCache cache) {
-        if (cache.memory() != null || cache.numLayers() != layers.size()) {
-            throw new IllegalArgumentException("cache: expected a self-attention-only cache of " + layers.size()
-                    + " layers (from startDecoding) but got " + cache.numLayers() + " layers"
-                    + (cache.memory() != null ? " with a memory" : ""));
-        }
+        requireSelfAttentionCache(cache);
         if (tokens.length != cache.batchSize()) {
             throw new IllegalArgumentException("tokens: expected batchSize = " + cache.batchSize() + " but got "
                     + tokens.length);
@@ -114,6 +110,48 @@ public final class DecoderOnlyTransformer implements Module {
             x = layers.get(i).forwardCached(x, cache.selfCache(i));
         }
         return lmHead.forward(norm.forward(x, Mode.INFERENCE), Mode.INFERENCE);
+    }
+
+    /**
+     * One decoding step at inference: feeds one token per sequence, {@code lastTokens (batchSize)}, at position
+     * {@code cache.position()} and returns the logits of the next, {@code (batchSize, vocabSize)} row-major; the cache
+     * advances by one. Gives the bits of {@link #decodeCached} on those tokens (the same kernels in the same order).
+     *
+     * <p>Allocation-free once the JIT has compiled it: the activations and the logits live in buffers that the cache
+     * makes at its first step and reuses, so the returned array is a view that the next step on {@code cache}
+     * overwrites (copy it to keep it).
+     * Nothing is allocated per step unless an op splits its work across threads (big batches or long caches, see
+     * {@code Parallel.splits}).
+     *
+     * @return the logits {@code (batchSize, vocabSize)}, valid until the next step on {@code cache}
+     * @throws IllegalStateException when the cache is full (nothing changes then)
+     */
+    public float[] decodeStep(int[] lastTokens, DecoderCache cache) {
+        requireSelfAttentionCache(cache);
+        if (lastTokens.length != cache.batchSize()) {
+            throw new IllegalArgumentException("lastTokens: expected " + cache.batchSize()
+                    + " tokens (one per sequence) but got " + lastTokens.length);
+        }
+        cache.requireRoom(1);
+        TransformerLayerConfig layer = layers.get(0).config();
+        StepWorkspace ws = cache.stepWorkspace(layer.numHeads(), layer.modelDim(), layer.ffnDim(), vocabSize());
+        int rows = lastTokens.length;
+        tokEmb.forwardInto(ws.x, lastTokens, embeddingScale);                   // (batchSize, modelDim)
+        positionalEncoding.addAtInPlace(ws.x, rows, 1, cache.position());
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).forwardCachedStep(ws, cache.selfCache(i));
+        }
+        norm.forwardInto(ws.x, ws.x, rows);
+        lmHead.forwardInto(ws.logits, ws.x, rows);                              // (batchSize, vocabSize)
+        return ws.logits;
+    }
+
+    private void requireSelfAttentionCache(DecoderCache cache) {
+        if (cache.memory() != null || cache.numLayers() != layers.size()) {
+            throw new IllegalArgumentException("cache: expected a self-attention-only cache of " + layers.size()
+                    + " layers (from startDecoding) but got " + cache.numLayers() + " layers"
+                    + (cache.memory() != null ? " with a memory" : ""));
+        }
     }
 
     /** The most tokens a sequence may have. */

@@ -89,6 +89,33 @@ public final class EncoderLayer implements Module {
         };
     }
 
+    /**
+     * {@link #forwardCached} for one new token per sequence, in place on the step's residual stream {@code ws.x
+     * (batchSize, modelDim)}: the same kernels in the same order, so the same bits, allocating nothing (see
+     * {@link MultiHeadAttention#forwardCachedStep}).
+     */
+    void forwardCachedStep(StepWorkspace ws, KeyValueCache selfCache) {
+        int rows = ws.batchSize;
+        switch (config.normPlacement()) {
+            case PRE -> { // x = x + sublayer(norm(x)), twice
+                norm1.forwardInto(ws.normed, ws.x, rows);
+                selfAttn.forwardCachedStep(ws.sublayer, ws.normed, selfCache, ws.attention);
+                ws.addSublayer();
+                norm2.forwardInto(ws.normed, ws.x, rows);
+                feedForward.forwardInto(ws.sublayer, ws.normed, ws.hidden, rows);
+                ws.addSublayer();
+            }
+            case POST -> { // x = norm(x + sublayer(x)), twice
+                selfAttn.forwardCachedStep(ws.sublayer, ws.x, selfCache, ws.attention);
+                ws.addSublayer();
+                norm1.forwardInto(ws.x, ws.x, rows);
+                feedForward.forwardInto(ws.sublayer, ws.x, ws.hidden, rows);
+                ws.addSublayer();
+                norm2.forwardInto(ws.x, ws.x, rows);
+            }
+        }
+    }
+
     public TransformerLayerConfig config() {
         return config;
     }

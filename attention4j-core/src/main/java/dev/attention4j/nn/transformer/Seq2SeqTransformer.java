@@ -114,23 +114,34 @@ public final class Seq2SeqTransformer implements Module {
 
     /**
      * One decoding step at inference: feeds each sequence's last token at position {@code cache.position()} and
-     * returns the logits of the next, {@code (batchSize, tgtVocab)}; the cache advances by one. Equal (up to
-     * summation order) to the last row of {@link #decode} on the whole prefix.
+     * returns the logits of the next, {@code (batchSize, tgtVocab)} row-major; the cache advances by one. Gives the
+     * bits of {@link #decodeCached} on those tokens (the same kernels in the same order) and equals (up to summation
+     * order) the last row of {@link #decode} on the whole prefix.
+     *
+     * <p>Allocation-free once the JIT has compiled it: the activations and the logits live in buffers that the cache
+     * makes at its first step and reuses, so the returned array is a view that the next step on {@code cache}
+     * overwrites (copy it to keep it).
+     * Nothing is allocated per step unless an op splits its work across threads (big batches or long caches, see
+     * {@code Parallel.splits}) or the memory's keys and values are projected every step
+     * ({@link CrossAttentionCaching#PROJECT_EVERY_STEP}).
      *
      * @param lastTokens the token just chosen (BOS at the first step) of each sequence, {@code (batchSize)}
-     * @throws IllegalStateException when the cache is full, naming its capacity and position
+     * @return the logits {@code (batchSize, tgtVocab)}, valid until the next step on {@code cache}
+     * @throws IllegalStateException when the cache is full, naming its capacity and position (nothing changes then)
      */
-    public Tensor decodeStep(int[] lastTokens, DecoderCache cache) {
+    public float[] decodeStep(int[] lastTokens, DecoderCache cache) {
         if (lastTokens.length != cache.batchSize()) {
             throw new IllegalArgumentException("lastTokens: expected " + cache.batchSize()
                     + " tokens (one per sequence) but got " + lastTokens.length);
         }
-        int[][] tokens = new int[lastTokens.length][];
-        for (int b = 0; b < lastTokens.length; b++) {
-            tokens[b] = new int[] {lastTokens[b]};
-        }
-        Tensor logits = decodeCached(tokens, cache); // (batchSize, 1, tgtVocab)
-        return logits.reshape(lastTokens.length, logits.dim(2));
+        cache.requireRoom(1);
+        TransformerLayerConfig layer = config.transformer().layer();
+        StepWorkspace ws = cache.stepWorkspace(layer.numHeads(), layer.modelDim(), layer.ffnDim(), config.tgtVocab());
+        tgtTokEmb.forwardInto(ws.x, lastTokens, embeddingScale);                 // (batchSize, modelDim)
+        positionalEncoding.addAtInPlace(ws.x, lastTokens.length, 1, cache.position());
+        transformer.decodeCachedStep(ws, cache);                                 // (batchSize, modelDim)
+        generator.forwardInto(ws.logits, ws.x, lastTokens.length);               // (batchSize, tgtVocab)
+        return ws.logits;
     }
 
     /**

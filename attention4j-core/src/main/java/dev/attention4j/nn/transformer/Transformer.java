@@ -84,6 +84,11 @@ public final class Transformer implements Module {
         return decoder.forwardCached(tgt, cache);
     }
 
+    /** The decoder on one new token per sequence, in place on {@code ws.x}; see {@link Decoder#forwardCachedStep}. */
+    void decodeCachedStep(StepWorkspace ws, DecoderCache cache) {
+        decoder.forwardCachedStep(ws, cache);
+    }
+
     public TransformerConfig config() {
         return config;
     }

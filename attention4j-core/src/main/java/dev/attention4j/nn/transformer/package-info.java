@@ -15,6 +15,10 @@
  * builds a {@link dev.attention4j.nn.transformer.DecoderCache} — per layer, the growing self-attention keys and values
  * and the memory's cross-attention keys and values, projected once — and {@code decodeStep} feeds one token per
  * sequence at position {@code cache.position()} and returns the next token's logits {@code (batchSize, tgtVocab)}.
+ * {@code decodeStep} allocates nothing: its activations and logits live in a {@code StepWorkspace} that the cache
+ * makes at its first step, and the layers run their {@code forwardCachedStep} forms on it — the kernels of the
+ * Tensor path ({@code decodeCached}, the plain reference, also used for a prompt of several tokens) in the same
+ * order, so the same bits.
  *
  * <p>May import: {@code nn}, {@code nn.attention}, {@code tensor}, the JDK.
  */

@@ -90,12 +90,12 @@ class IncrementalDecodingTest {
             for (int b = 0; b < last.length; b++) {
                 last[b] = tgt[b][step];
             }
-            Tensor cached = model.decodeStep(last, cache); // (batchSize, tgtVocab)
+            float[] cached = model.decodeStep(last, cache); // (batchSize, tgtVocab)
             Tensor full = model.decode(prefix(tgt, step + 1), memory, srcPadding, Mask.none(), Mode.INFERENCE);
             for (int b = 0; b < last.length; b++) {
                 for (int v = 0; v < TGT_VOCAB; v++) {
                     float expected = full.get(b, step, v);
-                    float actual = cached.get(b, v);
+                    float actual = cached[b * TGT_VOCAB + v];
                     assertThat(Math.abs(actual - expected)).as("step %d, sequence %d, token %d: cached %s vs %s",
                             step, b, v, actual, expected).isLessThanOrEqualTo(TOLERANCE);
                 }
@@ -129,10 +129,10 @@ class IncrementalDecodingTest {
         }
         for (int t = 4; t < 6; t++) {
             int[] last = {tgt[0][t], tgt[1][t], tgt[2][t]};
-            Tensor step = model.decodeStep(last, cache);
+            float[] step = model.decodeStep(last, cache); // (batchSize, tgtVocab)
             for (int b = 0; b < SOURCES.length; b++) {
                 for (int v = 0; v < TGT_VOCAB; v++) {
-                    assertThat(Math.abs(step.get(b, v) - full.get(b, t, v))).as("b %d t %d v %d", b, t, v)
+                    assertThat(Math.abs(step[b * TGT_VOCAB + v] - full.get(b, t, v))).as("b %d t %d v %d", b, t, v)
                             .isLessThanOrEqualTo(TOLERANCE);
                 }
             }
@@ -173,11 +173,12 @@ class IncrementalDecodingTest {
         int[] order = {2, 0, 0};
         assertThatThrownBy(() -> reordered.reorder(new int[] {0, 3, 1})).hasMessageContaining("batchIndices[1]");
         reordered.reorder(order);
-        Tensor expected = model.decodeStep(new int[] {7, 7, 7}, plain);
-        Tensor actual = model.decodeStep(new int[] {7, 7, 7}, reordered);
+        float[] expected = model.decodeStep(new int[] {7, 7, 7}, plain);
+        float[] actual = model.decodeStep(new int[] {7, 7, 7}, reordered);
         for (int b = 0; b < 3; b++) {
             for (int v = 0; v < TGT_VOCAB; v++) {
-                assertThat(actual.get(b, v)).as("b %d v %d", b, v).isEqualTo(expected.get(order[b], v));
+                assertThat(actual[b * TGT_VOCAB + v]).as("b %d v %d", b, v)
+                        .isEqualTo(expected[order[b] * TGT_VOCAB + v]);
             }
         }
     }

@@ -1,0 +1,208 @@
+package dev.attention4j.generate;
+
+import dev.attention4j.nn.Mode;
+import dev.attention4j.nn.attention.Mask;
+import dev.attention4j.nn.transformer.DecoderCache;
+import dev.attention4j.nn.transformer.DecoderOnlyTransformer;
+import dev.attention4j.nn.transformer.NormPlacement;
+import dev.attention4j.nn.transformer.Seq2SeqConfig;
+import dev.attention4j.nn.transformer.Seq2SeqTransformer;
+import dev.attention4j.nn.transformer.TransformerConfig;
+import dev.attention4j.nn.transformer.TransformerLayerConfig;
+import dev.attention4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 4: decoding allocates nothing per token on the hot path. Measured with the JVM's per-thread allocation
+ * counters over the calling thread and the library's pool workers (which would run split work), around 50 one-token
+ * steps of small models at batch 1 and 4: first the model's {@code decodeStep} alone, then the whole greedy (and
+ * sampling) loop of {@link Generator} — search, rows and model — from the prompt's logits to the last token.
+ *
+ * <p>Each measurement is repeated until {@value #ZERO_RUNS_IN_A_ROW} runs in a row allocate exactly 0 bytes, within
+ * {@value #MAX_RUNS} runs: exactly 0, not a bound. Not from the first run: until C2 has compiled the kernels, the
+ * Vector API's vectors are real objects in interpreted and C1 code (with the scalar kernels the second run already
+ * allocates nothing), and how many runs that takes depends on the machine's load and on what the JVM ran before. A
+ * path that allocates anything per step by itself (a tensor, a lambda, a task of a split op, a vector boxed because
+ * C2 did not inline a kernel's vector helper — see the note in {@code VectorKernels}) allocates in every run and
+ * never reaches 0; the test prints the first and the last count and how many runs it took.
+ */
+class AllocationFreeDecodingTest {
+
+    static final int STEPS = 50;
+    static final int BOS = 1;
+    static final int[][] SOURCES = {{5, 6, 7, 8, 9, 3}, {10, 11, 0, 0, 0, 0}, {12, 13, 14, 15, 0, 0},
+            {4, 0, 0, 0, 0, 0}};
+    static final int[] SOURCE_LENGTHS = {6, 2, 4, 1};
+    static final int MAX_RUNS = 4000;
+    static final int ZERO_RUNS_IN_A_ROW = 5;
+
+    static TransformerLayerConfig layer(NormPlacement placement) {
+        return TransformerLayerConfig.of(32, 4, 64).withDropout(0f).withNormPlacement(placement);
+    }
+
+    static Seq2SeqTransformer seq2seq() {
+        return new Seq2SeqTransformer(Seq2SeqConfig.of(new TransformerConfig(layer(NormPlacement.POST), 2, 2), 20, 40,
+                STEPS + 8), 3L);
+    }
+
+    static DecoderOnlyTransformer decoderOnly() {
+        return new DecoderOnlyTransformer(layer(NormPlacement.PRE), 2, 40, STEPS + 8,
+                Seq2SeqConfig.Positions.LEARNED, 4L);
+    }
+
+    /** Counts heap bytes allocated between {@link #start} and {@link #stop} here and in the pool's workers. */
+    static final class AllocationCounter {
+        private final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        private long bytes;
+
+        AllocationCounter() {
+            assertThat(threads.isThreadAllocatedMemorySupported()).as("this JVM counts allocated bytes per thread")
+                    .isTrue();
+            threads.setThreadAllocatedMemoryEnabled(true);
+        }
+
+        void start() {
+            bytes = -workerBytes(); // the thread list is made before the window opens
+            bytes -= threads.getThreadAllocatedBytes(Thread.currentThread().threadId());
+        }
+
+        long stop() {
+            bytes += threads.getThreadAllocatedBytes(Thread.currentThread().threadId());
+            return bytes + workerBytes(); // read after the window closed
+        }
+
+        private long workerBytes() {
+            long sum = 0;
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t != Thread.currentThread() && t.getName().startsWith("attention4j-")) {
+                    sum += Math.max(0, threads.getThreadAllocatedBytes(t.threadId()));
+                }
+            }
+            return sum;
+        }
+    }
+
+    /**
+     * One run: makes what it needs, then returns the bytes allocated between {@code counter.start()} and
+     * {@code counter.stop()} around the part measured.
+     */
+    @FunctionalInterface
+    interface Run {
+        long bytes(AllocationCounter counter);
+    }
+
+    /**
+     * Repeats {@code run} until {@value #ZERO_RUNS_IN_A_ROW} runs in a row allocate nothing, and fails if that does
+     * not happen within {@value #MAX_RUNS} runs.
+     */
+    static void assertRunsReachZeroBytes(String what, Run run) {
+        AllocationCounter counter = new AllocationCounter();
+        long first = run.bytes(counter);
+        long last = first;
+        int runs = 1;
+        int zeroRuns = first == 0 ? 1 : 0;
+        long lastNonZeroRun = first == 0 ? -1 : 0;
+        while (zeroRuns < ZERO_RUNS_IN_A_ROW && runs < MAX_RUNS) {
+            last = run.bytes(counter);
+            zeroRuns = last == 0 ? zeroRuns + 1 : 0;
+            if (last != 0) {
+                lastNonZeroRun = runs;
+            }
+            runs++;
+        }
+        System.out.printf("%s: %d bytes in the first run of %d steps, %d bytes in the last; the last run that "
+                + "allocated was run %d of %d%n", what, first, STEPS, last, lastNonZeroRun, runs);
+        assertThat(zeroRuns).as("%s: runs of %d steps in a row that allocated nothing, within %d runs (the last "
+                + "allocated %d bytes)", what, STEPS, MAX_RUNS, last).isEqualTo(ZERO_RUNS_IN_A_ROW);
+    }
+
+    @Test
+    void seq2seqStepsAllocateNothingAtBatchOneAndFour() {
+        Seq2SeqTransformer model = seq2seq();
+        for (int batch : new int[] {1, 4}) {
+            Mask padding = Mask.keyLengths(6, Arrays.copyOf(SOURCE_LENGTHS, batch));
+            Tensor memory = model.encode(Arrays.copyOf(SOURCES, batch), padding, Mode.INFERENCE);
+            int[] tokens = new int[batch];
+            String what = "seq2seq decodeStep, batch " + batch;
+            assertRunsReachZeroBytes(what, counter -> {
+                DecoderCache cache = model.startDecoding(memory, padding, STEPS + 1);
+                Arrays.fill(tokens, BOS);
+                model.decodeStep(tokens, cache); // the first step makes the step's buffers
+                counter.start();
+                for (int step = 0; step < STEPS; step++) {
+                    Arrays.fill(tokens, 3 + step % 30);
+                    model.decodeStep(tokens, cache);
+                }
+                return counter.stop();
+            });
+        }
+    }
+
+    @Test
+    void decoderOnlyStepsAllocateNothingAtBatchOneAndFour() {
+        DecoderOnlyTransformer model = decoderOnly();
+        for (int batch : new int[] {1, 4}) {
+            int[] tokens = new int[batch];
+            String what = "decoder-only decodeStep, batch " + batch;
+            assertRunsReachZeroBytes(what, counter -> {
+                DecoderCache cache = model.startDecoding(batch, STEPS + 1);
+                Arrays.fill(tokens, BOS);
+                model.decodeStep(tokens, cache);
+                counter.start();
+                for (int step = 0; step < STEPS; step++) {
+                    Arrays.fill(tokens, 3 + step % 30);
+                    model.decodeStep(tokens, cache);
+                }
+                return counter.stop();
+            });
+        }
+    }
+
+    /**
+     * Generator's per-token loop ({@link Generator#decode}) on the pieces {@link Generator#generate} makes, from the
+     * prompt's logits to the last of {@code STEPS + 1} tokens ({@code STEPS} model steps), with no stop token so
+     * every row runs to the end. The tokens must be the ones {@code Generator.generate} returns, so the loop measured
+     * is the real one.
+     */
+    @Test
+    void theGreedyAndSamplingLoopsOfGeneratorAllocateNothingPerToken() {
+        Seq2SeqTransformer model = seq2seq();
+        int vocab = model.config().tgtVocab();
+        for (Sampler sampler : List.of(Sampler.greedy(), Sampler.random(5).withTopK(10).withTopP(0.9)
+                .withTemperature(0.8))) {
+            GenerationConfig config = new GenerationConfig(STEPS + 1, Set.of(), 1.3, sampler, DecoderCaching.FULL);
+            for (int batch : new int[] {1, 4}) {
+                int[][] src = Arrays.copyOf(SOURCES, batch);
+                int[] lengths = Arrays.copyOf(SOURCE_LENGTHS, batch);
+                Mask padding = Mask.keyLengths(6, lengths);
+                Tensor memory = model.encode(src, padding, Mode.INFERENCE);
+                int[][] prompts = new int[batch][];
+                Arrays.fill(prompts, new int[] {BOS});
+                int[][] expected = Generator.bestTokens(Generator.generate(model, src, lengths, BOS, config));
+                String what = sampler + ", batch " + batch;
+                assertRunsReachZeroBytes(what, counter -> {
+                    StepDecoder steps = new StepDecoder.Cached(model.startDecoding(memory, padding, STEPS + 1),
+                            model::decodeCached, model::decodeStep, vocab);
+                    Search search = new TokenByTokenSearch(config, batch, vocab);
+                    Rows rows = new Rows(prompts, 1, 1 + config.maxNewTokens());
+                    int[][] next = new int[batch][1];
+                    float[] promptLogits = steps.feed(rows.feedPromptStart(1));
+                    counter.start();
+                    Generator.decode(search, rows, steps, next, promptLogits);
+                    long bytes = counter.stop();
+                    assertThat(Generator.bestTokens(search.results(rows))).as(what).isDeepEqualTo(expected);
+                    return bytes;
+                });
+            }
+        }
+    }
+}
