@@ -131,6 +131,19 @@ class CorpusIndexTest {
                 .isEqualTo(CacheUse.Kind.REUSED);
     }
 
+    /** The README's example, so the documentation cannot drift from the API. */
+    @Test
+    void theReadmeExampleRuns() throws Exception {
+        Path notes = Files.writeString(dir.resolve("notes.txt"), CORPUS);
+        EmbeddingModel minilm = EmbeddingModels.load("all-minilm-l6-v2");
+        float[][] v = minilm.embedder().embed(List.of("first text", "second"));
+        CorpusIndex.Opened corpus = CorpusIndex.open(notes, minilm, (done, total) -> { });
+        List<Hit> top3 = corpus.index().search("how does attention scale?", 3);
+        assertThat(v).hasNumberOfRows(2);
+        assertThat(top3).hasSize(3);
+        assertThat(top3.get(0).lineNumber()).isEqualTo(3);
+    }
+
     @Test
     void unreadableCorporaAreErrorsNamingTheFile() throws Exception {
         assertThatThrownBy(() -> CorpusIndex.open(dir.resolve("missing.txt"), model, EmbeddingProgress.NONE))
