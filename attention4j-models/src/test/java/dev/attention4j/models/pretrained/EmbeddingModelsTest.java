@@ -57,6 +57,16 @@ class EmbeddingModelsTest {
     }
 
     @Test
+    void theVersionsInErrorMessagesAreTheBuildsOwn() {
+        String version = System.getProperty("langchain4j-embeddings.version");
+        String e5 = System.getProperty("langchain4j-embeddings-e5.version");
+        assertThat(version).as("set by the surefire configuration").isNotNull();
+        for (KnownEmbeddingModel m : EmbeddingModels.KNOWN) {
+            assertThat(m.version()).as(m.name()).isEqualTo(m.name().equals("e5-small-v2") ? e5 : version);
+        }
+    }
+
+    @Test
     void anUnknownNameListsTheKnownOnes() {
         assertThatThrownBy(() -> EmbeddingModels.load("gpt-5")).isInstanceOf(ModelNotFoundException.class)
                 .hasMessageContainingAll("unknown model 'gpt-5'", "all-minilm-l6-v2", "bge-small-en-v1.5",
