@@ -56,6 +56,7 @@ final class AttentionDemo {
         demo.crossAttention();
         demo.maskedSelfAttention(selfAttention);
         demo.encoderDecoder();
+        RetrievalDemo.run(demo.report);
         demo.report.line("");
         demo.report.line(demo.report.checks() - demo.report.failedChecks() + " of " + demo.report.checks()
                 + " checks passed.");

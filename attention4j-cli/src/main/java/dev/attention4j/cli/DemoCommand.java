@@ -9,11 +9,12 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code attention4j demo}: the five attention mechanisms on a small fixed example, with their shapes, weight grids
- * and checks. Exits 1 if a check fails.
+ * and checks, then retrieval with the built-in pretrained encoder ({@link RetrievalDemo}). Exits 1 if a check fails.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Shows the five attention mechanisms (scaled dot-product, self, multi-head, cross, masked) "
-                + "and an encoder-decoder Transformer on a small fixed example.",
+                + "and an encoder-decoder Transformer on a small fixed example, then retrieval (the first step of "
+                + "retrieval-augmented generation) with the built-in pretrained all-MiniLM-L6-v2.",
             "Deterministic: the same output at any --threads."})
 final class DemoCommand implements Callable<Integer> {
 

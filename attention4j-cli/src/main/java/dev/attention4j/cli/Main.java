@@ -28,7 +28,7 @@ import java.util.Properties;
 @Command(name = "attention4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "The Transformer attention family in pure Java.",
         subcommands = {InfoCommand.class, DemoCommand.class, TrainCommand.class, TranslateCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                EmbedCommand.class, SearchCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     @Option(names = "--threads", paramLabel = "N", scope = ScopeType.INHERIT,
@@ -54,14 +54,17 @@ public final class Main {
         return cli;
     }
 
-    /** As {@link #commandLine()}, but {@code translate} reads {@code stdin} instead of {@link System#in}. */
+    /** As {@link #commandLine()}, but {@code translate} and {@code embed} read {@code stdin}, not {@link System#in}. */
     static CommandLine commandLine(Reader stdin) {
         CommandLine.IFactory defaults = CommandLine.defaultFactory();
         CommandLine cli = new CommandLine(new Main(), new CommandLine.IFactory() {
             @Override
             @SuppressWarnings("unchecked")
             public <K> K create(Class<K> cls) throws Exception {
-                return cls == TranslateCommand.class ? (K) new TranslateCommand(stdin) : defaults.create(cls);
+                if (cls == TranslateCommand.class) {
+                    return (K) new TranslateCommand(stdin);
+                }
+                return cls == EmbedCommand.class ? (K) new EmbedCommand(stdin) : defaults.create(cls);
             }
         });
         cli.setExecutionStrategy(Main::execute);

@@ -37,7 +37,23 @@ class DemoCommandTest {
         assertThat(titles.get(3)).startsWith("[4/5] Cross-attention");
         assertThat(titles.get(4)).startsWith("[5/5] Masked (causal) self-attention");
         assertThat(titles.get(5)).startsWith("[+] ");
-        assertThat(run.outLines().size()).isLessThan(150);
+        assertThat(run.outLines().size()).isLessThan(170);
+    }
+
+    @Test
+    void endsWithRetrievalByThePretrainedEncoder() {
+        List<String> lines = run.outLines();
+        int chapter = lines.indexOf(lines.stream().filter(l -> l.startsWith("[RAG] Retrieval")).findFirst()
+                .orElseThrow());
+        assertThat(chapter).isGreaterThan(lines.indexOf(lines.stream().filter(l -> l.startsWith("[+] "))
+                .findFirst().orElseThrow()));
+        List<String> queries = lines.subList(chapter, lines.size()).stream().filter(l -> l.startsWith("  query: "))
+                .toList();
+        assertThat(queries).hasSize(3);
+        assertThat(run.out()).contains("all-MiniLM-L6-v2")
+                .contains("check: each question's best passage is the one written to answer it: ok")
+                .contains("    1. ", "    2. ", "    3. ")
+                .containsPattern("1\\. 0\\.\\d{3}  \\[11] Mount Everest");
     }
 
     @Test

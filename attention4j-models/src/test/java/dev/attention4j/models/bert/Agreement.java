@@ -4,10 +4,10 @@ import dev.attention4j.models.embeddings.TokenBatch;
 import dev.attention4j.tensor.Tensor;
 
 /** How closely two arrays of numbers agree: cosine similarity and largest absolute difference. */
-record Agreement(double cosine, double maxAbsError) {
+public record Agreement(double cosine, double maxAbsError) {
 
     /** Of {@code actual} (flattened) against {@code expected} (flattened the same way). */
-    static Agreement of(float[] actual, float[] expected) {
+    public static Agreement of(float[] actual, float[] expected) {
         if (actual.length != expected.length) {
             throw new IllegalArgumentException("lengths differ: " + actual.length + " vs " + expected.length);
         }

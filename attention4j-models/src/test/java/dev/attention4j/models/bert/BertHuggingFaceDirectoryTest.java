@@ -29,13 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
  * state max abs error {@code <= 4u * max|h|}, {@code 1 - cosine <= (4u)^2}. A wrong name map or transpose breaks
  * them by orders of magnitude (cosine near 0).
  */
-class BertHuggingFaceDirectoryTest {
+public class BertHuggingFaceDirectoryTest {
 
     @TempDir
     Path dir;
 
     /** {@code config.json} as transformers writes it for this configuration. */
-    static void writeConfig(Path file, BertConfig c) throws IOException {
+    public static void writeConfig(Path file, BertConfig c) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("architectures", new String[] {"BertModel"});
         json.put("model_type", "bert");
@@ -55,7 +55,7 @@ class BertHuggingFaceDirectoryTest {
     }
 
     /** all-MiniLM's weights under HF names with the {@code bert.} prefix and a pooler, as BertForX checkpoints have. */
-    static Map<String, Tensor> prefixedCheckpoint() throws IOException {
+    public static Map<String, Tensor> prefixedCheckpoint() throws IOException {
         Map<String, Tensor> hf = BertOnnxGraph.follow(OnnxFile.read(ExportedModel.ALL_MINILM_L6_V2.onnx()))
                 .huggingFaceWeights();
         Map<String, Tensor> prefixed = new LinkedHashMap<>();

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
  * the very same file on the very same ids. Last hidden state (every position, padding included) and the pooled,
  * L2-normalised sentence embedding: cosine >= 0.99999 and max abs error <= 1e-4 each.
  */
-class BertOnnxRuntimeTest {
+public class BertOnnxRuntimeTest {
 
-    static final double MIN_COSINE = 0.99999;
-    static final double MAX_ABS_ERROR = 1e-4;
+    public static final double MIN_COSINE = 0.99999;
+    public static final double MAX_ABS_ERROR = 1e-4;
 
     static final String[] SENTENCES = {
         "The cat sat on the mat.",
@@ -27,7 +27,7 @@ class BertOnnxRuntimeTest {
     };
 
     /** About 700 word pieces of text, which the tokenizer truncates to the model's 512 positions. */
-    static String longText() {
+    public static String longText() {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 60; i++) {
             text.append("Sentence ").append(i).append(" of a long document about scaled dot-product attention. ");
@@ -60,7 +60,7 @@ class BertOnnxRuntimeTest {
     }
 
     /** The sentence-transformers recipe on ORT's hidden states, in double. */
-    static float[][] poolAndNormalize(float[][][] hidden, TokenBatch batch, Pooling pooling) {
+    public static float[][] poolAndNormalize(float[][][] hidden, TokenBatch batch, Pooling pooling) {
         float[][] out = new float[hidden.length][];
         for (int b = 0; b < hidden.length; b++) {
             int dim = hidden[b][0].length;

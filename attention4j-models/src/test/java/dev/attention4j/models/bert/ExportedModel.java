@@ -23,10 +23,12 @@ import java.util.Map;
  * DJL's Hugging Face tokenizer giving the ids. Files are copied once to {@code target/bert-models}; our model, the ORT
  * session and the tokenizer are built once per JVM and shared by the tests.
  */
-final class ExportedModel {
+public final class ExportedModel {
 
-    static final ExportedModel ALL_MINILM_L6_V2 = new ExportedModel("all-minilm-l6-v2");
-    static final ExportedModel BGE_SMALL_EN_V15 = new ExportedModel("bge-small-en-v1.5");
+    public static final ExportedModel ALL_MINILM_L6_V2 = new ExportedModel("all-minilm-l6-v2");
+    public static final ExportedModel BGE_SMALL_EN_V15 = new ExportedModel("bge-small-en-v1.5");
+    public static final ExportedModel BGE_SMALL_ZH_V15 = new ExportedModel("bge-small-zh-v1.5");
+    public static final ExportedModel E5_SMALL_V2 = new ExportedModel("e5-small-v2");
 
     private static final Path CACHE = Path.of("target", "bert-models");
 
@@ -34,24 +36,24 @@ final class ExportedModel {
     private Path onnx;
     private BertModel model;
     private OrtSession session;
-    private HuggingFaceTokenizer tokenizer;
+    private final Map<Integer, HuggingFaceTokenizer> tokenizers = new HashMap<>();
 
     private ExportedModel(String name) {
         this.name = name;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    synchronized Path onnx() {
+    public synchronized Path onnx() {
         if (onnx == null) {
             onnx = extract(name + ".onnx");
         }
         return onnx;
     }
 
-    synchronized BertModel model() throws IOException {
+    public synchronized BertModel model() throws IOException {
         if (model == null) {
             model = BertModel.fromOnnx(onnx());
         }
@@ -69,9 +71,16 @@ final class ExportedModel {
 
     /** The texts tokenized as the model's tokenizer.json says ([CLS] ... [SEP], at most 512 tokens), padded with 0. */
     synchronized TokenBatch tokenize(String... texts) throws IOException {
+        return tokenize(512, texts);
+    }
+
+    /** The texts tokenized by HF tokenizers, truncated to {@code maxLength} tokens, padded with 0. */
+    public synchronized TokenBatch tokenize(int maxLength, String... texts) throws IOException {
+        HuggingFaceTokenizer tokenizer = tokenizers.get(maxLength);
         if (tokenizer == null) {
-            tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(extract(name + "-tokenizer.json"))
-                    .optMaxLength(512).optTruncation(true).optPadding(false).build();
+            tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson())
+                    .optMaxLength(maxLength).optTruncation(true).optPadding(false).build();
+            tokenizers.put(maxLength, tokenizer);
         }
         int[][] ids = new int[texts.length][];
         for (int b = 0; b < texts.length; b++) {
@@ -85,8 +94,13 @@ final class ExportedModel {
         return TokenBatch.padded(0, ids);
     }
 
+    /** The model's tokenizer.json, copied beside the .onnx as {@code NAME-tokenizer.json}. */
+    public synchronized Path tokenizerJson() {
+        return extract(name + "-tokenizer.json");
+    }
+
     /** ONNX Runtime's {@code last_hidden_state} for {@code batch}: {@code [batchSize][seqLen][hiddenSize]}. */
-    float[][][] ortLastHiddenState(TokenBatch batch) throws OrtException {
+    public float[][][] ortLastHiddenState(TokenBatch batch) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         int[][] ids = batch.inputIds();
         int[][] types = batch.tokenTypeIds();
