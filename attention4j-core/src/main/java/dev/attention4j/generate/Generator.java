@@ -1,6 +1,7 @@
 package dev.attention4j.generate;
 
 import dev.attention4j.nn.Mode;
+import dev.attention4j.nn.attention.AttentionObserver;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.nn.transformer.CrossAttentionCaching;
 import dev.attention4j.nn.transformer.DecoderCache;
@@ -40,6 +41,20 @@ public final class Generator {
      */
     public static List<Generation> generate(Seq2SeqTransformer model, int[][] src, int[] srcLengths, int bos,
                                             GenerationConfig config) {
+        return generate(model, src, srcLengths, bos, config, AttentionObserver.NONE);
+    }
+
+    /**
+     * {@link #generate(Seq2SeqTransformer, int[][], int[], int, GenerationConfig)} watched by {@code observer}: the
+     * encoder's maps once ({@code (batchSize, heads, srcLen, srcLen)}), then, with a cache, one map per decoder layer
+     * and mechanism per generated token at step {@code t} ({@code (rows, heads, 1, t + 1)} for masked
+     * self-attention, {@code (rows, heads, 1, srcLen)} for cross-attention), where the rows are the
+     * {@code (source, beam)} pairs of that step (with beam search a row holds whichever hypothesis sits in that beam
+     * slot at that step). With {@link DecoderCaching#NONE} each step reruns the decoder on the whole prefix and is
+     * observed as such (maps at step 0 over the prefix).
+     */
+    public static List<Generation> generate(Seq2SeqTransformer model, int[][] src, int[] srcLengths, int bos,
+                                            GenerationConfig config, AttentionObserver observer) {
         int batchSize = src.length;
         if (srcLengths.length != batchSize) {
             throw new IllegalArgumentException("srcLengths: expected " + batchSize + " lengths (one per source) but got "
@@ -55,7 +70,7 @@ public final class Generator {
         int srcLen = src[0].length;
         int beams = config.beamsPerSource();
         Mask srcPadding = Mask.keyLengths(srcLen, srcLengths); // checks every length against srcLen
-        Tensor memory = model.encode(src, srcPadding, Mode.INFERENCE); // (batchSize, srcLen, modelDim), once
+        Tensor memory = model.encode(src, srcPadding, Mode.INFERENCE, observer); // (batchSize, srcLen, modelDim)
         int[] rowLengths = new int[batchSize * beams];
         for (int r = 0; r < rowLengths.length; r++) {
             rowLengths[r] = srcLengths[r / beams];
@@ -69,10 +84,11 @@ public final class Generator {
                 DecoderCache cache = model.startDecoding(rowMemory, rowPadding, capacity,
                         config.caching() == DecoderCaching.FULL ? CrossAttentionCaching.PROJECT_ONCE
                                 : CrossAttentionCaching.PROJECT_EVERY_STEP);
-                yield new StepDecoder.Cached(cache, model::decodeCached, model::decodeStep, vocab);
+                yield new StepDecoder.Cached(cache, (tgt, c) -> model.decodeCached(tgt, c, observer),
+                        (tokens, c) -> model.decodeStep(tokens, c, observer), vocab);
             }
             case NONE -> new StepDecoder.Recomputing(rowLengths.length, capacity,
-                    tgt -> model.decode(tgt, rowMemory, rowPadding, Mask.none(), Mode.INFERENCE), vocab);
+                    tgt -> model.decode(tgt, rowMemory, rowPadding, Mask.none(), Mode.INFERENCE, observer), vocab);
         };
         return run(steps, prompts, config);
     }
@@ -84,6 +100,16 @@ public final class Generator {
      * @return per prompt, what was generated after it
      */
     public static List<Generation> generate(DecoderOnlyTransformer model, int[][] prompts, GenerationConfig config) {
+        return generate(model, prompts, config, AttentionObserver.NONE);
+    }
+
+    /**
+     * {@link #generate(DecoderOnlyTransformer, int[][], GenerationConfig)} watched by {@code observer}: with a cache,
+     * the common prompt's maps first (step 0, one row per prompt token), then one map per layer per fed token at
+     * step {@code t}, {@code (rows, heads, 1, t + 1)}.
+     */
+    public static List<Generation> generate(DecoderOnlyTransformer model, int[][] prompts, GenerationConfig config,
+                                            AttentionObserver observer) {
         int vocab = model.vocabSize();
         int longest = 0;
         for (int i = 0; i < prompts.length; i++) {
@@ -107,10 +133,11 @@ public final class Generator {
         requireFits(capacity, model.maxLen(), "the longest prompt + maxNewTokens - 1");
         StepDecoder steps = switch (config.caching()) {
             case FULL, SELF_ATTENTION_ONLY ->
-                    new StepDecoder.Cached(model.startDecoding(rows, capacity), model::decodeCached,
-                            model::decodeStep, vocab);
+                    new StepDecoder.Cached(model.startDecoding(rows, capacity),
+                            (tokens, c) -> model.decodeCached(tokens, c, observer),
+                            (tokens, c) -> model.decodeStep(tokens, c, observer), vocab);
             case NONE -> new StepDecoder.Recomputing(rows, capacity,
-                    tokens -> model.forward(tokens, Mask.none(), Mode.INFERENCE), vocab);
+                    tokens -> model.forward(tokens, Mask.none(), Mode.INFERENCE, observer), vocab);
         };
         return run(steps, copies, config);
     }

@@ -36,7 +36,8 @@ class LayeringTest {
             "nn.transformer", Set.of("nn", "nn.attention", "autograd", "tensor", "kernels"),
             "generate", Set.of("nn", "nn.attention", "nn.transformer", "autograd", "tensor", "kernels"),
             "train", Set.of("train.data", "nn", "nn.attention", "nn.transformer", "autograd", "tensor", "kernels"),
-            "train.data", Set.of());
+            "train.data", Set.of(),
+            "inspect", Set.of("nn", "nn.attention", "nn.transformer", "autograd", "tensor", "kernels"));
 
     private static final Pattern REFERENCE = Pattern.compile("dev/attention4j/([a-z0-9/]+)/[A-Z][A-Za-z0-9_$]*");
 

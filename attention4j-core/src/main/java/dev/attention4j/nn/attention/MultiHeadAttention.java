@@ -102,6 +102,24 @@ public final class MultiHeadAttention implements Module {
      */
     public AttentionOutput forward(Tensor query, Tensor key, Tensor value, Mask mask, AttentionWeights weights,
                                    Mode mode) {
+        return forward(query, key, value, mask, weights, mode, AttentionObserver.NONE, null);
+    }
+
+    /**
+     * Attention watched by {@code observer}: as {@link #forward(Tensor, Tensor, Tensor, Mask, AttentionWeights, Mode)}
+     * with no weights returned, and the weights of the heads {@code observer} asks for at {@code site} handed to it
+     * (nothing more is computed when it asks for none).
+     *
+     * @return {@code output (batchSize, tgtLen, modelDim)}
+     */
+    public Tensor forward(Tensor query, Tensor key, Tensor value, Mask mask, Mode mode, AttentionObserver observer,
+                          AttentionSite site) {
+        return forward(query, key, value, mask, AttentionWeights.NONE, mode, observer, site).output();
+    }
+
+    private AttentionOutput forward(Tensor query, Tensor key, Tensor value, Mask mask, AttentionWeights weights,
+                                    Mode mode, AttentionObserver observer, AttentionSite site) {
+        int[] observed = observedHeads(observer, site);
         int e = config.modelDim();
         Shapes.requireDims("query", query, "(batchSize, tgtLen, modelDim)", -1, -1, e);
         int batchSize = query.dim(0);
@@ -127,7 +145,8 @@ public final class MultiHeadAttention implements Module {
         int keys = k.dim(1); // srcLen + the extra, always visible keys
 
         int numHeads = config.numHeads();
-        float[] probs = weights == AttentionWeights.NONE ? null : new float[batchSize * numHeads * tgtLen * keys];
+        float[] probs = weights == AttentionWeights.NONE && observed.length == 0 ? null
+                : new float[batchSize * numHeads * tgtLen * keys];
         float dropout = mode instanceof Mode.Training ? config.dropout() : 0f;
         long seed = mode instanceof Mode.Training t ? t.seed() : 0L;
         // attended: (batchSize, tgtLen, numHeads * headDim), head h in columns [h * headDim, (h + 1) * headDim)
@@ -135,6 +154,7 @@ public final class MultiHeadAttention implements Module {
                 scale(), MaskShapes.scoreMask(m), srcLen, dropout, seed, probs);
 
         Tensor output = LinearOp.apply(tape, attended, outProjWeight, outProjBias);
+        report(observer, site, observed, probs, batchSize, tgtLen, keys);
         return new AttentionOutput(output, requested(weights, probs, batchSize, numHeads, tgtLen, keys));
     }
 
@@ -174,6 +194,22 @@ public final class MultiHeadAttention implements Module {
      * @throws IllegalStateException when the new tokens do not fit in the cache (the cache is then unchanged)
      */
     public AttentionOutput forwardCached(Tensor query, KeyValueCache cache, Mask mask, AttentionWeights weights) {
+        return forwardCached(query, cache, mask, weights, AttentionObserver.NONE, null);
+    }
+
+    /**
+     * {@link #forwardCached(Tensor, KeyValueCache, Mask, AttentionWeights)} watched by {@code observer}: the heads it
+     * asks for at {@code site} are handed to it, {@code (batchSize, heads, newLen, length + newLen)}.
+     *
+     * @return {@code output (batchSize, newLen, modelDim)}
+     */
+    public Tensor forwardCached(Tensor query, KeyValueCache cache, Mask mask, AttentionObserver observer,
+                                AttentionSite site) {
+        return forwardCached(query, cache, mask, AttentionWeights.NONE, observer, site).output();
+    }
+
+    private AttentionOutput forwardCached(Tensor query, KeyValueCache cache, Mask mask, AttentionWeights weights,
+                                          AttentionObserver observer, AttentionSite site) {
         requireNoExtraKeys();
         int e = config.modelDim();
         Shapes.requireDims("query", query, "(batchSize, newLen, modelDim)", cache.batchSize(), -1, e);
@@ -186,7 +222,7 @@ public final class MultiHeadAttention implements Module {
             m = Mask.causal(Mask.Alignment.LOWER_RIGHT).and(m);
         }
         cache.append(project(Projection.KEY, query), project(Projection.VALUE, query));
-        return attendToCache(project(Projection.QUERY, query), cache, m, weights);
+        return attendToCache(project(Projection.QUERY, query), cache, m, weights, observer, site);
     }
 
     /**
@@ -200,13 +236,30 @@ public final class MultiHeadAttention implements Module {
      */
     public AttentionOutput forwardCrossCached(Tensor query, KeyValueCache keysValues, Mask mask,
                                               AttentionWeights weights) {
+        return forwardCrossCached(query, keysValues, mask, weights, AttentionObserver.NONE, null);
+    }
+
+    /**
+     * {@link #forwardCrossCached(Tensor, KeyValueCache, Mask, AttentionWeights)} watched by {@code observer}: the
+     * heads it asks for at {@code site} are handed to it, {@code (batchSize, heads, tgtLen, srcLen)}.
+     *
+     * @return {@code output (batchSize, tgtLen, modelDim)}
+     */
+    public Tensor forwardCrossCached(Tensor query, KeyValueCache keysValues, Mask mask, AttentionObserver observer,
+                                     AttentionSite site) {
+        return forwardCrossCached(query, keysValues, mask, AttentionWeights.NONE, observer, site).output();
+    }
+
+    private AttentionOutput forwardCrossCached(Tensor query, KeyValueCache keysValues, Mask mask,
+                                               AttentionWeights weights, AttentionObserver observer,
+                                               AttentionSite site) {
         requireNoExtraKeys();
         Shapes.requireDims("query", query, "(batchSize, tgtLen, modelDim)", keysValues.batchSize(), -1,
                 config.modelDim());
         requireCacheWidth(keysValues);
         Mask m = mask == null ? Mask.none() : mask;
         MaskShapes.validate(m, keysValues.batchSize(), config.numHeads(), query.dim(1), keysValues.length());
-        return attendToCache(project(Projection.QUERY, query), keysValues, m, weights);
+        return attendToCache(project(Projection.QUERY, query), keysValues, m, weights, observer, site);
     }
 
     /**
@@ -223,6 +276,16 @@ public final class MultiHeadAttention implements Module {
      * @throws IllegalStateException when the cache is full (it is then unchanged)
      */
     public void forwardCachedStep(float[] output, float[] query, KeyValueCache cache, AttentionScratch scratch) {
+        forwardCachedStep(output, query, cache, scratch, AttentionObserver.NONE, null);
+    }
+
+    /**
+     * {@link #forwardCachedStep(float[], float[], KeyValueCache, AttentionScratch)} watched by {@code observer}: the
+     * step's weights, which the step computes anyway, are copied for the heads it asks for at {@code site} and handed
+     * to it, {@code (batchSize, heads, 1, length)} (the only allocation, and none with {@link AttentionObserver#NONE}).
+     */
+    public void forwardCachedStep(float[] output, float[] query, KeyValueCache cache, AttentionScratch scratch,
+                                  AttentionObserver observer, AttentionSite site) {
         requireNoExtraKeys();
         int e = config.modelDim();
         if (config.keyDim() != e || config.valueDim() != e) {
@@ -240,6 +303,7 @@ public final class MultiHeadAttention implements Module {
         cache.append(scratch.key, scratch.value, 1);
         projectInto(Projection.QUERY, scratch.query, query, batchSize); // (batchSize, modelDim)
         attendToCacheStep(output, scratch, cache, ScoreMask.NONE);
+        reportStep(observer, site, scratch, batchSize, cache.length());
     }
 
     /**
@@ -256,6 +320,16 @@ public final class MultiHeadAttention implements Module {
      */
     public void forwardCrossCachedStep(float[] output, float[] query, KeyValueCache keysValues, Mask mask,
                                        AttentionScratch scratch) {
+        forwardCrossCachedStep(output, query, keysValues, mask, scratch, AttentionObserver.NONE, null);
+    }
+
+    /**
+     * {@link #forwardCrossCachedStep(float[], float[], KeyValueCache, Mask, AttentionScratch)} watched by
+     * {@code observer}: the step's weights are copied for the heads it asks for at {@code site} and handed to it,
+     * {@code (batchSize, heads, 1, srcLen)}.
+     */
+    public void forwardCrossCachedStep(float[] output, float[] query, KeyValueCache keysValues, Mask mask,
+                                       AttentionScratch scratch, AttentionObserver observer, AttentionSite site) {
         requireNoExtraKeys();
         requireCacheWidth(keysValues);
         int e = config.modelDim();
@@ -266,6 +340,7 @@ public final class MultiHeadAttention implements Module {
         ScoreMask scoreMask = scratch.scoreMask(mask == null ? Mask.none() : mask, keysValues.length());
         projectInto(Projection.QUERY, scratch.query, query, batchSize); // (batchSize, modelDim)
         attendToCacheStep(output, scratch, keysValues, scoreMask);
+        reportStep(observer, site, scratch, batchSize, keysValues.length());
     }
 
     /** {@code scratch.query (batchSize, modelDim)}, already projected, over the cached keys -> {@code output}. */
@@ -281,17 +356,69 @@ public final class MultiHeadAttention implements Module {
     }
 
     /** {@code q (batchSize, tgtLen, modelDim)}, already projected, over the cached keys -> the projected output. */
-    private AttentionOutput attendToCache(Tensor q, KeyValueCache cache, Mask mask, AttentionWeights weights) {
+    private AttentionOutput attendToCache(Tensor q, KeyValueCache cache, Mask mask, AttentionWeights weights,
+                                          AttentionObserver observer, AttentionSite site) {
+        int[] observed = observedHeads(observer, site);
         int batchSize = q.dim(0);
         int tgtLen = q.dim(1);
         int keys = cache.length();
         int numHeads = config.numHeads();
-        float[] probs = weights == AttentionWeights.NONE ? null : new float[batchSize * numHeads * tgtLen * keys];
+        float[] probs = weights == AttentionWeights.NONE && observed.length == 0 ? null
+                : new float[batchSize * numHeads * tgtLen * keys];
         // attended: (batchSize, tgtLen, numHeads * headDim)
         Tensor attended = AttentionOp.applyToCache(q, cache.keyBuffer(), cache.valueBuffer(), cache.capacity(), keys,
                 numHeads, scale(), MaskShapes.scoreMask(mask), probs);
         Tensor output = LinearOp.apply(null, attended, outProjWeight, outProjBias);
+        report(observer, site, observed, probs, batchSize, tgtLen, keys);
         return new AttentionOutput(output, requested(weights, probs, batchSize, numHeads, tgtLen, keys));
+    }
+
+    /** The heads {@code observer} wants at {@code site}, checked; empty for {@link AttentionObserver#NONE}. */
+    private int[] observedHeads(AttentionObserver observer, AttentionSite site) {
+        if (observer == AttentionObserver.NONE) {
+            return AttentionObserver.NO_HEADS;
+        }
+        java.util.Objects.requireNonNull(observer, "observer (AttentionObserver.NONE observes nothing)");
+        java.util.Objects.requireNonNull(site, "site: an observed call needs its site");
+        int numHeads = config.numHeads();
+        int[] heads = observer.heads(site, numHeads);
+        for (int k = 0; k < heads.length; k++) {
+            if (heads[k] < 0 || heads[k] >= numHeads || (k > 0 && heads[k] <= heads[k - 1])) {
+                throw new IllegalArgumentException("observer.heads(" + site + "): expected ascending head indices in"
+                        + " [0, " + numHeads + ") but got " + java.util.Arrays.toString(heads));
+            }
+        }
+        return heads;
+    }
+
+    /**
+     * Hands the observed heads of {@code probs (batchSize, numHeads, tgtLen, keys)} to {@code observer} as a copy,
+     * {@code (batchSize, heads, tgtLen, keys)}.
+     */
+    private void report(AttentionObserver observer, AttentionSite site, int[] heads, float[] probs, int batchSize,
+                        int tgtLen, int keys) {
+        if (heads.length == 0) {
+            return;
+        }
+        int numHeads = config.numHeads();
+        Tensor selected = Tensor.zeros(batchSize, heads.length, tgtLen, keys);
+        float[] out = selected.data();
+        for (int b = 0; b < batchSize; b++) {
+            for (int k = 0; k < heads.length; k++) {
+                for (int i = 0; i < tgtLen; i++) {
+                    System.arraycopy(probs, ((b * numHeads + heads[k]) * tgtLen + i) * keys, out,
+                            ((b * heads.length + k) * tgtLen + i) * keys, keys);
+                }
+            }
+        }
+        observer.observe(new AttentionMap(site, heads, selected));
+    }
+
+    /** A one-token step's weights, {@code scratch.weights (batchSize, numHeads, keys)}, to {@code observer}. */
+    private void reportStep(AttentionObserver observer, AttentionSite site, AttentionScratch scratch, int batchSize,
+                            int keys) {
+        int[] heads = observedHeads(observer, site);
+        report(observer, site, heads, scratch.weights, batchSize, 1, keys);
     }
 
     /** The default {@code 1 / sqrt(headDim)}. */

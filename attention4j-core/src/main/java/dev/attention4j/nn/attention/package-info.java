@@ -19,6 +19,12 @@
  * {@code keyDim, valueDim} — the widths of the key and value inputs of cross-attention (PyTorch's
  * {@code kdim, vdim}).
  *
+ * <p>Looking inside: an {@link dev.attention4j.nn.attention.AttentionObserver} passed explicitly to a forward or
+ * decoding call is asked, at each call's {@link dev.attention4j.nn.attention.AttentionSite} (stack, layer,
+ * {@link dev.attention4j.nn.attention.AttentionKind}, step), which heads it wants and is handed their weights as an
+ * {@link dev.attention4j.nn.attention.AttentionMap}; modules keep no "last attention". The hook lives here, not in
+ * {@code inspect}, because the modules that call it may not import {@code inspect}.
+ *
  * <p>Mask polarity, everywhere in attention4j: {@code true} means the query may attend to that key ("keep").
  *
  * <p>The arithmetic of attention, forward and backward, is {@link dev.attention4j.autograd.AttentionOp}; this package

@@ -3,6 +3,9 @@ package dev.attention4j.nn.transformer;
 import dev.attention4j.nn.LayerNorm;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
+import dev.attention4j.nn.attention.AttentionKind;
+import dev.attention4j.nn.attention.AttentionObserver;
+import dev.attention4j.nn.attention.AttentionSite;
 import dev.attention4j.nn.attention.KeyValueCache;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.tensor.Tensor;
@@ -30,9 +33,20 @@ public final class Decoder implements Module {
      * {@code (batchSize, tgtLen, modelDim)}.
      */
     public Tensor forward(Tensor tgt, Tensor memory, Mask selfMask, Mask memoryMask, Mode mode) {
+        return forward(tgt, memory, selfMask, memoryMask, mode, AttentionObserver.NONE);
+    }
+
+    /**
+     * {@link #forward(Tensor, Tensor, Mask, Mask, Mode)} watched by {@code observer}: layer {@code i}'s
+     * self-attention is the site {@code (DECODER, i, MASKED_SELF, 0)}, its cross-attention {@code (DECODER, i,
+     * CROSS, 0)}.
+     */
+    public Tensor forward(Tensor tgt, Tensor memory, Mask selfMask, Mask memoryMask, Mode mode,
+                          AttentionObserver observer) {
         Tensor x = tgt;
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).forward(x, memory, selfMask, memoryMask, mode.child(i));
+            x = layers.get(i).forward(x, memory, selfMask, memoryMask, mode.child(i), observer,
+                    site(observer, i, 0));
         }
         return norm == null ? x : norm.forward(x, mode);
     }
@@ -69,11 +83,21 @@ public final class Decoder implements Module {
      * @throws IllegalStateException when the new tokens do not fit (the cache is then unchanged)
      */
     public Tensor forwardCached(Tensor tgt, DecoderCache cache) {
+        return forwardCached(tgt, cache, AttentionObserver.NONE);
+    }
+
+    /**
+     * {@link #forwardCached(Tensor, DecoderCache)} watched by {@code observer}: layer {@code i}'s maps are at the
+     * sites {@code (DECODER, i, MASKED_SELF | CROSS, cache.position())}, the position before the call.
+     */
+    public Tensor forwardCached(Tensor tgt, DecoderCache cache, AttentionObserver observer) {
         requireDecoderCache(cache);
         cache.requireRoom(tgt.dim(1));
+        int step = cache.position();
         Tensor x = tgt;
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).forwardCached(x, cache.selfCache(i), memoryKeysValues(cache, i), cache.memoryMask());
+            x = layers.get(i).forwardCached(x, cache.selfCache(i), memoryKeysValues(cache, i), cache.memoryMask(),
+                    observer, site(observer, i, step));
         }
         return norm == null ? x : norm.forward(x, Mode.INFERENCE);
     }
@@ -84,15 +108,26 @@ public final class Decoder implements Module {
      * memory's keys and values kept ({@link CrossAttentionCaching#PROJECT_ONCE}; projecting them every step
      * allocates, as it exists only to be measured against).
      */
-    void forwardCachedStep(StepWorkspace ws, DecoderCache cache) {
+    void forwardCachedStep(StepWorkspace ws, DecoderCache cache, AttentionObserver observer) {
         requireDecoderCache(cache);
         cache.requireRoom(1);
+        int step = cache.position();
         for (int i = 0; i < layers.size(); i++) {
-            layers.get(i).forwardCachedStep(ws, cache.selfCache(i), memoryKeysValues(cache, i), cache.memoryMask());
+            layers.get(i).forwardCachedStep(ws, cache.selfCache(i), memoryKeysValues(cache, i), cache.memoryMask(),
+                    observer, site(observer, i, step));
         }
         if (norm != null) {
             norm.forwardInto(ws.x, ws.x, ws.batchSize);
         }
+    }
+
+    /**
+     * Layer {@code i}'s masked self-attention site at {@code step}; null when nothing is observed, so an unobserved
+     * step allocates nothing.
+     */
+    static AttentionSite site(AttentionObserver observer, int layer, int step) {
+        return observer == AttentionObserver.NONE ? null
+                : new AttentionSite(AttentionSite.Stack.DECODER, layer, AttentionKind.MASKED_SELF, step);
     }
 
     /** Layer {@code i}'s cross-attention keys and values of the memory: kept, or projected now. */

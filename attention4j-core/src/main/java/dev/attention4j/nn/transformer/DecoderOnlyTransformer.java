@@ -6,6 +6,7 @@ import dev.attention4j.nn.Linear;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
 import dev.attention4j.nn.PositionalEncoding;
+import dev.attention4j.nn.attention.AttentionObserver;
 import dev.attention4j.nn.attention.KeyValueCache;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.tensor.Tensor;
@@ -64,10 +65,18 @@ public final class DecoderOnlyTransformer implements Module {
      * @return {@code (batchSize, seqLen, vocabSize)}: position t scores token t + 1
      */
     public Tensor forward(int[][] tokens, Mask padding, Mode mode) {
+        return forward(tokens, padding, mode, AttentionObserver.NONE);
+    }
+
+    /**
+     * {@link #forward(int[][], Mask, Mode)} watched by {@code observer}: layer {@code i}'s causal self-attention is
+     * the site {@code (DECODER, i, MASKED_SELF, 0)}.
+     */
+    public Tensor forward(int[][] tokens, Mask padding, Mode mode, AttentionObserver observer) {
         Tensor x = positionalEncoding.addTo(tokEmb.forward(tokens, embeddingScale, mode), mode);
         Mask mask = Mask.causal().and(padding);
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).forward(x, mask, mode.child(i));
+            x = layers.get(i).forward(x, mask, mode.child(i), observer, Decoder.site(observer, i, 0));
         }
         return lmHead.forward(norm.forward(x, mode), mode);
     }
@@ -98,6 +107,14 @@ public final class DecoderOnlyTransformer implements Module {
      * @throws IllegalStateException when the new tokens do not fit (the cache is then unchanged)
      */
     public Tensor decodeCached(int[][] tokens, DecoderCache cache) {
+        return decodeCached(tokens, cache, AttentionObserver.NONE);
+    }
+
+    /**
+     * {@link #decodeCached(int[][], DecoderCache)} watched by {@code observer}: layer {@code i}'s map is at the site
+     * {@code (DECODER, i, MASKED_SELF, cache.position())}, the position before the call.
+     */
+    public Tensor decodeCached(int[][] tokens, DecoderCache cache, AttentionObserver observer) {
         requireSelfAttentionCache(cache);
         if (tokens.length != cache.batchSize()) {
             throw new IllegalArgumentException("tokens: expected batchSize = " + cache.batchSize() + " but got "
@@ -105,9 +122,10 @@ public final class DecoderOnlyTransformer implements Module {
         }
         int newLen = tokens.length == 0 ? 0 : tokens[0].length;
         cache.requireRoom(newLen);
-        Tensor x = positionalEncoding.addAt(tokEmb.forward(tokens, embeddingScale, Mode.INFERENCE), cache.position());
+        int step = cache.position();
+        Tensor x = positionalEncoding.addAt(tokEmb.forward(tokens, embeddingScale, Mode.INFERENCE), step);
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).forwardCached(x, cache.selfCache(i));
+            x = layers.get(i).forwardCached(x, cache.selfCache(i), observer, Decoder.site(observer, i, step));
         }
         return lmHead.forward(norm.forward(x, Mode.INFERENCE), Mode.INFERENCE);
     }
@@ -127,6 +145,15 @@ public final class DecoderOnlyTransformer implements Module {
      * @throws IllegalStateException when the cache is full (nothing changes then)
      */
     public float[] decodeStep(int[] lastTokens, DecoderCache cache) {
+        return decodeStep(lastTokens, cache, AttentionObserver.NONE);
+    }
+
+    /**
+     * {@link #decodeStep(int[], DecoderCache)} watched by {@code observer}: one map per layer for this token,
+     * {@code (batchSize, heads, 1, keys)}, at step {@code cache.position()} (before the call). With
+     * {@link AttentionObserver#NONE} it is that method, allocation-free.
+     */
+    public float[] decodeStep(int[] lastTokens, DecoderCache cache, AttentionObserver observer) {
         requireSelfAttentionCache(cache);
         if (lastTokens.length != cache.batchSize()) {
             throw new IllegalArgumentException("lastTokens: expected " + cache.batchSize()
@@ -138,8 +165,9 @@ public final class DecoderOnlyTransformer implements Module {
         int rows = lastTokens.length;
         tokEmb.forwardInto(ws.x, lastTokens, embeddingScale);                   // (batchSize, modelDim)
         positionalEncoding.addAtInPlace(ws.x, rows, 1, cache.position());
+        int step = cache.position();
         for (int i = 0; i < layers.size(); i++) {
-            layers.get(i).forwardCachedStep(ws, cache.selfCache(i));
+            layers.get(i).forwardCachedStep(ws, cache.selfCache(i), observer, Decoder.site(observer, i, step));
         }
         norm.forwardInto(ws.x, ws.x, rows);
         lmHead.forwardInto(ws.logits, ws.x, rows);                              // (batchSize, vocabSize)

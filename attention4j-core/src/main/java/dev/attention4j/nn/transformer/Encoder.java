@@ -3,6 +3,9 @@ package dev.attention4j.nn.transformer;
 import dev.attention4j.nn.LayerNorm;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
+import dev.attention4j.nn.attention.AttentionKind;
+import dev.attention4j.nn.attention.AttentionObserver;
+import dev.attention4j.nn.attention.AttentionSite;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.tensor.Tensor;
 
@@ -26,9 +29,19 @@ public final class Encoder implements Module {
 
     /** {@code src (batchSize, srcLen, modelDim) -> memory (batchSize, srcLen, modelDim)}. */
     public Tensor forward(Tensor src, Mask mask, Mode mode) {
+        return forward(src, mask, mode, AttentionObserver.NONE);
+    }
+
+    /**
+     * {@link #forward(Tensor, Mask, Mode)} watched by {@code observer}: layer {@code i}'s self-attention is the site
+     * {@code (ENCODER, i, SELF, 0)}.
+     */
+    public Tensor forward(Tensor src, Mask mask, Mode mode, AttentionObserver observer) {
         Tensor x = src;
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).forward(x, mask, mode.child(i));
+            AttentionSite site = observer == AttentionObserver.NONE ? null
+                    : new AttentionSite(AttentionSite.Stack.ENCODER, i, AttentionKind.SELF, 0);
+            x = layers.get(i).forward(x, mask, mode.child(i), observer, site);
         }
         return norm == null ? x : norm.forward(x, mode);
     }

@@ -6,7 +6,9 @@ import dev.attention4j.nn.FeedForward;
 import dev.attention4j.nn.LayerNorm;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
-import dev.attention4j.nn.attention.AttentionWeights;
+import dev.attention4j.nn.attention.AttentionKind;
+import dev.attention4j.nn.attention.AttentionObserver;
+import dev.attention4j.nn.attention.AttentionSite;
 import dev.attention4j.nn.attention.KeyValueCache;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.nn.attention.MultiHeadAttention;
@@ -46,17 +48,28 @@ public final class EncoderLayer implements Module {
      * @return {@code (batchSize, srcLen, modelDim)}
      */
     public Tensor forward(Tensor src, Mask mask, Mode mode) {
+        return forward(src, mask, mode, AttentionObserver.NONE, null);
+    }
+
+    /**
+     * {@link #forward(Tensor, Mask, Mode)} watched by {@code observer}, which is handed the self-attention weights it
+     * asks for at {@code site} (this layer's self-attention: {@link AttentionKind#SELF} in an encoder,
+     * {@link AttentionKind#MASKED_SELF} as a decoder-only block).
+     */
+    public Tensor forward(Tensor src, Mask mask, Mode mode, AttentionObserver observer, AttentionSite site) {
         Tape tape = mode.tape();
         float p = config.dropout();
         Tensor x = src;
         return switch (config.normPlacement()) {
             case PRE -> {
                 Tensor h = norm1.forward(x, mode);
-                x = AddOp.apply(tape, x, Sublayers.attention(selfAttn, h, h, mask, p, mode.child(0)));
+                x = AddOp.apply(tape, x,
+                        Sublayers.attention(selfAttn, h, h, mask, p, mode.child(0), observer, site));
                 yield AddOp.apply(tape, x, Sublayers.feedForward(feedForward, norm2.forward(x, mode), p, mode.child(1)));
             }
             case POST -> {
-                x = norm1.forward(AddOp.apply(tape, x, Sublayers.attention(selfAttn, x, x, mask, p, mode.child(0))), mode);
+                x = norm1.forward(AddOp.apply(tape, x,
+                        Sublayers.attention(selfAttn, x, x, mask, p, mode.child(0), observer, site)), mode);
                 yield norm2.forward(AddOp.apply(tape, x, Sublayers.feedForward(feedForward, x, p, mode.child(1))), mode);
             }
         };
@@ -73,16 +86,24 @@ public final class EncoderLayer implements Module {
      * @return {@code (batchSize, newLen, modelDim)}
      */
     public Tensor forwardCached(Tensor x, KeyValueCache selfCache) {
+        return forwardCached(x, selfCache, AttentionObserver.NONE, null);
+    }
+
+    /**
+     * {@link #forwardCached(Tensor, KeyValueCache)} watched by {@code observer}, which is handed the self-attention
+     * weights it asks for at {@code site} ({@code (batchSize, heads, newLen, length + newLen)}).
+     */
+    public Tensor forwardCached(Tensor x, KeyValueCache selfCache, AttentionObserver observer, AttentionSite site) {
         return switch (config.normPlacement()) {
             case PRE -> {
                 Tensor h = norm1.forward(x, Mode.INFERENCE);
                 Tensor y = AddOp.apply(null, x,
-                        selfAttn.forwardCached(h, selfCache, Mask.none(), AttentionWeights.NONE).output());
+                        selfAttn.forwardCached(h, selfCache, Mask.none(), observer, site));
                 yield AddOp.apply(null, y, feedForward.forward(norm2.forward(y, Mode.INFERENCE), Mode.INFERENCE));
             }
             case POST -> {
                 Tensor y = norm1.forward(AddOp.apply(null, x,
-                        selfAttn.forwardCached(x, selfCache, Mask.none(), AttentionWeights.NONE).output()),
+                        selfAttn.forwardCached(x, selfCache, Mask.none(), observer, site)),
                         Mode.INFERENCE);
                 yield norm2.forward(AddOp.apply(null, y, feedForward.forward(y, Mode.INFERENCE)), Mode.INFERENCE);
             }
@@ -92,21 +113,23 @@ public final class EncoderLayer implements Module {
     /**
      * {@link #forwardCached} for one new token per sequence, in place on the step's residual stream {@code ws.x
      * (batchSize, modelDim)}: the same kernels in the same order, so the same bits, allocating nothing (see
-     * {@link MultiHeadAttention#forwardCachedStep}).
+     * {@link MultiHeadAttention#forwardCachedStep}); {@code observer} is handed the weights it asks for at
+     * {@code site} (null when {@code observer} is {@link AttentionObserver#NONE}).
      */
-    void forwardCachedStep(StepWorkspace ws, KeyValueCache selfCache) {
+    void forwardCachedStep(StepWorkspace ws, KeyValueCache selfCache, AttentionObserver observer,
+                           AttentionSite site) {
         int rows = ws.batchSize;
         switch (config.normPlacement()) {
             case PRE -> { // x = x + sublayer(norm(x)), twice
                 norm1.forwardInto(ws.normed, ws.x, rows);
-                selfAttn.forwardCachedStep(ws.sublayer, ws.normed, selfCache, ws.attention);
+                selfAttn.forwardCachedStep(ws.sublayer, ws.normed, selfCache, ws.attention, observer, site);
                 ws.addSublayer();
                 norm2.forwardInto(ws.normed, ws.x, rows);
                 feedForward.forwardInto(ws.sublayer, ws.normed, ws.hidden, rows);
                 ws.addSublayer();
             }
             case POST -> { // x = norm(x + sublayer(x)), twice
-                selfAttn.forwardCachedStep(ws.sublayer, ws.x, selfCache, ws.attention);
+                selfAttn.forwardCachedStep(ws.sublayer, ws.x, selfCache, ws.attention, observer, site);
                 ws.addSublayer();
                 norm1.forwardInto(ws.x, ws.x, rows);
                 feedForward.forwardInto(ws.sublayer, ws.x, ws.hidden, rows);

@@ -5,6 +5,7 @@ import dev.attention4j.nn.Linear;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
 import dev.attention4j.nn.PositionalEncoding;
+import dev.attention4j.nn.attention.AttentionObserver;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.tensor.Tensor;
 
@@ -67,24 +68,45 @@ public final class Seq2SeqTransformer implements Module {
      * @return logits {@code (batchSize, tgtLen, tgtVocab)}
      */
     public Tensor forward(int[][] src, int[][] tgt, Mask srcPadding, Mask tgtPadding, Mode mode) {
+        return forward(src, tgt, srcPadding, tgtPadding, mode, AttentionObserver.NONE);
+    }
+
+    /**
+     * {@link #forward(int[][], int[][], Mask, Mask, Mode)} watched by {@code observer}: the encoder's self-attention,
+     * the decoder's masked self-attention and its cross-attention, per layer, as it asks (in training too: the
+     * weights are then the dropped-out ones that were applied).
+     */
+    public Tensor forward(int[][] src, int[][] tgt, Mask srcPadding, Mask tgtPadding, Mode mode,
+                          AttentionObserver observer) {
         if (src.length != tgt.length) {
             throw new IllegalArgumentException("tgt: expected batchSize = " + src.length + " to match src but got "
                     + tgt.length);
         }
-        Tensor memory = encode(src, srcPadding, mode.child(0));
-        return decode(tgt, memory, srcPadding, tgtPadding, mode.child(1));
+        Tensor memory = encode(src, srcPadding, mode.child(0), observer);
+        return decode(tgt, memory, srcPadding, tgtPadding, mode.child(1), observer);
     }
 
     /** The source side: token ids {@code (batchSize, srcLen)} -> memory {@code (batchSize, srcLen, modelDim)}. */
     public Tensor encode(int[][] src, Mask srcPadding, Mode mode) {
+        return encode(src, srcPadding, mode, AttentionObserver.NONE);
+    }
+
+    /** {@link #encode(int[][], Mask, Mode)} watched by {@code observer}. */
+    public Tensor encode(int[][] src, Mask srcPadding, Mode mode, AttentionObserver observer) {
         Tensor x = positionalEncoding.addTo(srcTokEmb.forward(src, embeddingScale, mode), mode);
-        return transformer.encode(x, srcPadding, mode);
+        return transformer.encode(x, srcPadding, mode, observer);
     }
 
     /** The target side on a memory from {@link #encode}: logits {@code (batchSize, tgtLen, tgtVocab)}. */
     public Tensor decode(int[][] tgt, Tensor memory, Mask srcPadding, Mask tgtPadding, Mode mode) {
+        return decode(tgt, memory, srcPadding, tgtPadding, mode, AttentionObserver.NONE);
+    }
+
+    /** {@link #decode(int[][], Tensor, Mask, Mask, Mode)} watched by {@code observer}. */
+    public Tensor decode(int[][] tgt, Tensor memory, Mask srcPadding, Mask tgtPadding, Mode mode,
+                         AttentionObserver observer) {
         Tensor y = positionalEncoding.addTo(tgtTokEmb.forward(tgt, embeddingScale, mode), mode);
-        Tensor h = transformer.decode(y, memory, Mask.causal().and(tgtPadding), srcPadding, mode);
+        Tensor h = transformer.decode(y, memory, Mask.causal().and(tgtPadding), srcPadding, mode, observer);
         return generator.forward(h, mode);
     }
 
@@ -130,6 +152,15 @@ public final class Seq2SeqTransformer implements Module {
      * @throws IllegalStateException when the cache is full, naming its capacity and position (nothing changes then)
      */
     public float[] decodeStep(int[] lastTokens, DecoderCache cache) {
+        return decodeStep(lastTokens, cache, AttentionObserver.NONE);
+    }
+
+    /**
+     * {@link #decodeStep(int[], DecoderCache)} watched by {@code observer}: one map per layer and mechanism for this
+     * token, {@code (batchSize, heads, 1, keys)}, at step {@code cache.position()} (before the call). With
+     * {@link AttentionObserver#NONE} it is that method, allocation-free; observed, the maps are the only allocation.
+     */
+    public float[] decodeStep(int[] lastTokens, DecoderCache cache, AttentionObserver observer) {
         if (lastTokens.length != cache.batchSize()) {
             throw new IllegalArgumentException("lastTokens: expected " + cache.batchSize()
                     + " tokens (one per sequence) but got " + lastTokens.length);
@@ -139,7 +170,7 @@ public final class Seq2SeqTransformer implements Module {
         StepWorkspace ws = cache.stepWorkspace(layer.numHeads(), layer.modelDim(), layer.ffnDim(), config.tgtVocab());
         tgtTokEmb.forwardInto(ws.x, lastTokens, embeddingScale);                 // (batchSize, modelDim)
         positionalEncoding.addAtInPlace(ws.x, lastTokens.length, 1, cache.position());
-        transformer.decodeCachedStep(ws, cache);                                 // (batchSize, modelDim)
+        transformer.decodeCachedStep(ws, cache, observer);                       // (batchSize, modelDim)
         generator.forwardInto(ws.logits, ws.x, lastTokens.length);               // (batchSize, tgtVocab)
         return ws.logits;
     }
@@ -150,6 +181,11 @@ public final class Seq2SeqTransformer implements Module {
      * {@code newLen}.
      */
     public Tensor decodeCached(int[][] tgt, DecoderCache cache) {
+        return decodeCached(tgt, cache, AttentionObserver.NONE);
+    }
+
+    /** {@link #decodeCached(int[][], DecoderCache)} watched by {@code observer}, at step {@code cache.position()}. */
+    public Tensor decodeCached(int[][] tgt, DecoderCache cache, AttentionObserver observer) {
         if (tgt.length != cache.batchSize()) {
             throw new IllegalArgumentException("tgt: expected batchSize = " + cache.batchSize() + " but got "
                     + tgt.length);
@@ -157,7 +193,7 @@ public final class Seq2SeqTransformer implements Module {
         int newLen = tgt.length == 0 ? 0 : tgt[0].length;
         cache.requireRoom(newLen);
         Tensor y = positionalEncoding.addAt(tgtTokEmb.forward(tgt, embeddingScale, Mode.INFERENCE), cache.position());
-        return generator.forward(transformer.decodeCached(y, cache), Mode.INFERENCE);
+        return generator.forward(transformer.decodeCached(y, cache, observer), Mode.INFERENCE);
     }
 
     public Seq2SeqConfig config() {

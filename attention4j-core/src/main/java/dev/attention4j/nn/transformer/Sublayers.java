@@ -3,7 +3,8 @@ package dev.attention4j.nn.transformer;
 import dev.attention4j.nn.Dropout;
 import dev.attention4j.nn.FeedForward;
 import dev.attention4j.nn.Mode;
-import dev.attention4j.nn.attention.AttentionWeights;
+import dev.attention4j.nn.attention.AttentionObserver;
+import dev.attention4j.nn.attention.AttentionSite;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.nn.attention.MultiHeadAttention;
 import dev.attention4j.tensor.Tensor;
@@ -14,10 +15,13 @@ final class Sublayers {
     private Sublayers() {
     }
 
-    /** {@code dropout(attention(x, memory, memory))}; self-attention passes {@code memory = x}. */
+    /**
+     * {@code dropout(attention(x, memory, memory))}; self-attention passes {@code memory = x}. {@code observer} is
+     * handed the weights it asks for at {@code site}.
+     */
     static Tensor attention(MultiHeadAttention attention, Tensor x, Tensor memory, Mask mask, float dropout,
-                            Mode mode) {
-        Tensor attended = attention.forward(x, memory, memory, mask, AttentionWeights.NONE, mode.child(0)).output();
+                            Mode mode, AttentionObserver observer, AttentionSite site) {
+        Tensor attended = attention.forward(x, memory, memory, mask, mode.child(0), observer, site);
         return Dropout.apply(attended, dropout, mode.child(1));
     }
 

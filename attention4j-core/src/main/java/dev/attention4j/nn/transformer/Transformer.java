@@ -2,6 +2,7 @@ package dev.attention4j.nn.transformer;
 
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
+import dev.attention4j.nn.attention.AttentionObserver;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.tensor.Tensor;
 
@@ -55,8 +56,18 @@ public final class Transformer implements Module {
      * @return {@code (batchSize, tgtLen, modelDim)}
      */
     public Tensor forward(Tensor src, Tensor tgt, Mask srcMask, Mask tgtMask, Mask memoryMask, Mode mode) {
-        Tensor memory = encode(src, srcMask, mode.child(0));
-        return decode(tgt, memory, tgtMask, memoryMask, mode.child(1));
+        return forward(src, tgt, srcMask, tgtMask, memoryMask, mode, AttentionObserver.NONE);
+    }
+
+    /**
+     * {@link #forward(Tensor, Tensor, Mask, Mask, Mask, Mode)} watched by {@code observer}: every layer's attention
+     * weights that it asks for (see {@link Encoder#forward(Tensor, Mask, Mode, AttentionObserver)} and
+     * {@link Decoder#forward(Tensor, Tensor, Mask, Mask, Mode, AttentionObserver)} for the sites).
+     */
+    public Tensor forward(Tensor src, Tensor tgt, Mask srcMask, Mask tgtMask, Mask memoryMask, Mode mode,
+                          AttentionObserver observer) {
+        Tensor memory = encode(src, srcMask, mode.child(0), observer);
+        return decode(tgt, memory, tgtMask, memoryMask, mode.child(1), observer);
     }
 
     /** The encoder alone: {@code src -> memory}. Compute it once per source and reuse it for every decoding step. */
@@ -64,9 +75,20 @@ public final class Transformer implements Module {
         return encoder.forward(src, srcMask, mode);
     }
 
+    /** {@link #encode(Tensor, Mask, Mode)} watched by {@code observer}. */
+    public Tensor encode(Tensor src, Mask srcMask, Mode mode, AttentionObserver observer) {
+        return encoder.forward(src, srcMask, mode, observer);
+    }
+
     /** The decoder alone, on a memory from {@link #encode}. */
     public Tensor decode(Tensor tgt, Tensor memory, Mask tgtMask, Mask memoryMask, Mode mode) {
         return decoder.forward(tgt, memory, tgtMask, memoryMask, mode);
+    }
+
+    /** {@link #decode(Tensor, Tensor, Mask, Mask, Mode)} watched by {@code observer}. */
+    public Tensor decode(Tensor tgt, Tensor memory, Mask tgtMask, Mask memoryMask, Mode mode,
+                         AttentionObserver observer) {
+        return decoder.forward(tgt, memory, tgtMask, memoryMask, mode, observer);
     }
 
     /** Prepares incremental decoding on a memory from {@link #encode}; see {@link Decoder#startCache}. */
@@ -84,9 +106,14 @@ public final class Transformer implements Module {
         return decoder.forwardCached(tgt, cache);
     }
 
+    /** {@link #decodeCached(Tensor, DecoderCache)} watched by {@code observer}. */
+    public Tensor decodeCached(Tensor tgt, DecoderCache cache, AttentionObserver observer) {
+        return decoder.forwardCached(tgt, cache, observer);
+    }
+
     /** The decoder on one new token per sequence, in place on {@code ws.x}; see {@link Decoder#forwardCachedStep}. */
-    void decodeCachedStep(StepWorkspace ws, DecoderCache cache) {
-        decoder.forwardCachedStep(ws, cache);
+    void decodeCachedStep(StepWorkspace ws, DecoderCache cache, AttentionObserver observer) {
+        decoder.forwardCachedStep(ws, cache, observer);
     }
 
     public TransformerConfig config() {

@@ -20,6 +20,12 @@
  * Tensor path ({@code decodeCached}, the plain reference, also used for a prompt of several tokens) in the same
  * order, so the same bits.
  *
+ * <p>Every forward and decoding entry point has a twin taking an {@code AttentionObserver}: the stacks tell it the
+ * site of each attention call (encoder layer {@code i}: {@code SELF}; decoder layer {@code i}: {@code MASKED_SELF}
+ * then {@code CROSS}; the step is the cache position when decoding) and pass it down explicitly. Without one
+ * ({@code AttentionObserver.NONE}) they run exactly the unobserved code, and {@code decodeStep} stays
+ * allocation-free.
+ *
  * <p>May import: {@code nn}, {@code nn.attention}, {@code tensor}, the JDK.
  */
 package dev.attention4j.nn.transformer;

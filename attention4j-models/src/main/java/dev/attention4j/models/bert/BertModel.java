@@ -7,6 +7,7 @@ import dev.attention4j.models.formats.Safetensors;
 import dev.attention4j.models.formats.WeightFormatException;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
+import dev.attention4j.nn.attention.AttentionObserver;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.nn.transformer.Encoder;
 import dev.attention4j.nn.transformer.FinalNorm;
@@ -117,13 +118,22 @@ public final class BertModel implements Module, TokenEncoder {
      * @return {@code (batchSize, seqLen, hiddenSize)}
      */
     public Tensor forward(TokenBatch batch, Mode mode) {
+        return forward(batch, mode, AttentionObserver.NONE);
+    }
+
+    /**
+     * {@link #forward(TokenBatch, Mode)} watched by {@code observer}: layer {@code i}'s self-attention is the site
+     * {@code (ENCODER, i, SELF, 0)}, its maps {@code (batchSize, heads, seqLen, seqLen)} with zero weight on padded
+     * keys.
+     */
+    public Tensor forward(TokenBatch batch, Mode mode, AttentionObserver observer) {
         Objects.requireNonNull(batch, "batch");
         if (batch.seqLen() > config.maxPositionEmbeddings()) {
             throw new IllegalArgumentException("batch: sequence length " + batch.seqLen() + " exceeds"
                     + " maxPositionEmbeddings = " + config.maxPositionEmbeddings() + "; truncate the input");
         }
         Tensor x = embeddings.forward(batch, mode.child(0));           // (batchSize, seqLen, hiddenSize)
-        return encoder.forward(x, padding(batch), mode.child(1));
+        return encoder.forward(x, padding(batch), mode.child(1), observer);
     }
 
     /** Key padding, or no mask at all when every sequence fills the batch. */
