@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Loops, outer to inner: columns in blocks of {@link #NC}; {@code p} in blocks of {@link #KC}, where a
  * {@code KC x NC} block of B is packed into panels of {@link #NR} columns ({@code bp[q * kl * NR + p * NR + j]}, zero
  * padded), which stay in L2; rows in slivers of {@link #MR}, packed as {@code ap[p * MR + r]} (zero padded), which stay
- * in L1; the panels of the block; the {@code MR x NR} register block of {@link #kernel6x4}. Ragged edges (fewer than
+ * in L1; the panels of the block; the {@code MR x NR} register block of {@link #kernel12x2}. Ragged edges (fewer than
  * {@code MR} rows or {@code NR} columns) run the same register block on a zero-padded tile and copy the valid part.
  *
  * <p>Determinism: every element of {@code C} is one in-order fma chain {@code s = 0; s = fma(A[i, p], B[p, j], s)}
@@ -29,13 +29,17 @@ final class PackedGemm {
     private static final VectorSpecies<Float> SPECIES = VectorKernels.SPECIES;
     private static final int LANES = VectorKernels.LANES;
 
-    /** Rows of the register block. */
-    static final int MR = 6;
+    /**
+     * Rows of the register block. 12 x 2 vectors beat 6 x 4, 8 x 3, 8 x 2 and 4 x 4 on AVX-512 (best of noisy runs on
+     * a shared 2-core machine: about 135 against 100-130 GFLOP/s at 512^3), and its 2-vector panels make the transposed
+     * packing of x W^T cheaper.
+     */
+    static final int MR = 12;
     /** Vectors of the register block; {@code MR * NV} accumulators plus {@code NV + 1} operands fit 32 registers. */
-    static final int NV = 4;
+    static final int NV = 2;
     /** Columns of the register block and of a packed B panel. */
     static final int NR = NV * LANES;
-    /** The k-block: an {@code MR x KC} A sliver (6 KB) stays in L1. */
+    /** The k-block: an {@code MR x KC} A sliver (12 KB) stays in L1. */
     static final int KC = 256;
     /** The column block: a packed {@code KC x NC} block of B (at most 768 KB) stays in L2. */
     static final int NC = Math.max(NR, 768 / NR * NR);
@@ -45,6 +49,8 @@ final class PackedGemm {
         final float[] a = new float[MR * KC];            // (KC, MR): one packed A sliver
         final float[] b = new float[KC * NC];            // (NC / NR, KC, NR): packed B panels
         final float[] tile = new float[MR * NR];         // (MR, NR): a ragged edge tile
+        final int[] rowStarts = new int[LANES];          // (LANES): gather offsets j * bjs of a transposed B
+        int rowStride = -1;                               // the bjs rowStarts holds
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -71,7 +77,7 @@ final class PackedGemm {
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kl = Math.min(KC, k - p0);
                 boolean acc = p0 > 0;
-                packB(s.b, b, bOff + p0 * bps + j0 * bjs, bps, bjs, kl, nc);
+                packB(s, b, bOff + p0 * bps + j0 * bjs, bps, bjs, kl, nc);
                 for (int i0 = 0; i0 < m; i0 += MR) {
                     int rows = Math.min(MR, m - i0);
                     packA(s.a, a, aOff + i0 * ars + p0 * aps, ars, aps, rows, kl);
@@ -79,10 +85,18 @@ final class PackedGemm {
                     for (int q = 0; q < panels; q++) {
                         int cols = Math.min(NR, nc - q * NR);
                         int pb = q * kl * NR;
-                        if (rows == MR && cols == NR) {
-                            kernel6x4(c, cRow + q * NR, ldc, s.a, 0, s.b, pb, kl, acc);
+                        int cq = cRow + q * NR;
+                        if (rows == MR) {
+                            block(MR, c, cq, ldc, cols, s, 0, pb, kl, acc);
                         } else {
-                            edgeTile(c, cRow + q * NR, ldc, rows, cols, s, pb, kl, acc);
+                            // a short sliver (the last rows): blocks of 4 rows, then single rows, not a padded block
+                            int r = 0;
+                            for (; r + 4 <= rows; r += 4) {
+                                block(4, c, cq + r * ldc, ldc, cols, s, r, pb, kl, acc);
+                            }
+                            for (; r < rows; r++) {
+                                block(1, c, cq + r * ldc, ldc, cols, s, r, pb, kl, acc);
+                            }
                         }
                     }
                 }
@@ -90,26 +104,47 @@ final class PackedGemm {
         }
     }
 
-    /** A ragged tile: the register block on {@code s.tile} (loaded with the valid part of {@code c} when resuming). */
-    private static void edgeTile(float[] c, int c0, int ldc, int rows, int cols, Scratch s, int pb, int kl,
-                                 boolean acc) {
+    /**
+     * Rows {@code [pa, pa + rk)} of the packed sliver times panel {@code pb} into the {@code rk x cols} block of
+     * {@code c} at {@code c0}, by the register block of {@code rk} rows ({@code MR}, 4 or 1). A ragged block
+     * ({@code cols < NR}) runs on {@code s.tile}, loaded with the valid part of {@code c} when resuming a chain.
+     */
+    private static void block(int rk, float[] c, int c0, int ldc, int cols, Scratch s, int pa, int pb, int kl,
+                              boolean acc) {
+        if (cols == NR) {
+            registerBlock(rk, c, c0, ldc, s, pa, pb, kl, acc);
+            return;
+        }
         float[] t = s.tile;
         if (acc) {
-            for (int r = 0; r < rows; r++) {
+            for (int r = 0; r < rk; r++) {
                 System.arraycopy(c, c0 + r * ldc, t, r * NR, cols);
             }
         }
-        kernel6x4(t, 0, NR, s.a, 0, s.b, pb, kl, acc);
-        for (int r = 0; r < rows; r++) {
+        registerBlock(rk, t, 0, NR, s, pa, pb, kl, acc);
+        for (int r = 0; r < rk; r++) {
             System.arraycopy(t, r * NR, c, c0 + r * ldc, cols);
+        }
+    }
+
+    private static void registerBlock(int rk, float[] c, int c0, int ldc, Scratch s, int pa, int pb, int kl,
+                                      boolean acc) {
+        if (rk == MR) {
+            kernel12x2(c, c0, ldc, s.a, pa, s.b, pb, kl, acc);
+        } else if (rk == 4) {
+            kernel4x2(c, c0, ldc, s.a, pa, s.b, pb, kl, acc);
+        } else {
+            kernel1x2(c, c0, ldc, s.a, pa, s.b, pb, kl, acc);
         }
     }
 
     /**
      * Packs {@code B[p, j]} for p in {@code [0, kl)}, j in {@code [0, nc)} (relative to {@code src}) into panels of
-     * {@code NR} columns: {@code bp[q * kl * NR + p * NR + jj] = B[p, q * NR + jj]}, zero past {@code nc}.
+     * {@code NR} columns: {@code bp[q * kl * NR + p * NR + jj] = B[p, q * NR + jj]}, zero past {@code nc}. Either
+     * {@code bjs == 1} (rows of B contiguous) or {@code bps == 1} (B is the transpose of a row-major matrix).
      */
-    private static void packB(float[] bp, float[] b, int src, int bps, int bjs, int kl, int nc) {
+    private static void packB(Scratch s, float[] b, int src, int bps, int bjs, int kl, int nc) {
+        float[] bp = s.b;
         for (int q = 0, j0 = 0; j0 < nc; q++, j0 += NR) {
             int cols = Math.min(NR, nc - j0);
             int base = q * kl * NR;
@@ -132,11 +167,27 @@ final class PackedGemm {
                     }
                 }
             } else {
-                // B = b^T: column j of B is a contiguous row of b; write it down the panel
-                for (int jj = 0; jj < cols; jj++) {
+                // B = b^T (bps == 1): column j of B is a contiguous row of b. Whole groups of LANES columns are
+                // gathered one p at a time (lane jj reads row j0 + jj), the rest copied element by element.
+                int[] rowStarts = s.rowStarts;
+                if (s.rowStride != bjs) {
+                    for (int l = 0; l < LANES; l++) {
+                        rowStarts[l] = l * bjs;
+                    }
+                    s.rowStride = bjs;
+                }
+                int jv = cols / LANES * LANES;
+                for (int jj = 0; jj < jv; jj += LANES) {
+                    int sj = src + (j0 + jj) * bjs;
+                    int dj = base + jj;
+                    for (int p = 0; p < kl; p++) {
+                        FloatVector.fromArray(SPECIES, b, sj + p, rowStarts, 0).intoArray(bp, dj + p * NR);
+                    }
+                }
+                for (int jj = jv; jj < cols; jj++) {
                     int sj = src + (j0 + jj) * bjs;
                     for (int p = 0; p < kl; p++) {
-                        bp[base + p * NR + jj] = b[sj + p * bps];
+                        bp[base + p * NR + jj] = b[sj + p];
                     }
                 }
                 for (int jj = cols; jj < NR; jj++) {
@@ -176,12 +227,12 @@ final class PackedGemm {
     // every accumulator in a register: a vector passed across a call that is not inlined is boxed.
 
     /**
-     * The register block: 6 rows x 4 vectors of {@code c} at {@code c0} held in 24 accumulators,
+     * The register block: 12 rows x 2 vectors of {@code c} at {@code c0} held in 24 accumulators,
      * {@code s[r][v] = fma(A[r, p], B[p, v], s)} for p in {@code [0, kl)}, starting from {@code c}'s values when
      * {@code acc} (resuming the chain of an earlier k-block) or from 0. {@code pa}: the packed A sliver,
      * {@code A[r, p] = ap[pa + p * MR + r]}; {@code pb}: the packed B panel, {@code B[p, j] = bp[pb + p * NR + j]}.
      */
-    private static void kernel6x4(float[] c, int c0, int ldc, float[] ap, int pa, float[] bp, int pb, int kl,
+    private static void kernel12x2(float[] c, int c0, int ldc, float[] ap, int pa, float[] bp, int pb, int kl,
                                   boolean acc) {
         int d0 = c0;
         int d1 = c0 + 1 * ldc;
@@ -189,92 +240,176 @@ final class PackedGemm {
         int d3 = c0 + 3 * ldc;
         int d4 = c0 + 4 * ldc;
         int d5 = c0 + 5 * ldc;
+        int d6 = c0 + 6 * ldc;
+        int d7 = c0 + 7 * ldc;
+        int d8 = c0 + 8 * ldc;
+        int d9 = c0 + 9 * ldc;
+        int d10 = c0 + 10 * ldc;
+        int d11 = c0 + 11 * ldc;
         FloatVector z = FloatVector.zero(SPECIES);
         FloatVector s00 = acc ? FloatVector.fromArray(SPECIES, c, d0) : z;
         FloatVector s01 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 1 * LANES) : z;
-        FloatVector s02 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 2 * LANES) : z;
-        FloatVector s03 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 3 * LANES) : z;
         FloatVector s10 = acc ? FloatVector.fromArray(SPECIES, c, d1) : z;
         FloatVector s11 = acc ? FloatVector.fromArray(SPECIES, c, d1 + 1 * LANES) : z;
-        FloatVector s12 = acc ? FloatVector.fromArray(SPECIES, c, d1 + 2 * LANES) : z;
-        FloatVector s13 = acc ? FloatVector.fromArray(SPECIES, c, d1 + 3 * LANES) : z;
         FloatVector s20 = acc ? FloatVector.fromArray(SPECIES, c, d2) : z;
         FloatVector s21 = acc ? FloatVector.fromArray(SPECIES, c, d2 + 1 * LANES) : z;
-        FloatVector s22 = acc ? FloatVector.fromArray(SPECIES, c, d2 + 2 * LANES) : z;
-        FloatVector s23 = acc ? FloatVector.fromArray(SPECIES, c, d2 + 3 * LANES) : z;
         FloatVector s30 = acc ? FloatVector.fromArray(SPECIES, c, d3) : z;
         FloatVector s31 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 1 * LANES) : z;
-        FloatVector s32 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 2 * LANES) : z;
-        FloatVector s33 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 3 * LANES) : z;
         FloatVector s40 = acc ? FloatVector.fromArray(SPECIES, c, d4) : z;
         FloatVector s41 = acc ? FloatVector.fromArray(SPECIES, c, d4 + 1 * LANES) : z;
-        FloatVector s42 = acc ? FloatVector.fromArray(SPECIES, c, d4 + 2 * LANES) : z;
-        FloatVector s43 = acc ? FloatVector.fromArray(SPECIES, c, d4 + 3 * LANES) : z;
         FloatVector s50 = acc ? FloatVector.fromArray(SPECIES, c, d5) : z;
         FloatVector s51 = acc ? FloatVector.fromArray(SPECIES, c, d5 + 1 * LANES) : z;
-        FloatVector s52 = acc ? FloatVector.fromArray(SPECIES, c, d5 + 2 * LANES) : z;
-        FloatVector s53 = acc ? FloatVector.fromArray(SPECIES, c, d5 + 3 * LANES) : z;
+        FloatVector s60 = acc ? FloatVector.fromArray(SPECIES, c, d6) : z;
+        FloatVector s61 = acc ? FloatVector.fromArray(SPECIES, c, d6 + 1 * LANES) : z;
+        FloatVector s70 = acc ? FloatVector.fromArray(SPECIES, c, d7) : z;
+        FloatVector s71 = acc ? FloatVector.fromArray(SPECIES, c, d7 + 1 * LANES) : z;
+        FloatVector s80 = acc ? FloatVector.fromArray(SPECIES, c, d8) : z;
+        FloatVector s81 = acc ? FloatVector.fromArray(SPECIES, c, d8 + 1 * LANES) : z;
+        FloatVector s90 = acc ? FloatVector.fromArray(SPECIES, c, d9) : z;
+        FloatVector s91 = acc ? FloatVector.fromArray(SPECIES, c, d9 + 1 * LANES) : z;
+        FloatVector s100 = acc ? FloatVector.fromArray(SPECIES, c, d10) : z;
+        FloatVector s101 = acc ? FloatVector.fromArray(SPECIES, c, d10 + 1 * LANES) : z;
+        FloatVector s110 = acc ? FloatVector.fromArray(SPECIES, c, d11) : z;
+        FloatVector s111 = acc ? FloatVector.fromArray(SPECIES, c, d11 + 1 * LANES) : z;
         for (int p = 0; p < kl; p++) {
             int bi = pb + p * NR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + 1 * LANES);
-            FloatVector b2 = FloatVector.fromArray(SPECIES, bp, bi + 2 * LANES);
-            FloatVector b3 = FloatVector.fromArray(SPECIES, bp, bi + 3 * LANES);
             int ai = pa + p * MR;
             FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0]);
             s00 = x.fma(b0, s00);
             s01 = x.fma(b1, s01);
-            s02 = x.fma(b2, s02);
-            s03 = x.fma(b3, s03);
             x = FloatVector.broadcast(SPECIES, ap[ai + 1]);
             s10 = x.fma(b0, s10);
             s11 = x.fma(b1, s11);
-            s12 = x.fma(b2, s12);
-            s13 = x.fma(b3, s13);
             x = FloatVector.broadcast(SPECIES, ap[ai + 2]);
             s20 = x.fma(b0, s20);
             s21 = x.fma(b1, s21);
-            s22 = x.fma(b2, s22);
-            s23 = x.fma(b3, s23);
             x = FloatVector.broadcast(SPECIES, ap[ai + 3]);
             s30 = x.fma(b0, s30);
             s31 = x.fma(b1, s31);
-            s32 = x.fma(b2, s32);
-            s33 = x.fma(b3, s33);
             x = FloatVector.broadcast(SPECIES, ap[ai + 4]);
             s40 = x.fma(b0, s40);
             s41 = x.fma(b1, s41);
-            s42 = x.fma(b2, s42);
-            s43 = x.fma(b3, s43);
             x = FloatVector.broadcast(SPECIES, ap[ai + 5]);
             s50 = x.fma(b0, s50);
             s51 = x.fma(b1, s51);
-            s52 = x.fma(b2, s52);
-            s53 = x.fma(b3, s53);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 6]);
+            s60 = x.fma(b0, s60);
+            s61 = x.fma(b1, s61);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 7]);
+            s70 = x.fma(b0, s70);
+            s71 = x.fma(b1, s71);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 8]);
+            s80 = x.fma(b0, s80);
+            s81 = x.fma(b1, s81);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 9]);
+            s90 = x.fma(b0, s90);
+            s91 = x.fma(b1, s91);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 10]);
+            s100 = x.fma(b0, s100);
+            s101 = x.fma(b1, s101);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 11]);
+            s110 = x.fma(b0, s110);
+            s111 = x.fma(b1, s111);
         }
         s00.intoArray(c, d0);
         s01.intoArray(c, d0 + 1 * LANES);
-        s02.intoArray(c, d0 + 2 * LANES);
-        s03.intoArray(c, d0 + 3 * LANES);
         s10.intoArray(c, d1);
         s11.intoArray(c, d1 + 1 * LANES);
-        s12.intoArray(c, d1 + 2 * LANES);
-        s13.intoArray(c, d1 + 3 * LANES);
         s20.intoArray(c, d2);
         s21.intoArray(c, d2 + 1 * LANES);
-        s22.intoArray(c, d2 + 2 * LANES);
-        s23.intoArray(c, d2 + 3 * LANES);
         s30.intoArray(c, d3);
         s31.intoArray(c, d3 + 1 * LANES);
-        s32.intoArray(c, d3 + 2 * LANES);
-        s33.intoArray(c, d3 + 3 * LANES);
         s40.intoArray(c, d4);
         s41.intoArray(c, d4 + 1 * LANES);
-        s42.intoArray(c, d4 + 2 * LANES);
-        s43.intoArray(c, d4 + 3 * LANES);
         s50.intoArray(c, d5);
         s51.intoArray(c, d5 + 1 * LANES);
-        s52.intoArray(c, d5 + 2 * LANES);
-        s53.intoArray(c, d5 + 3 * LANES);
+        s60.intoArray(c, d6);
+        s61.intoArray(c, d6 + 1 * LANES);
+        s70.intoArray(c, d7);
+        s71.intoArray(c, d7 + 1 * LANES);
+        s80.intoArray(c, d8);
+        s81.intoArray(c, d8 + 1 * LANES);
+        s90.intoArray(c, d9);
+        s91.intoArray(c, d9 + 1 * LANES);
+        s100.intoArray(c, d10);
+        s101.intoArray(c, d10 + 1 * LANES);
+        s110.intoArray(c, d11);
+        s111.intoArray(c, d11 + 1 * LANES);
+    }
+
+    /**
+     * The register block: 4 rows x 2 vectors of {@code c} at {@code c0} held in 8 accumulators,
+     * {@code s[r][v] = fma(A[r, p], B[p, v], s)} for p in {@code [0, kl)}, starting from {@code c}'s values when
+     * {@code acc} (resuming the chain of an earlier k-block) or from 0. {@code pa}: the packed A sliver,
+     * {@code A[r, p] = ap[pa + p * MR + r]}; {@code pb}: the packed B panel, {@code B[p, j] = bp[pb + p * NR + j]}.
+     */
+    private static void kernel4x2(float[] c, int c0, int ldc, float[] ap, int pa, float[] bp, int pb, int kl,
+                                  boolean acc) {
+        int d0 = c0;
+        int d1 = c0 + 1 * ldc;
+        int d2 = c0 + 2 * ldc;
+        int d3 = c0 + 3 * ldc;
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector s00 = acc ? FloatVector.fromArray(SPECIES, c, d0) : z;
+        FloatVector s01 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 1 * LANES) : z;
+        FloatVector s10 = acc ? FloatVector.fromArray(SPECIES, c, d1) : z;
+        FloatVector s11 = acc ? FloatVector.fromArray(SPECIES, c, d1 + 1 * LANES) : z;
+        FloatVector s20 = acc ? FloatVector.fromArray(SPECIES, c, d2) : z;
+        FloatVector s21 = acc ? FloatVector.fromArray(SPECIES, c, d2 + 1 * LANES) : z;
+        FloatVector s30 = acc ? FloatVector.fromArray(SPECIES, c, d3) : z;
+        FloatVector s31 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 1 * LANES) : z;
+        for (int p = 0; p < kl; p++) {
+            int bi = pb + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + 1 * LANES);
+            int ai = pa + p * MR;
+            FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 1]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 2]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 3]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+        }
+        s00.intoArray(c, d0);
+        s01.intoArray(c, d0 + 1 * LANES);
+        s10.intoArray(c, d1);
+        s11.intoArray(c, d1 + 1 * LANES);
+        s20.intoArray(c, d2);
+        s21.intoArray(c, d2 + 1 * LANES);
+        s30.intoArray(c, d3);
+        s31.intoArray(c, d3 + 1 * LANES);
+    }
+
+    /**
+     * The register block: 1 rows x 2 vectors of {@code c} at {@code c0} held in 2 accumulators,
+     * {@code s[r][v] = fma(A[r, p], B[p, v], s)} for p in {@code [0, kl)}, starting from {@code c}'s values when
+     * {@code acc} (resuming the chain of an earlier k-block) or from 0. {@code pa}: the packed A sliver,
+     * {@code A[r, p] = ap[pa + p * MR + r]}; {@code pb}: the packed B panel, {@code B[p, j] = bp[pb + p * NR + j]}.
+     */
+    private static void kernel1x2(float[] c, int c0, int ldc, float[] ap, int pa, float[] bp, int pb, int kl,
+                                  boolean acc) {
+        int d0 = c0;
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector s00 = acc ? FloatVector.fromArray(SPECIES, c, d0) : z;
+        FloatVector s01 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 1 * LANES) : z;
+        for (int p = 0; p < kl; p++) {
+            int bi = pb + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + 1 * LANES);
+            int ai = pa + p * MR;
+            FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+        }
+        s00.intoArray(c, d0);
+        s01.intoArray(c, d0 + 1 * LANES);
     }
 }
