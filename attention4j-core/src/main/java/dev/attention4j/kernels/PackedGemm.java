@@ -1,6 +1,7 @@
 package dev.attention4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -46,7 +47,10 @@ final class PackedGemm {
 
     /** Per-thread packing buffers. */
     private static final class Scratch {
-        final float[] a = new float[MR * KC];            // (KC, MR): one packed A sliver
+        final float[] a = new float[MR * KC + LANES];    // (KC, MR): one packed A sliver, LANES spare
+        final int[] aRowStarts = new int[LANES];         // (LANES): gather offsets r * ars of A's rows
+        int aRowStride = -1;                              // the ars aRowStarts holds
+        int aRows = -1;                                   // and the rows it covers
         final float[] b = new float[KC * NC];            // (NC / NR, KC, NR): packed B panels
         final float[] tile = new float[MR * NR];         // (MR, NR): a ragged edge tile
         final int[] rowStarts = new int[LANES];          // (LANES): gather offsets j * bjs of a transposed B
@@ -80,7 +84,7 @@ final class PackedGemm {
                 packB(s, b, bOff + p0 * bps + j0 * bjs, bps, bjs, kl, nc);
                 for (int i0 = 0; i0 < m; i0 += MR) {
                     int rows = Math.min(MR, m - i0);
-                    packA(s.a, a, aOff + i0 * ars + p0 * aps, ars, aps, rows, kl);
+                    packA(s, a, aOff + i0 * ars + p0 * aps, ars, aps, rows, kl);
                     int cRow = cOff + i0 * ldc + j0;
                     for (int q = 0; q < panels; q++) {
                         int cols = Math.min(NR, nc - q * NR);
@@ -199,26 +203,44 @@ final class PackedGemm {
         }
     }
 
-    /** Packs {@code A[r, p]} for r in {@code [0, rows)}, p in {@code [0, kl)} as {@code ap[p * MR + r]}, zero past rows. */
-    private static void packA(float[] ap, float[] a, int src, int ars, int aps, int rows, int kl) {
-        if (aps == 1) {
-            for (int r = 0; r < rows; r++) {
-                int sr = src + r * ars;
-                for (int p = 0; p < kl; p++) {
-                    ap[p * MR + r] = a[sr + p];
-                }
-            }
-        } else {
-            for (int p = 0; p < kl; p++) {
-                int sp = src + p * aps;
-                for (int r = 0; r < rows; r++) {
-                    ap[p * MR + r] = a[sp + r * ars];
-                }
-            }
+    /**
+     * Packs {@code A[r, p]} for r in {@code [0, rows)}, p in {@code [0, kl)} as {@code ap[p * MR + r]}, zero past rows.
+     * With at least {@code MR} lanes: per p one masked load (columns of A contiguous, {@code ars == 1}) or one masked
+     * gather (lane r reads row r); the lanes past {@code MR} spill into the next p's slots, which that p then
+     * overwrites, and past the last p into the buffer's LANES spare floats. Narrower species copy element by element.
+     */
+    private static void packA(Scratch s, float[] a, int src, int ars, int aps, int rows, int kl) {
+        float[] ap = s.a;
+        if (LANES < MR) {
+            packAByElement(ap, a, src, ars, aps, rows, kl);
+            return;
         }
-        for (int r = rows; r < MR; r++) {
+        VectorMask<Float> valid = SPECIES.indexInRange(0, rows);
+        if (ars == 1) {
             for (int p = 0; p < kl; p++) {
-                ap[p * MR + r] = 0f;
+                FloatVector.fromArray(SPECIES, a, src + p * aps, valid).intoArray(ap, p * MR);
+            }
+            return;
+        }
+        int[] rowStarts = s.aRowStarts;
+        if (s.aRowStride != ars || s.aRows != rows) {
+            // a gather checks every lane's index, masked or not: lanes past the last row read row 0 (then masked)
+            for (int l = 0; l < LANES; l++) {
+                rowStarts[l] = l < rows ? l * ars : 0;
+            }
+            s.aRowStride = ars;
+            s.aRows = rows;
+        }
+        for (int p = 0; p < kl; p++) {
+            FloatVector.fromArray(SPECIES, a, src + p * aps, rowStarts, 0, valid).intoArray(ap, p * MR);
+        }
+    }
+
+    private static void packAByElement(float[] ap, float[] a, int src, int ars, int aps, int rows, int kl) {
+        for (int p = 0; p < kl; p++) {
+            int sp = src + p * aps;
+            for (int r = 0; r < MR; r++) {
+                ap[p * MR + r] = r < rows ? a[sp + r * ars] : 0f;
             }
         }
     }
