@@ -45,6 +45,14 @@ final class PackedGemm {
     /** The column block: a packed {@code KC x NC} block of B (at most 768 KB) stays in L2. */
     static final int NC = Math.max(NR, 768 / NR * NR);
 
+    /**
+     * Products with fewer rows than this (decoding's single row) and rows of B contiguous skip the packing: each packed
+     * element of B would be used by fewer than {@code SMALL_M} rows, so packing costs more than it saves. A transposed
+     * B ({@code x W^T}) is packed whatever {@code m}: reading it unpacked takes a gather per vector either way, and
+     * packed it runs no slower (measured: gathers straight from 1024-float rows ran at half the speed).
+     */
+    static final int SMALL_M = 4;
+
     /** Per-thread packing buffers. */
     private static final class Scratch {
         final float[] a = new float[MR * KC + LANES];    // (KC, MR): one packed A sliver, LANES spare
@@ -75,6 +83,12 @@ final class PackedGemm {
             return;
         }
         Scratch s = SCRATCH.get();
+        if (m < SMALL_M && bjs == 1) {
+            for (int i = 0; i < m; i++) {
+                unpackedRow(c, cOff + i * ldc, a, aOff + i * ars, aps, b, bOff, bps, n, k);
+            }
+            return;
+        }
         for (int j0 = 0; j0 < n; j0 += NC) {
             int nc = Math.min(NC, n - j0);
             int panels = (nc + NR - 1) / NR;
@@ -140,6 +154,57 @@ final class PackedGemm {
         } else {
             kernel1x2(c, c0, ldc, s.a, pa, s.b, pb, kl, acc);
         }
+    }
+
+    /**
+     * One row of C without packing, rows of B contiguous: {@code c[c0 + j] = A[p] B[p, j]} summed by the same in-order
+     * fma chain as the register blocks, with {@code A[p] = a[a0 + p * aps]}, {@code B[p, j] = b[bOff + p * bps + j]}.
+     * Columns in groups of 4 vectors (4 independent chains), then single vectors, then one scalar chain per column.
+     */
+    private static void unpackedRow(float[] c, int c0, float[] a, int a0, int aps, float[] b, int bOff, int bps,
+                                    int n, int k) {
+        int j = 0;
+        for (; j + 4 * LANES <= n; j += 4 * LANES) {
+            rowByLoads4(c, c0 + j, a, a0, aps, b, bOff + j, bps, k);
+        }
+        for (; j + LANES <= n; j += LANES) {
+            rowByLoads1(c, c0 + j, a, a0, aps, b, bOff + j, bps, k);
+        }
+        for (; j < n; j++) {
+            float acc = 0f;
+            int bj = bOff + j;
+            for (int p = 0; p < k; p++) {
+                acc = Math.fma(a[a0 + p * aps], b[bj + p * bps], acc);
+            }
+            c[c0 + j] = acc;
+        }
+    }
+
+    private static void rowByLoads4(float[] c, int c0, float[] a, int a0, int aps, float[] b, int b0, int bps, int k) {
+        FloatVector s0 = FloatVector.zero(SPECIES);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        for (int p = 0; p < k; p++) {
+            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p * aps]);
+            int bp = b0 + p * bps;
+            s0 = x.fma(FloatVector.fromArray(SPECIES, b, bp), s0);
+            s1 = x.fma(FloatVector.fromArray(SPECIES, b, bp + LANES), s1);
+            s2 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 2 * LANES), s2);
+            s3 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 3 * LANES), s3);
+        }
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c0 + LANES);
+        s2.intoArray(c, c0 + 2 * LANES);
+        s3.intoArray(c, c0 + 3 * LANES);
+    }
+
+    private static void rowByLoads1(float[] c, int c0, float[] a, int a0, int aps, float[] b, int b0, int bps, int k) {
+        FloatVector s0 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < k; p++) {
+            s0 = FloatVector.broadcast(SPECIES, a[a0 + p * aps]).fma(FloatVector.fromArray(SPECIES, b, b0 + p * bps), s0);
+        }
+        s0.intoArray(c, c0);
     }
 
     /**
