@@ -9,8 +9,11 @@ import dev.attention4j.kernels.Parallel;
  */
 public final class MatMul {
 
-    /** Below this many multiply-adds a product runs on the calling thread: a task would cost more than it saves. */
-    private static final long MIN_PARALLEL_WORK = 1 << 17;
+    /**
+     * Below this many multiply-adds a product runs on the calling thread: handing a block to another worker costs up to
+     * ~0.1 ms on a shared VM (measured: 1 x 256 x 1024 ran at 15-28 GFLOP/s on one thread, 10-15 on two).
+     */
+    private static final long MIN_PARALLEL_WORK = 1 << 20;
     /** Column blocks are multiples of this (whole register blocks and packed panels of the SIMD kernel). */
     private static final int COL_BLOCK = 64;
     /** Row blocks are multiples of this (whole register blocks: 4, 6 and 8 rows divide it). */
