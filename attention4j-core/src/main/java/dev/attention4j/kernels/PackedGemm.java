@@ -14,16 +14,18 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Loops, outer to inner: columns in blocks of {@link #NC}; {@code p} in blocks of {@link #KC}, where a
  * {@code KC x NC} block of B is packed into panels of {@link #NR} columns ({@code bp[q * kl * NR + p * NR + j]}, zero
  * padded), which stay in L2; rows in slivers of {@link #MR}, packed as {@code ap[p * MR + r]} (zero padded), which stay
- * in L1; the panels of the block; the {@code MR x NR} register block of {@link #kernel12x2}. Ragged edges (fewer than
- * {@code MR} rows or {@code NR} columns) run the same register block on a zero-padded tile and copy the valid part.
+ * in L1; the panels of the block; the {@code MR x NR} register block of {@link #kernel12x2} (24 accumulators). A short
+ * last sliver runs 4-row and 1-row blocks ({@link #kernel4x2}, {@link #kernel1x2}) rather than a zero-padded 12-row
+ * one; a ragged last panel (fewer than {@code NR} columns, zero padded) runs on a scratch tile whose valid part is
+ * copied back. Fewer than {@link #SMALL_M} rows with contiguous rows of B skip the packing ({@link #unpackedRow}).
  *
  * <p>Determinism: every element of {@code C} is one in-order fma chain {@code s = 0; s = fma(A[i, p], B[p, j], s)}
  * over {@code p = 0 .. k-1} (a k-block after the first resumes from the partial sum stored in {@code C}), whatever
  * rows or columns the call covers, whether it sits in a full register block or a padded edge tile. So callers may
  * split rows or columns across threads in any way and get identical bits.
  *
- * <p>Scratch: one reusable set of packing buffers per thread (grown, never shrunk); nothing is allocated per call
- * once warm.
+ * <p>Scratch: one fixed-size set of packing buffers per thread, made on the thread's first product; nothing is
+ * allocated per call after that.
  */
 final class PackedGemm {
 
