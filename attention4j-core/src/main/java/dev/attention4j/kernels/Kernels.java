@@ -10,7 +10,8 @@ package dev.attention4j.kernels;
  * dimension {@code numHeads * headDim}. Outputs are overwritten unless the name says it accumulates.
  *
  * <p>Every method computes each output element by the same sequence of operations whatever the caller's thread
- * count; callers may split rows across threads and still get identical bits. SIMD twins keep that promise only with
+ * count; callers may split rows (and, for the three matrix products, columns) across threads and still get identical
+ * bits. SIMD twins keep that promise only with
  * exactly rounded lane operations: {@code reduceLanes(ADD)} and transcendental {@code lanewise} ops (EXP, ...) give
  * different bits in the interpreter and in C2 code, so they are not used; see {@code VectorKernels}.
  *

@@ -35,6 +35,14 @@ class BackwardDeterminismTest {
         assertSameBits(List.of(logits), tape -> CrossEntropyOp.apply(tape, logits, targets, -100, 0.1f));
     }
 
+    @Test
+    void linearBackward() {
+        Tensor x = Tensor.randn(1, 3, 70, 129);                  // (batch, seq, inFeatures): 210 rows
+        Tensor weight = Tensor.randn(2, 301, 129);               // (outFeatures, inFeatures)
+        Tensor bias = Tensor.randn(3, 301);
+        assertSameBits(List.of(x, weight, bias), tape -> LinearOp.apply(tape, x, weight, bias));
+    }
+
     /** Runs forward and backward (loss {@code sum(out * r)}) at 1 and at 2 threads and compares every gradient. */
     private static void assertSameBits(List<Tensor> inputs, Function<Tape, Tensor> forward) {
         int saved = Parallel.threads();

@@ -202,6 +202,44 @@ class VectorKernelsTest {
 
         abstract void runRows(Kernels kernels, Mat c, Mat a, Mat b, int r0, int r1, int n, int k);
 
+        /** The left operand's element {@code A[i, p]} (after any transpose). */
+        float aAt(Mat a, int i, int p) {
+            return this == MATMUL_TRANS_A ? a.data[a.off + p * a.ld + i] : a.data[a.off + i * a.ld + p];
+        }
+
+        /** The right operand's element {@code B[p, j]} (after any transpose). */
+        float bAt(Mat b, int p, int j) {
+            return this == MATMUL_TRANS_B ? b.data[b.off + j * b.ld + p] : b.data[b.off + p * b.ld + j];
+        }
+
+        /** Computes output columns {@code [j0, j1)} only (all {@code m} rows). */
+        void runCols(Kernels kernels, Mat c, Mat a, Mat b, int j0, int j1, int m, int k) {
+            int bCol = this == MATMUL_TRANS_B ? b.off + j0 * b.ld : b.off + j0;
+            switch (this) {
+                case MATMUL -> kernels.matmul(c.data, c.off + j0, c.ld, a.data, a.off, a.ld, b.data, bCol, b.ld,
+                        m, j1 - j0, k);
+                case MATMUL_TRANS_A -> kernels.matmulTransA(c.data, c.off + j0, c.ld, a.data, a.off, a.ld, b.data,
+                        bCol, b.ld, m, j1 - j0, k);
+                case MATMUL_TRANS_B -> kernels.matmulTransB(c.data, c.off + j0, c.ld, a.data, a.off, a.ld, b.data,
+                        bCol, b.ld, m, j1 - j0, k);
+            }
+        }
+
+        /** Every element as the one in-order chain {@code s = fma(A[i, p], B[p, j], s)} over all of {@code k}. */
+        float[] inOrderFmaChain(Mat a, Mat b, int m, int n, int k) {
+            float[] expected = new float[m * n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float s = 0f;
+                    for (int p = 0; p < k; p++) {
+                        s = Math.fma(aAt(a, i, p), bAt(b, p, j), s);
+                    }
+                    expected[i * n + j] = s;
+                }
+            }
+            return expected;
+        }
+
         void check(Random rnd, int m, int n, int k) {
             Mat a = a(rnd, m, k);
             Mat b = b(rnd, n, k);
@@ -274,54 +312,57 @@ class VectorKernelsTest {
     }
 
     /**
-     * The cache-blocked paths give the same bits as one unblocked pass: matmul and matmulTransA against the in-order
-     * fma chain {@code s = fma(A[i, p], B[p, j], s)} over all of {@code k} (written here), at {@code k} below, at and
-     * around multiples of {@link VectorKernels#K_BLOCK} and {@code n} spanning several {@link VectorKernels#N_PANEL}
-     * panels with a ragged last one; matmulTransB, whose columns are visited in blocks, against {@link Kernels#dot}
-     * per element with {@code n} spanning several column blocks and a tail of {@code n % 4}.
+     * Callers may also split columns across threads: output column j must have the same bits whichever columns share
+     * its call, including cuts inside a register block's columns and inside a packed panel.
+     */
+    @Test
+    void matmulColumnsDoNotDependOnWhichColumnsShareTheCall() {
+        Random rnd = new Random(4);
+        int odd = 2 * lanes + 3;
+        int[][] shapes = {{odd, PackedGemm.NR + odd, odd}, {PackedGemm.MR + 1, 3 * lanes + 5, 37}, {7, 9, 300}};
+        for (MatmulOp op : MatmulOp.values()) {
+            for (int[] s : shapes) {
+                int m = s[0];
+                int n = s[1];
+                int k = s[2];
+                Mat a = op.a(rnd, m, k);
+                Mat b = op.b(rnd, n, k);
+                Mat full = guarded(m, n, 11, 3);
+                op.runRows(vector, full, a, b, 0, m, n, k);
+                for (int[] cuts : chunkings(rnd, n)) {
+                    Mat c = guarded(m, n, 11, 3);
+                    for (int q = 0; q + 1 < cuts.length; q++) {
+                        op.runCols(vector, c, a, b, cuts[q], cuts[q + 1], m, k);
+                    }
+                    assertBitIdentical(op + " m=" + m + " n=" + n + " k=" + k + " columns cut at "
+                            + java.util.Arrays.toString(cuts), full.data, c.data);
+                }
+            }
+        }
+    }
+
+    /**
+     * The packed, blocked paths give the same bits as one unblocked pass: all three products against the in-order fma
+     * chain {@code s = fma(A[i, p], B[p, j], s)} over all of {@code k} (written here), at {@code k} below, at and
+     * around multiples of {@link PackedGemm#KC}, {@code n} spanning two column blocks of {@link PackedGemm#NC} with a
+     * ragged last panel of {@link PackedGemm#NR}, and {@code m} with a ragged last sliver of {@link PackedGemm#MR} rows.
      */
     @Test
     void blockedMatmulsGiveTheBitsOfOneInOrderFmaChain() {
         Random rnd = new Random(9);
-        int kb = VectorKernels.K_BLOCK;
-        int n = 2 * VectorKernels.N_PANEL + 2 * lanes + 3;
-        for (int k : new int[] {kb - 1, kb, kb + 1, 2 * kb + 5}) {
-            for (MatmulOp op : new MatmulOp[] {MatmulOp.MATMUL, MatmulOp.MATMUL_TRANS_A}) {
-                int m = 9;
+        int kc = PackedGemm.KC;
+        int n = PackedGemm.NC + PackedGemm.NR + lanes + 3;
+        int m = 2 * PackedGemm.MR + 1;
+        for (int k : new int[] {kc - 1, kc, kc + 1, 2 * kc + 5}) {
+            for (MatmulOp op : MatmulOp.values()) {
                 Mat a = op.a(rnd, m, k);
                 Mat b = op.b(rnd, n, k);
                 Mat c = guarded(m, n, 11, 3);
                 op.runRows(vector, c, a, b, 0, m, n, k);
-                float[] expected = new float[m * n];
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < n; j++) {
-                        float s = 0f;
-                        for (int p = 0; p < k; p++) {
-                            float x = op == MatmulOp.MATMUL ? a.data[a.off + i * a.ld + p] : a.data[a.off + p * a.ld + i];
-                            s = Math.fma(x, b.data[b.off + p * b.ld + j], s);
-                        }
-                        expected[i * n + j] = s;
-                    }
-                }
-                assertBitIdentical(op + " m=" + m + " n=" + n + " k=" + k, expected, c.region());
-                assertOutsideUntouched(op + " m=" + m + " n=" + n + " k=" + k, c);
+                String what = op + " m=" + m + " n=" + n + " k=" + k;
+                assertBitIdentical(what, op.inOrderFmaChain(a, b, m, n, k), c.region());
+                assertOutsideUntouched(what, c);
             }
-        }
-        int k = 1031;
-        int nb = 3 * Math.max(4, VectorKernels.TRANSB_BLOCK_FLOATS / k & ~3) + 2;
-        for (int m : new int[] {5, 6}) {
-            Mat a = MatmulOp.MATMUL_TRANS_B.a(rnd, m, k);
-            Mat b = MatmulOp.MATMUL_TRANS_B.b(rnd, nb, k);
-            Mat c = guarded(m, nb, 11, 3);
-            MatmulOp.MATMUL_TRANS_B.runRows(vector, c, a, b, 0, m, nb, k);
-            float[] expected = new float[m * nb];
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < nb; j++) {
-                    expected[i * nb + j] = vector.dot(a.data, a.off + i * a.ld, b.data, b.off + j * b.ld, k);
-                }
-            }
-            assertBitIdentical("MATMUL_TRANS_B m=" + m + " n=" + nb + " k=" + k, expected, c.region());
-            assertOutsideUntouched("MATMUL_TRANS_B m=" + m + " n=" + nb + " k=" + k, c);
         }
     }
 

@@ -1,0 +1,504 @@
+package dev.attention4j.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The packed, register-blocked, cache-tiled SGEMM behind {@link VectorKernels}' three matrix products (the
+ * GotoBLAS / BLIS structure): {@code C = A B} with
+ * {@code A[i, p] = a[aOff + i * ars + p * aps]} and {@code B[p, j] = b[bOff + p * bps + j * bjs]}, so one core serves
+ * {@code a b} ({@code ars = lda, aps = 1, bps = ldb, bjs = 1}), {@code a^T b} ({@code ars = 1, aps = lda}) and
+ * {@code a b^T} ({@code bps = 1, bjs = ldb}, the transpose done by the packing of B).
+ *
+ * <p>Loops, outer to inner: columns in blocks of {@link #NC}; {@code p} in blocks of {@link #KC}, where a
+ * {@code KC x NC} block of B is packed into panels of {@link #NR} columns ({@code bp[q * kl * NR + p * NR + j]}, zero
+ * padded), which stay in L2; rows in slivers of {@link #MR}, packed as {@code ap[p * MR + r]} (zero padded), which stay
+ * in L1; the panels of the block; the {@code MR x NR} register block of {@link #kernel12x2} (24 accumulators). A short
+ * last sliver runs 4-row and 1-row blocks ({@link #kernel4x2}, {@link #kernel1x2}) rather than a zero-padded 12-row
+ * one; a ragged last panel (fewer than {@code NR} columns, zero padded) runs on a scratch tile whose valid part is
+ * copied back. Fewer than {@link #SMALL_M} rows with contiguous rows of B skip the packing ({@link #unpackedRow}).
+ *
+ * <p>Determinism: every element of {@code C} is one in-order fma chain {@code s = 0; s = fma(A[i, p], B[p, j], s)}
+ * over {@code p = 0 .. k-1} (a k-block after the first resumes from the partial sum stored in {@code C}), whatever
+ * rows or columns the call covers, whether it sits in a full register block or a padded edge tile. So callers may
+ * split rows or columns across threads in any way and get identical bits.
+ *
+ * <p>Scratch: one fixed-size set of packing buffers per thread, made on the thread's first product; nothing is
+ * allocated per call after that.
+ */
+final class PackedGemm {
+
+    private static final VectorSpecies<Float> SPECIES = VectorKernels.SPECIES;
+    private static final int LANES = VectorKernels.LANES;
+
+    /**
+     * Rows of the register block. 12 x 2 vectors beat 6 x 4, 8 x 3, 8 x 2 and 4 x 4 on AVX-512 (best of noisy runs on
+     * a shared 2-core machine: about 135 against 100-130 GFLOP/s at 512^3), and its 2-vector panels make the transposed
+     * packing of x W^T cheaper.
+     */
+    static final int MR = 12;
+    /** Vectors of the register block; {@code MR * NV} accumulators plus {@code NV + 1} operands fit 32 registers. */
+    static final int NV = 2;
+    /** Columns of the register block and of a packed B panel. */
+    static final int NR = NV * LANES;
+    /** The k-block: an {@code MR x KC} A sliver (12 KB) stays in L1. */
+    static final int KC = 256;
+    /** The column block: a packed {@code KC x NC} block of B (at most 768 KB) stays in L2. */
+    static final int NC = Math.max(NR, 768 / NR * NR);
+
+    /**
+     * Products with fewer rows than this (decoding's single row) and rows of B contiguous skip the packing: each packed
+     * element of B would be used by fewer than {@code SMALL_M} rows, so packing costs more than it saves. A transposed
+     * B ({@code x W^T}) is packed whatever {@code m}: reading it unpacked takes a gather per vector either way, and
+     * packed it runs no slower (measured: gathers straight from 1024-float rows ran at half the speed).
+     */
+    static final int SMALL_M = 4;
+
+    /** Per-thread packing buffers. */
+    private static final class Scratch {
+        final float[] a = new float[MR * KC + LANES];    // (KC, MR): one packed A sliver, LANES spare
+        final int[] aRowStarts = new int[LANES];         // (LANES): gather offsets r * ars of A's rows
+        int aRowStride = -1;                              // the ars aRowStarts holds
+        int aRows = -1;                                   // and the rows it covers
+        final float[] b = new float[KC * NC];            // (NC / NR, KC, NR): packed B panels
+        final float[] tile = new float[MR * NR];         // (MR, NR): a ragged edge tile
+        final int[] rowStarts = new int[LANES];          // (LANES): gather offsets j * bjs of a transposed B
+        int rowStride = -1;                               // the bjs rowStarts holds
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private PackedGemm() {
+    }
+
+    /** {@code c[m x n] = A B} as in the class comment; {@code c} must not alias {@code a} or {@code b}. */
+    static void gemm(float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps,
+                     float[] b, int bOff, int bps, int bjs, int m, int n, int k) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        if (k <= 0) {
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            }
+            return;
+        }
+        Scratch s = SCRATCH.get();
+        if (m < SMALL_M && bjs == 1) {
+            for (int i = 0; i < m; i++) {
+                unpackedRow(c, cOff + i * ldc, a, aOff + i * ars, aps, b, bOff, bps, n, k);
+            }
+            return;
+        }
+        for (int j0 = 0; j0 < n; j0 += NC) {
+            int nc = Math.min(NC, n - j0);
+            int panels = (nc + NR - 1) / NR;
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kl = Math.min(KC, k - p0);
+                boolean acc = p0 > 0;
+                packB(s, b, bOff + p0 * bps + j0 * bjs, bps, bjs, kl, nc);
+                for (int i0 = 0; i0 < m; i0 += MR) {
+                    int rows = Math.min(MR, m - i0);
+                    packA(s, a, aOff + i0 * ars + p0 * aps, ars, aps, rows, kl);
+                    int cRow = cOff + i0 * ldc + j0;
+                    for (int q = 0; q < panels; q++) {
+                        int cols = Math.min(NR, nc - q * NR);
+                        int pb = q * kl * NR;
+                        int cq = cRow + q * NR;
+                        if (rows == MR) {
+                            block(MR, c, cq, ldc, cols, s, 0, pb, kl, acc);
+                        } else {
+                            // a short sliver (the last rows): blocks of 4 rows, then single rows, not a padded block
+                            int r = 0;
+                            for (; r + 4 <= rows; r += 4) {
+                                block(4, c, cq + r * ldc, ldc, cols, s, r, pb, kl, acc);
+                            }
+                            for (; r < rows; r++) {
+                                block(1, c, cq + r * ldc, ldc, cols, s, r, pb, kl, acc);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Rows {@code [pa, pa + rk)} of the packed sliver times panel {@code pb} into the {@code rk x cols} block of
+     * {@code c} at {@code c0}, by the register block of {@code rk} rows ({@code MR}, 4 or 1). A ragged block
+     * ({@code cols < NR}) runs on {@code s.tile}, loaded with the valid part of {@code c} when resuming a chain.
+     */
+    private static void block(int rk, float[] c, int c0, int ldc, int cols, Scratch s, int pa, int pb, int kl,
+                              boolean acc) {
+        if (cols == NR) {
+            registerBlock(rk, c, c0, ldc, s, pa, pb, kl, acc);
+            return;
+        }
+        float[] t = s.tile;
+        if (acc) {
+            for (int r = 0; r < rk; r++) {
+                System.arraycopy(c, c0 + r * ldc, t, r * NR, cols);
+            }
+        }
+        registerBlock(rk, t, 0, NR, s, pa, pb, kl, acc);
+        for (int r = 0; r < rk; r++) {
+            System.arraycopy(t, r * NR, c, c0 + r * ldc, cols);
+        }
+    }
+
+    private static void registerBlock(int rk, float[] c, int c0, int ldc, Scratch s, int pa, int pb, int kl,
+                                      boolean acc) {
+        if (rk == MR) {
+            kernel12x2(c, c0, ldc, s.a, pa, s.b, pb, kl, acc);
+        } else if (rk == 4) {
+            kernel4x2(c, c0, ldc, s.a, pa, s.b, pb, kl, acc);
+        } else {
+            kernel1x2(c, c0, ldc, s.a, pa, s.b, pb, kl, acc);
+        }
+    }
+
+    /**
+     * One row of C without packing, rows of B contiguous: {@code c[c0 + j] = A[p] B[p, j]} summed by the same in-order
+     * fma chain as the register blocks, with {@code A[p] = a[a0 + p * aps]}, {@code B[p, j] = b[bOff + p * bps + j]}.
+     * Columns in groups of 4 vectors (4 independent chains), then single vectors, then one scalar chain per column.
+     */
+    private static void unpackedRow(float[] c, int c0, float[] a, int a0, int aps, float[] b, int bOff, int bps,
+                                    int n, int k) {
+        int j = 0;
+        for (; j + 4 * LANES <= n; j += 4 * LANES) {
+            rowByLoads4(c, c0 + j, a, a0, aps, b, bOff + j, bps, k);
+        }
+        for (; j + LANES <= n; j += LANES) {
+            rowByLoads1(c, c0 + j, a, a0, aps, b, bOff + j, bps, k);
+        }
+        for (; j < n; j++) {
+            float acc = 0f;
+            int bj = bOff + j;
+            for (int p = 0; p < k; p++) {
+                acc = Math.fma(a[a0 + p * aps], b[bj + p * bps], acc);
+            }
+            c[c0 + j] = acc;
+        }
+    }
+
+    private static void rowByLoads4(float[] c, int c0, float[] a, int a0, int aps, float[] b, int b0, int bps, int k) {
+        FloatVector s0 = FloatVector.zero(SPECIES);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        for (int p = 0; p < k; p++) {
+            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p * aps]);
+            int bp = b0 + p * bps;
+            s0 = x.fma(FloatVector.fromArray(SPECIES, b, bp), s0);
+            s1 = x.fma(FloatVector.fromArray(SPECIES, b, bp + LANES), s1);
+            s2 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 2 * LANES), s2);
+            s3 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 3 * LANES), s3);
+        }
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c0 + LANES);
+        s2.intoArray(c, c0 + 2 * LANES);
+        s3.intoArray(c, c0 + 3 * LANES);
+    }
+
+    private static void rowByLoads1(float[] c, int c0, float[] a, int a0, int aps, float[] b, int b0, int bps, int k) {
+        FloatVector s0 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < k; p++) {
+            s0 = FloatVector.broadcast(SPECIES, a[a0 + p * aps]).fma(FloatVector.fromArray(SPECIES, b, b0 + p * bps), s0);
+        }
+        s0.intoArray(c, c0);
+    }
+
+    /**
+     * Packs {@code B[p, j]} for p in {@code [0, kl)}, j in {@code [0, nc)} (relative to {@code src}) into panels of
+     * {@code NR} columns: {@code bp[q * kl * NR + p * NR + jj] = B[p, q * NR + jj]}, zero past {@code nc}. Either
+     * {@code bjs == 1} (rows of B contiguous) or {@code bps == 1} (B is the transpose of a row-major matrix).
+     */
+    private static void packB(Scratch s, float[] b, int src, int bps, int bjs, int kl, int nc) {
+        float[] bp = s.b;
+        for (int q = 0, j0 = 0; j0 < nc; q++, j0 += NR) {
+            int cols = Math.min(NR, nc - j0);
+            int base = q * kl * NR;
+            if (bjs == 1) {
+                // rows of B are contiguous in j: copy each row's NR columns
+                int from = src + j0;
+                if (cols == NR) {
+                    for (int p = 0; p < kl; p++) {
+                        int sp = from + p * bps;
+                        int dp = base + p * NR;
+                        for (int v = 0; v < NR; v += LANES) {
+                            FloatVector.fromArray(SPECIES, b, sp + v).intoArray(bp, dp + v);
+                        }
+                    }
+                } else {
+                    for (int p = 0; p < kl; p++) {
+                        int dp = base + p * NR;
+                        System.arraycopy(b, from + p * bps, bp, dp, cols);
+                        java.util.Arrays.fill(bp, dp + cols, dp + NR, 0f);
+                    }
+                }
+            } else {
+                // B = b^T (bps == 1): column j of B is a contiguous row of b. Whole groups of LANES columns are
+                // gathered one p at a time (lane jj reads row j0 + jj), the rest copied element by element.
+                int[] rowStarts = s.rowStarts;
+                if (s.rowStride != bjs) {
+                    for (int l = 0; l < LANES; l++) {
+                        rowStarts[l] = l * bjs;
+                    }
+                    s.rowStride = bjs;
+                }
+                int jv = cols / LANES * LANES;
+                for (int jj = 0; jj < jv; jj += LANES) {
+                    int sj = src + (j0 + jj) * bjs;
+                    int dj = base + jj;
+                    for (int p = 0; p < kl; p++) {
+                        FloatVector.fromArray(SPECIES, b, sj + p, rowStarts, 0).intoArray(bp, dj + p * NR);
+                    }
+                }
+                for (int jj = jv; jj < cols; jj++) {
+                    int sj = src + (j0 + jj) * bjs;
+                    for (int p = 0; p < kl; p++) {
+                        bp[base + p * NR + jj] = b[sj + p];
+                    }
+                }
+                for (int jj = cols; jj < NR; jj++) {
+                    for (int p = 0; p < kl; p++) {
+                        bp[base + p * NR + jj] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs {@code A[r, p]} for r in {@code [0, rows)}, p in {@code [0, kl)} as {@code ap[p * MR + r]}, zero past rows.
+     * With at least {@code MR} lanes: per p one masked load (columns of A contiguous, {@code ars == 1}) or one masked
+     * gather (lane r reads row r); the lanes past {@code MR} spill into the next p's slots, which that p then
+     * overwrites, and past the last p into the buffer's LANES spare floats. Narrower species copy element by element.
+     */
+    private static void packA(Scratch s, float[] a, int src, int ars, int aps, int rows, int kl) {
+        float[] ap = s.a;
+        if (LANES < MR) {
+            packAByElement(ap, a, src, ars, aps, rows, kl);
+            return;
+        }
+        VectorMask<Float> valid = SPECIES.indexInRange(0, rows);
+        if (ars == 1) {
+            for (int p = 0; p < kl; p++) {
+                FloatVector.fromArray(SPECIES, a, src + p * aps, valid).intoArray(ap, p * MR);
+            }
+            return;
+        }
+        int[] rowStarts = s.aRowStarts;
+        if (s.aRowStride != ars || s.aRows != rows) {
+            // a gather checks every lane's index, masked or not: lanes past the last row read row 0 (then masked)
+            for (int l = 0; l < LANES; l++) {
+                rowStarts[l] = l < rows ? l * ars : 0;
+            }
+            s.aRowStride = ars;
+            s.aRows = rows;
+        }
+        for (int p = 0; p < kl; p++) {
+            FloatVector.fromArray(SPECIES, a, src + p * aps, rowStarts, 0, valid).intoArray(ap, p * MR);
+        }
+    }
+
+    private static void packAByElement(float[] ap, float[] a, int src, int ars, int aps, int rows, int kl) {
+        for (int p = 0; p < kl; p++) {
+            int sp = src + p * aps;
+            for (int r = 0; r < MR; r++) {
+                ap[p * MR + r] = r < rows ? a[sp + r * ars] : 0f;
+            }
+        }
+    }
+
+    // The register block is a separate small method taking only arrays and ints so that C2 compiles it whole with
+    // every accumulator in a register: a vector passed across a call that is not inlined is boxed.
+
+    /**
+     * The register block: 12 rows x 2 vectors of {@code c} at {@code c0} held in 24 accumulators,
+     * {@code s[r][v] = fma(A[r, p], B[p, v], s)} for p in {@code [0, kl)}, starting from {@code c}'s values when
+     * {@code acc} (resuming the chain of an earlier k-block) or from 0. {@code pa}: the packed A sliver,
+     * {@code A[r, p] = ap[pa + p * MR + r]}; {@code pb}: the packed B panel, {@code B[p, j] = bp[pb + p * NR + j]}.
+     */
+    private static void kernel12x2(float[] c, int c0, int ldc, float[] ap, int pa, float[] bp, int pb, int kl,
+                                  boolean acc) {
+        int d0 = c0;
+        int d1 = c0 + 1 * ldc;
+        int d2 = c0 + 2 * ldc;
+        int d3 = c0 + 3 * ldc;
+        int d4 = c0 + 4 * ldc;
+        int d5 = c0 + 5 * ldc;
+        int d6 = c0 + 6 * ldc;
+        int d7 = c0 + 7 * ldc;
+        int d8 = c0 + 8 * ldc;
+        int d9 = c0 + 9 * ldc;
+        int d10 = c0 + 10 * ldc;
+        int d11 = c0 + 11 * ldc;
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector s00 = acc ? FloatVector.fromArray(SPECIES, c, d0) : z;
+        FloatVector s01 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 1 * LANES) : z;
+        FloatVector s10 = acc ? FloatVector.fromArray(SPECIES, c, d1) : z;
+        FloatVector s11 = acc ? FloatVector.fromArray(SPECIES, c, d1 + 1 * LANES) : z;
+        FloatVector s20 = acc ? FloatVector.fromArray(SPECIES, c, d2) : z;
+        FloatVector s21 = acc ? FloatVector.fromArray(SPECIES, c, d2 + 1 * LANES) : z;
+        FloatVector s30 = acc ? FloatVector.fromArray(SPECIES, c, d3) : z;
+        FloatVector s31 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 1 * LANES) : z;
+        FloatVector s40 = acc ? FloatVector.fromArray(SPECIES, c, d4) : z;
+        FloatVector s41 = acc ? FloatVector.fromArray(SPECIES, c, d4 + 1 * LANES) : z;
+        FloatVector s50 = acc ? FloatVector.fromArray(SPECIES, c, d5) : z;
+        FloatVector s51 = acc ? FloatVector.fromArray(SPECIES, c, d5 + 1 * LANES) : z;
+        FloatVector s60 = acc ? FloatVector.fromArray(SPECIES, c, d6) : z;
+        FloatVector s61 = acc ? FloatVector.fromArray(SPECIES, c, d6 + 1 * LANES) : z;
+        FloatVector s70 = acc ? FloatVector.fromArray(SPECIES, c, d7) : z;
+        FloatVector s71 = acc ? FloatVector.fromArray(SPECIES, c, d7 + 1 * LANES) : z;
+        FloatVector s80 = acc ? FloatVector.fromArray(SPECIES, c, d8) : z;
+        FloatVector s81 = acc ? FloatVector.fromArray(SPECIES, c, d8 + 1 * LANES) : z;
+        FloatVector s90 = acc ? FloatVector.fromArray(SPECIES, c, d9) : z;
+        FloatVector s91 = acc ? FloatVector.fromArray(SPECIES, c, d9 + 1 * LANES) : z;
+        FloatVector s100 = acc ? FloatVector.fromArray(SPECIES, c, d10) : z;
+        FloatVector s101 = acc ? FloatVector.fromArray(SPECIES, c, d10 + 1 * LANES) : z;
+        FloatVector s110 = acc ? FloatVector.fromArray(SPECIES, c, d11) : z;
+        FloatVector s111 = acc ? FloatVector.fromArray(SPECIES, c, d11 + 1 * LANES) : z;
+        for (int p = 0; p < kl; p++) {
+            int bi = pb + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + 1 * LANES);
+            int ai = pa + p * MR;
+            FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 1]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 2]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 3]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 4]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 5]);
+            s50 = x.fma(b0, s50);
+            s51 = x.fma(b1, s51);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 6]);
+            s60 = x.fma(b0, s60);
+            s61 = x.fma(b1, s61);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 7]);
+            s70 = x.fma(b0, s70);
+            s71 = x.fma(b1, s71);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 8]);
+            s80 = x.fma(b0, s80);
+            s81 = x.fma(b1, s81);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 9]);
+            s90 = x.fma(b0, s90);
+            s91 = x.fma(b1, s91);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 10]);
+            s100 = x.fma(b0, s100);
+            s101 = x.fma(b1, s101);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 11]);
+            s110 = x.fma(b0, s110);
+            s111 = x.fma(b1, s111);
+        }
+        s00.intoArray(c, d0);
+        s01.intoArray(c, d0 + 1 * LANES);
+        s10.intoArray(c, d1);
+        s11.intoArray(c, d1 + 1 * LANES);
+        s20.intoArray(c, d2);
+        s21.intoArray(c, d2 + 1 * LANES);
+        s30.intoArray(c, d3);
+        s31.intoArray(c, d3 + 1 * LANES);
+        s40.intoArray(c, d4);
+        s41.intoArray(c, d4 + 1 * LANES);
+        s50.intoArray(c, d5);
+        s51.intoArray(c, d5 + 1 * LANES);
+        s60.intoArray(c, d6);
+        s61.intoArray(c, d6 + 1 * LANES);
+        s70.intoArray(c, d7);
+        s71.intoArray(c, d7 + 1 * LANES);
+        s80.intoArray(c, d8);
+        s81.intoArray(c, d8 + 1 * LANES);
+        s90.intoArray(c, d9);
+        s91.intoArray(c, d9 + 1 * LANES);
+        s100.intoArray(c, d10);
+        s101.intoArray(c, d10 + 1 * LANES);
+        s110.intoArray(c, d11);
+        s111.intoArray(c, d11 + 1 * LANES);
+    }
+
+    /**
+     * The register block: 4 rows x 2 vectors of {@code c} at {@code c0} held in 8 accumulators,
+     * {@code s[r][v] = fma(A[r, p], B[p, v], s)} for p in {@code [0, kl)}, starting from {@code c}'s values when
+     * {@code acc} (resuming the chain of an earlier k-block) or from 0. {@code pa}: the packed A sliver,
+     * {@code A[r, p] = ap[pa + p * MR + r]}; {@code pb}: the packed B panel, {@code B[p, j] = bp[pb + p * NR + j]}.
+     */
+    private static void kernel4x2(float[] c, int c0, int ldc, float[] ap, int pa, float[] bp, int pb, int kl,
+                                  boolean acc) {
+        int d0 = c0;
+        int d1 = c0 + 1 * ldc;
+        int d2 = c0 + 2 * ldc;
+        int d3 = c0 + 3 * ldc;
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector s00 = acc ? FloatVector.fromArray(SPECIES, c, d0) : z;
+        FloatVector s01 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 1 * LANES) : z;
+        FloatVector s10 = acc ? FloatVector.fromArray(SPECIES, c, d1) : z;
+        FloatVector s11 = acc ? FloatVector.fromArray(SPECIES, c, d1 + 1 * LANES) : z;
+        FloatVector s20 = acc ? FloatVector.fromArray(SPECIES, c, d2) : z;
+        FloatVector s21 = acc ? FloatVector.fromArray(SPECIES, c, d2 + 1 * LANES) : z;
+        FloatVector s30 = acc ? FloatVector.fromArray(SPECIES, c, d3) : z;
+        FloatVector s31 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 1 * LANES) : z;
+        for (int p = 0; p < kl; p++) {
+            int bi = pb + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + 1 * LANES);
+            int ai = pa + p * MR;
+            FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 1]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 2]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 3]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+        }
+        s00.intoArray(c, d0);
+        s01.intoArray(c, d0 + 1 * LANES);
+        s10.intoArray(c, d1);
+        s11.intoArray(c, d1 + 1 * LANES);
+        s20.intoArray(c, d2);
+        s21.intoArray(c, d2 + 1 * LANES);
+        s30.intoArray(c, d3);
+        s31.intoArray(c, d3 + 1 * LANES);
+    }
+
+    /**
+     * The register block: 1 rows x 2 vectors of {@code c} at {@code c0} held in 2 accumulators,
+     * {@code s[r][v] = fma(A[r, p], B[p, v], s)} for p in {@code [0, kl)}, starting from {@code c}'s values when
+     * {@code acc} (resuming the chain of an earlier k-block) or from 0. {@code pa}: the packed A sliver,
+     * {@code A[r, p] = ap[pa + p * MR + r]}; {@code pb}: the packed B panel, {@code B[p, j] = bp[pb + p * NR + j]}.
+     */
+    private static void kernel1x2(float[] c, int c0, int ldc, float[] ap, int pa, float[] bp, int pb, int kl,
+                                  boolean acc) {
+        int d0 = c0;
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector s00 = acc ? FloatVector.fromArray(SPECIES, c, d0) : z;
+        FloatVector s01 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 1 * LANES) : z;
+        for (int p = 0; p < kl; p++) {
+            int bi = pb + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + 1 * LANES);
+            int ai = pa + p * MR;
+            FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+        }
+        s00.intoArray(c, d0);
+        s01.intoArray(c, d0 + 1 * LANES);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.attention4j.tensor;
+
+import dev.attention4j.kernels.Parallel;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The products give the same bits at 1, 2 and 3 threads, whether they are split by columns ({@code m <= n}) or by
+ * rows, with ragged block edges, and with the active kernels (SIMD when the Vector API is present).
+ */
+class MatMulTest {
+
+    /** (m, k, n): column splits, row splits, ragged everywhere, a single row (decoding), and a tiny product. */
+    private static final int[][] SHAPES = {{37, 300, 411}, {413, 129, 70}, {1, 1025, 1030}, {130, 64, 131}, {3, 5, 7}};
+
+    @Test
+    void linearGivesTheSameBitsAtAnyThreadCount() {
+        for (int[] s : SHAPES) {
+            Tensor x = Tensor.randn(1, s[0], s[1]);          // (rows, inFeatures)
+            Tensor w = Tensor.randn(2, s[2], s[1]);          // (outFeatures, inFeatures)
+            Tensor b = Tensor.randn(3, s[2]);                // (outFeatures)
+            assertSameBitsAtAnyThreadCount("linear " + java.util.Arrays.toString(s), () -> MatMul.linear(x, w, b));
+            assertSameBitsAtAnyThreadCount("linear without bias " + java.util.Arrays.toString(s),
+                    () -> MatMul.linear(x, w, null));
+        }
+    }
+
+    @Test
+    void matmulGivesTheSameBitsAtAnyThreadCount() {
+        for (int[] s : SHAPES) {
+            Tensor a = Tensor.randn(4, s[0], s[1]);          // (m, k)
+            Tensor b = Tensor.randn(5, s[1], s[2]);          // (k, n)
+            assertSameBitsAtAnyThreadCount("matmul " + java.util.Arrays.toString(s), () -> MatMul.matmul(a, b));
+        }
+    }
+
+    @Test
+    void transposedTimesGivesTheSameBitsAtAnyThreadCount() {
+        for (int[] s : SHAPES) {
+            Tensor a = Tensor.randn(6, s[1], s[0]);          // (k, m)
+            Tensor b = Tensor.randn(7, s[1], s[2]);          // (k, n)
+            assertSameBitsAtAnyThreadCount("transposedTimes " + java.util.Arrays.toString(s),
+                    () -> MatMul.transposedTimes(a, b));
+        }
+    }
+
+    @Test
+    void linearMatchesAPlainDoubleSum() {
+        Tensor x = Tensor.randn(1, 37, 300);
+        Tensor w = Tensor.randn(2, 411, 300);
+        Tensor b = Tensor.randn(3, 411);
+        Tensor y = MatMul.linear(x, w, b);
+        for (int i = 0; i < 37; i++) {
+            for (int j = 0; j < 411; j++) {
+                double s = b.data()[j];
+                for (int p = 0; p < 300; p++) {
+                    s += (double) x.data()[i * 300 + p] * w.data()[j * 300 + p];
+                }
+                assertThat((double) y.data()[i * 411 + j]).as("y[%d, %d]", i, j).isCloseTo(s,
+                        org.assertj.core.data.Offset.offset(1e-4 + 1e-5 * Math.abs(s)));
+            }
+        }
+    }
+
+    private static void assertSameBitsAtAnyThreadCount(String what, Supplier<Tensor> product) {
+        int saved = Parallel.threads();
+        try {
+            List<Tensor> results = new ArrayList<>();
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                results.add(product.get());
+            }
+            assertThat(results.get(1).bitEquals(results.get(0))).as("%s at 2 threads vs 1", what).isTrue();
+            assertThat(results.get(2).bitEquals(results.get(0))).as("%s at 3 threads vs 1", what).isTrue();
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+}
