@@ -1,7 +1,6 @@
 package dev.attention4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.attention4j.kernels.KernelChoice;
 import dev.attention4j.kernels.Parallel;
 import dev.attention4j.tensor.MatMul;
@@ -12,13 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -179,41 +173,16 @@ final class GemmBench implements Callable<Integer> {
             call.get();
             ms.add((System.nanoTime() - t0) / 1e6);
         }
-        double[] sorted = ms.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return PyTorchRival.median(ms.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** Runs the PyTorch script on the same cases; null (with the reason printed) when it cannot. */
     private JsonNode timePyTorch(PrintWriter out) throws IOException, InterruptedException {
-        Path script = Files.createTempFile("attention4j-torch-gemm", ".py");
-        try {
-            try (InputStream in = GemmBench.class.getResourceAsStream("bench/torch_gemm.py")) {
-                Files.write(script, in.readAllBytes());
-            }
-            List<String> command = List.of(python, script.toString(),
-                    "--shapes", String.join(",", shapes.stream().map(String::trim).toList()),
-                    "--ops", String.join(",", ops),
-                    "--threads", String.join(",", threadCounts.stream().map(String::valueOf).toList()),
-                    "--warmup", Integer.toString(warmup), "--min-seconds", Double.toString(minSeconds),
-                    "--min-calls", Integer.toString(minCalls));
-            Process process;
-            try {
-                process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            } catch (IOException e) {
-                out.println("  rival: cannot start " + python + " (" + e.getMessage() + "); install python3-torch");
-                return null;
-            }
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                out.println("  rival: PyTorch failed: " + output.strip());
-                return null;
-            }
-            String last = output.strip().lines().reduce((a, b) -> b).orElse("");
-            return new ObjectMapper().readTree(last);
-        } finally {
-            Files.deleteIfExists(script);
-        }
+        return PyTorchRival.run(out, python, "torch_gemm.py", List.of(
+                "--shapes", String.join(",", shapes.stream().map(String::trim).toList()),
+                "--ops", String.join(",", ops),
+                "--threads", String.join(",", threadCounts.stream().map(String::valueOf).toList()),
+                "--warmup", Integer.toString(warmup), "--min-seconds", Double.toString(minSeconds),
+                "--min-calls", Integer.toString(minCalls)));
     }
 }

@@ -1,7 +1,6 @@
 package dev.attention4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.attention4j.kernels.KernelChoice;
 import dev.attention4j.kernels.Parallel;
 import dev.attention4j.nn.Mode;
@@ -23,13 +22,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -141,38 +135,15 @@ final class TrainStepBench implements Callable<Integer> {
             call.run();
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
-        Arrays.sort(ms);
-        return steps % 2 == 1 ? ms[steps / 2] : (ms[steps / 2 - 1] + ms[steps / 2]) / 2;
+        return PyTorchRival.median(ms);
     }
 
     /** Runs the PyTorch script on the same shapes; null (with the reason printed) when it cannot. */
     private JsonNode timePyTorch(PrintWriter out) throws IOException, InterruptedException {
-        Path script = Files.createTempFile("attention4j-torch-train-step", ".py");
-        try {
-            try (InputStream in = TrainStepBench.class.getResourceAsStream("bench/torch_train_step.py")) {
-                Files.write(script, in.readAllBytes());
-            }
-            List<String> command = List.of(python, script.toString(), "--vocab", Integer.toString(vocab), "--d",
-                    Integer.toString(modelDim), "--heads", Integer.toString(heads), "--layers",
-                    Integer.toString(layers), "--ffn", Integer.toString(ffnDim), "--batch", Integer.toString(batch),
-                    "--len", Integer.toString(length), "--threads", Integer.toString(Parallel.threads()),
-                    "--warmup", Integer.toString(warmup), "--steps", Integer.toString(steps));
-            Process process;
-            try {
-                process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            } catch (IOException e) {
-                out.println("  rival: cannot start " + python + " (" + e.getMessage() + "); install python3-torch");
-                return null;
-            }
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                out.println("  rival: PyTorch failed: " + output.strip());
-                return null;
-            }
-            String last = output.strip().lines().reduce((a, b) -> b).orElse("");
-            return new ObjectMapper().readTree(last);
-        } finally {
-            Files.deleteIfExists(script);
-        }
+        return PyTorchRival.run(out, python, "torch_train_step.py", List.of("--vocab", Integer.toString(vocab),
+                "--d", Integer.toString(modelDim), "--heads", Integer.toString(heads), "--layers",
+                Integer.toString(layers), "--ffn", Integer.toString(ffnDim), "--batch", Integer.toString(batch),
+                "--len", Integer.toString(length), "--threads", Integer.toString(Parallel.threads()),
+                "--warmup", Integer.toString(warmup), "--steps", Integer.toString(steps)));
     }
 }
