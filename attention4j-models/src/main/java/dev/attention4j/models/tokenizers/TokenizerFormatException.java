@@ -1,25 +1,19 @@
 package dev.attention4j.models.tokenizers;
 
-import java.io.IOException;
+import dev.attention4j.models.formats.FileFormatException;
+
 import java.nio.file.Path;
 
 /**
  * A {@code tokenizer.json} file is malformed, hostile, or describes a tokenizer attention4j cannot run. The message
  * names the file, where in it the problem is (a JSON path such as {@code model.vocab}, and a byte offset when the
- * JSON itself is broken), what is wrong and a hint on what to do. Mirrors
- * {@link dev.attention4j.models.formats.WeightFormatException} for weight files.
+ * JSON itself is broken), what is wrong and a hint on what to do.
  */
-public final class TokenizerFormatException extends IOException {
-
-    /** The value of {@link #offset()} when the problem has no single byte position in the file. */
-    public static final long NO_OFFSET = -1;
-
-    private final transient Path file;
-    private final long offset;
+public final class TokenizerFormatException extends FileFormatException {
 
     /**
      * @param file    the file being read
-     * @param offset  the byte position of the problem, or {@link #NO_OFFSET}
+     * @param offset  the byte position of the problem in the file, or {@link #NO_OFFSET}
      * @param problem what is wrong, e.g. {@code "model.vocab is missing"}
      * @param hint    a sentence on what probably happened or what to do
      */
@@ -29,18 +23,6 @@ public final class TokenizerFormatException extends IOException {
 
     /** As {@link #TokenizerFormatException(Path, long, String, String)}, keeping the low-level {@code cause}. */
     public TokenizerFormatException(Path file, long offset, String problem, String hint, Throwable cause) {
-        super(file + (offset >= 0 ? " (byte " + offset + ")" : "") + ": " + problem + ". " + hint, cause);
-        this.file = file;
-        this.offset = offset;
-    }
-
-    /** The file that is malformed. */
-    public Path file() {
-        return file;
-    }
-
-    /** The byte position of the problem, or {@link #NO_OFFSET}. */
-    public long offset() {
-        return offset;
+        super(file, offset, problem, hint, cause);
     }
 }
