@@ -33,10 +33,6 @@ final class Rows {
         return prompts.length;
     }
 
-    int group() {
-        return group;
-    }
-
     /** The length of the shortest prompt: fed at once, before the first step. */
     int commonPromptLength() {
         int min = Integer.MAX_VALUE;
@@ -55,10 +51,6 @@ final class Rows {
             length[r] = n;
         }
         return out;
-    }
-
-    int promptLength(int source) {
-        return prompts[source].length;
     }
 
     /** The prompt token that row {@code row} must take next, or -1 once its prompt is all fed. */

@@ -3,6 +3,7 @@ package dev.attention4j.generate;
 import dev.attention4j.nn.transformer.DecoderCache;
 import dev.attention4j.tensor.Tensor;
 
+import java.util.Arrays;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -103,10 +104,6 @@ sealed interface StepDecoder {
         public void reorderWithinGroups(int[] rowIndices, int groupSize) {
             cache.reorderWithinGroups(rowIndices, groupSize);
         }
-
-        DecoderCache cache() {
-            return cache;
-        }
     }
 
     /** No cache: every step reruns the model on each row's whole prefix. */
@@ -146,7 +143,7 @@ sealed interface StepDecoder {
             int[][] whole = new int[prefixes.length][];
             for (int r = 0; r < prefixes.length; r++) {
                 System.arraycopy(tokens[r], 0, prefixes[r], length, newLen);
-                whole[r] = java.util.Arrays.copyOf(prefixes[r], length + newLen);
+                whole[r] = Arrays.copyOf(prefixes[r], length + newLen);
             }
             length += newLen;
             Tensor logits = forward.apply(whole); // (rows, length, vocab)
