@@ -79,15 +79,14 @@ final class Scores {
 
     /**
      * HF's top-k warper: removes every score below the {@code k}-th largest (ties with it are kept). {@code k = 0} or
-     * {@code k >= n} keeps everything.
+     * {@code k >= n} keeps everything. The order stays valid for {@link #keepTopP}: the removed scores were the lowest.
      *
-     * @param order an {@code (n)} scratch array
+     * @param order {@code x}'s indices from {@link #sortAscending}
      */
     static void keepTopK(float[] x, int n, int k, long[] order) {
         if (k == 0 || k >= n) {
             return;
         }
-        sortAscending(x, n, order);
         float kth = x[indexOf(order[n - k])];
         for (int i = 0; i < n; i++) {
             if (x[i] < kth) {
@@ -101,13 +100,12 @@ final class Scores {
      * every token whose running sum is {@code <= 1 - p}; the most likely token is always kept. {@code p = 1} keeps
      * everything.
      *
-     * @param order an {@code (n)} scratch array
+     * @param order {@code x}'s indices from {@link #sortAscending} (possibly followed by {@link #keepTopK})
      */
     static void keepTopP(float[] x, int n, double p, long[] order) {
         if (p >= 1.0) {
             return;
         }
-        sortAscending(x, n, order);
         double lse = logSumExp(x, n);
         double cumulative = 0;
         for (int rank = 0; rank < n - 1; rank++) { // the last (most likely) token is always kept

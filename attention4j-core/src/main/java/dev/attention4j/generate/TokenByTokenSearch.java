@@ -98,6 +98,9 @@ final class TokenByTokenSearch implements Search {
             return Scores.argmax(scores, 0, vocab);
         }
         Scores.divide(scores, vocab, random.temperature());
+        if ((random.topK() > 0 && random.topK() < vocab) || random.topP() < 1) {
+            Scores.sortAscending(scores, vocab, order); // once for both warpers: top-k only removes the lowest
+        }
         Scores.keepTopK(scores, vocab, random.topK(), order);
         Scores.keepTopP(scores, vocab, random.topP(), order);
         return Scores.draw(scores, vocab, draws[r].nextDouble());

@@ -22,7 +22,7 @@ class ScoresTest {
     @Test
     void topKKeepsTheKHighestAndEveryTieWithTheKth() {
         float[] x = {1f, 5f, 3f, 3f, 0f};
-        Scores.keepTopK(x, 5, 2, new long[5]);
+        Scores.keepTopK(x, 5, 2, sorted(x));
         assertThat(x).containsExactly(NEG_INF, 5f, 3f, 3f, NEG_INF); // the 2nd highest is 3, tied twice
     }
 
@@ -31,14 +31,36 @@ class ScoresTest {
         // probabilities 0.5, 0.3, 0.15, 0.05 (as logs): p = 0.75 needs {0.5, 0.3}; p = 0.85 needs {0.5, 0.3, 0.15}
         float[] probs = {0.15f, 0.5f, 0.05f, 0.3f};
         float[] x = logs(probs);
-        Scores.keepTopP(x, 4, 0.75, new long[4]);
+        Scores.keepTopP(x, 4, 0.75, sorted(x));
         assertThat(kept(x)).containsExactly(false, true, false, true);
         x = logs(probs);
-        Scores.keepTopP(x, 4, 0.85, new long[4]);
+        Scores.keepTopP(x, 4, 0.85, sorted(x));
         assertThat(kept(x)).containsExactly(true, true, false, true);
         x = logs(probs);
-        Scores.keepTopP(x, 4, 1e-9, new long[4]);
+        Scores.keepTopP(x, 4, 1e-9, sorted(x));
         assertThat(kept(x)).containsExactly(false, true, false, false); // the most likely is always kept
+    }
+
+    /** Top-p reads the order sorted before top-k: the same as sorting again after top-k removed its tokens. */
+    @Test
+    void topPAfterTopKNeedsNoSecondSort() {
+        SplittableRandom random = new SplittableRandom(11);
+        for (int trial = 0; trial < 200; trial++) {
+            float[] x = new float[37];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) random.nextGaussian() * 3 + (random.nextInt(4) == 0 ? 1f : 0f);
+            }
+            int k = 1 + random.nextInt(40);
+            double p = random.nextDouble();
+            float[] once = x.clone();
+            long[] order = sorted(once);
+            Scores.keepTopK(once, once.length, k, order);
+            Scores.keepTopP(once, once.length, p, order);
+            float[] twice = x.clone();
+            Scores.keepTopK(twice, twice.length, k, sorted(twice));
+            Scores.keepTopP(twice, twice.length, p, sorted(twice));
+            assertThat(once).as("trial %d, k %d, p %s", trial, k, p).containsExactly(twice);
+        }
     }
 
     @Test
@@ -71,6 +93,12 @@ class ScoresTest {
         assertThat(Scores.draw(x, 3, 0.2499)).isEqualTo(0);
         assertThat(Scores.draw(x, 3, 0.2501)).isEqualTo(2);
         assertThat(Scores.draw(x, 3, 0.9999999)).isEqualTo(2);
+    }
+
+    private static long[] sorted(float[] x) {
+        long[] order = new long[x.length];
+        Scores.sortAscending(x, x.length, order);
+        return order;
     }
 
     private static float[] logs(float[] p) {
