@@ -9,12 +9,10 @@ import dev.attention4j.kernels.Parallel;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.nn.transformer.DecoderCache;
-import dev.attention4j.nn.transformer.Seq2SeqConfig;
 import dev.attention4j.nn.transformer.Seq2SeqTransformer;
-import dev.attention4j.nn.transformer.TransformerConfig;
-import dev.attention4j.nn.transformer.TransformerLayerConfig;
 import dev.attention4j.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,17 +41,9 @@ final class GenerateBench implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--d-model", defaultValue = "256", description = "Model width (default ${DEFAULT-VALUE}).")
-    private int modelDim;
-    @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default ${DEFAULT-VALUE}).")
-    private int heads;
-    @Option(names = "--layers", defaultValue = "3", description = "Encoder and decoder layers each "
-            + "(default ${DEFAULT-VALUE}).")
-    private int layers;
-    @Option(names = "--ffn", defaultValue = "1024", description = "Feed-forward width (default ${DEFAULT-VALUE}).")
-    private int ffnDim;
-    @Option(names = "--vocab", defaultValue = "10000", description = "Vocabulary size (default ${DEFAULT-VALUE}).")
-    private int vocab;
+    @Mixin
+    private BenchModelShape shape = new BenchModelShape();
+
     @Option(names = "--batch", defaultValue = "1", description = "Sequences decoded together (default "
             + "${DEFAULT-VALUE}).")
     private int batch;
@@ -72,18 +62,16 @@ final class GenerateBench implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int maxLength = lengths.stream().mapToInt(Integer::intValue).max().orElse(1);
         out.printf(Locale.ROOT, "attention4j bench generate: greedy decoding, exactly N new tokens per sequence%n"
-                        + "  d_model %d, %d heads, %d+%d layers, ffn %d, vocab %d, batch %d, source %d tokens, "
-                        + "%d threads, kernels %s%n", modelDim, heads, layers, layers, ffnDim, vocab, batch, srcLen,
+                        + "  %s, vocab %d, batch %d, source %d tokens, "
+                        + "%d threads, kernels %s%n", shape.describe(), shape.vocab, batch, srcLen,
                 Parallel.threads(), KernelChoice.report().implementation());
         out.flush();
-        TransformerLayerConfig layer = TransformerLayerConfig.of(modelDim, heads, ffnDim).withDropout(0f);
-        Seq2SeqTransformer model = new Seq2SeqTransformer(Seq2SeqConfig.of(new TransformerConfig(layer, layers, layers),
-                vocab, vocab, maxLength + 2), 0L);
+        Seq2SeqTransformer model = shape.build(0f, maxLength + 2);
         SplittableRandom random = new SplittableRandom(0);
         int[][] src = new int[batch][srcLen];
         for (int[] row : src) {
             for (int i = 0; i < srcLen; i++) {
-                row[i] = 4 + random.nextInt(vocab - 4);
+                row[i] = 4 + random.nextInt(shape.vocab - 4);
             }
         }
         int[] srcLengths = new int[batch];
@@ -123,13 +111,13 @@ final class GenerateBench implements Callable<Integer> {
                 + "steps = model.decodeStep alone on a started cache, after its first step / tokens.");
 
         out.printf(Locale.ROOT, "%n  KV cache memory (batch %d), formula 2 x %d layers x length x %d x 4 bytes "
-                + "per sequence%n", batch, layers, modelDim);
+                + "per sequence%n", batch, shape.layers, shape.modelDim);
         out.printf(Locale.ROOT, "  %-8s %16s %16s %16s %18s%n", "length", "formula", "self cache", "measured heap",
                 "cross (once)");
         Tensor memory = model.encode(src, Mask.keyLengths(srcLen, srcLengths), Mode.INFERENCE);
         MemoryMXBean heap = ManagementFactory.getMemoryMXBean();
         for (int n : lengths) {
-            long formula = 2L * layers * n * modelDim * Float.BYTES * batch;
+            long formula = 2L * shape.layers * n * shape.modelDim * Float.BYTES * batch;
             long before = usedHeapAfterGc(heap);
             DecoderCache cache = model.startDecoding(memory, Mask.keyLengths(srcLen, srcLengths), n);
             long measured = usedHeapAfterGc(heap) - before;

@@ -5,10 +5,7 @@ import dev.attention4j.kernels.KernelChoice;
 import dev.attention4j.kernels.Parallel;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.attention.Mask;
-import dev.attention4j.nn.transformer.Seq2SeqConfig;
 import dev.attention4j.nn.transformer.Seq2SeqTransformer;
-import dev.attention4j.nn.transformer.TransformerConfig;
-import dev.attention4j.nn.transformer.TransformerLayerConfig;
 import dev.attention4j.train.Adam;
 import dev.attention4j.train.AdamConfig;
 import dev.attention4j.train.LearningRateSchedule;
@@ -17,6 +14,7 @@ import dev.attention4j.train.TrainingConfig;
 import dev.attention4j.train.data.Batch;
 import dev.attention4j.train.data.EncodedExample;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,22 +41,14 @@ final class TrainStepBench implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--d-model", defaultValue = "256", description = "Model width (default ${DEFAULT-VALUE}).")
-    private int modelDim;
-    @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default ${DEFAULT-VALUE}).")
-    private int heads;
-    @Option(names = "--layers", defaultValue = "3", description = "Encoder and decoder layers each "
-            + "(default ${DEFAULT-VALUE}).")
-    private int layers;
-    @Option(names = "--ffn", defaultValue = "1024", description = "Feed-forward width (default ${DEFAULT-VALUE}).")
-    private int ffnDim;
+    @Mixin
+    private BenchModelShape shape = new BenchModelShape();
+
     @Option(names = "--batch", defaultValue = "32", description = "Sentences per step (default ${DEFAULT-VALUE}).")
     private int batch;
     @Option(names = "--length", defaultValue = "32", description = "Source and target tokens (default "
             + "${DEFAULT-VALUE}).")
     private int length;
-    @Option(names = "--vocab", defaultValue = "10000", description = "Vocabulary size (default ${DEFAULT-VALUE}).")
-    private int vocab;
     @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
     private int warmup;
     @Option(names = "--steps", defaultValue = "10", description = "Timed steps; the median is reported "
@@ -72,8 +62,8 @@ final class TrainStepBench implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "attention4j bench train: one training step (forward + loss + backward + Adam)%n"
-                        + "  d_model %d, %d heads, %d+%d layers, ffn %d, batch %d x %d tokens, vocab %d, dropout 0.1, "
-                        + "%d threads, kernels %s%n", modelDim, heads, layers, layers, ffnDim, batch, length, vocab,
+                        + "  %s, batch %d x %d tokens, vocab %d, dropout 0.1, "
+                        + "%d threads, kernels %s%n", shape.describe(), batch, length, shape.vocab,
                 Parallel.threads(), KernelChoice.report().implementation());
         out.flush();
         double[] ours = timeOurs();
@@ -100,9 +90,7 @@ final class TrainStepBench implements Callable<Integer> {
 
     /** Our medians in ms: {training step, forward only}. */
     private double[] timeOurs() {
-        TransformerLayerConfig layer = TransformerLayerConfig.of(modelDim, heads, ffnDim).withDropout(0.1f);
-        Seq2SeqTransformer model = new Seq2SeqTransformer(Seq2SeqConfig.of(new TransformerConfig(layer, layers, layers),
-                vocab, vocab, Math.max(64, length + 2)), 0L);
+        Seq2SeqTransformer model = shape.build(0.1f, Math.max(64, length + 2));
         Seq2SeqTrainer trainer = new Seq2SeqTrainer(model, new Adam(AdamConfig.paper()),
                 new LearningRateSchedule.Constant(1e-4f), TrainingConfig.of(Long.MAX_VALUE, 0L));
         SplittableRandom random = new SplittableRandom(0);
@@ -120,7 +108,7 @@ final class TrainStepBench implements Callable<Integer> {
     private int[] randomIds(SplittableRandom random, int n) {
         int[] ids = new int[n];
         for (int i = 0; i < n; i++) {
-            ids[i] = 4 + random.nextInt(vocab - 4);
+            ids[i] = 4 + random.nextInt(shape.vocab - 4);
         }
         return ids;
     }
@@ -140,9 +128,9 @@ final class TrainStepBench implements Callable<Integer> {
 
     /** Runs the PyTorch script on the same shapes; null (with the reason printed) when it cannot. */
     private JsonNode timePyTorch(PrintWriter out) throws IOException, InterruptedException {
-        return PyTorchRival.run(out, python, "torch_train_step.py", List.of("--vocab", Integer.toString(vocab),
-                "--d", Integer.toString(modelDim), "--heads", Integer.toString(heads), "--layers",
-                Integer.toString(layers), "--ffn", Integer.toString(ffnDim), "--batch", Integer.toString(batch),
+        return PyTorchRival.run(out, python, "torch_train_step.py", List.of("--vocab", Integer.toString(shape.vocab),
+                "--d", Integer.toString(shape.modelDim), "--heads", Integer.toString(shape.heads), "--layers",
+                Integer.toString(shape.layers), "--ffn", Integer.toString(shape.ffnDim), "--batch", Integer.toString(batch),
                 "--len", Integer.toString(length), "--threads", Integer.toString(Parallel.threads()),
                 "--warmup", Integer.toString(warmup), "--steps", Integer.toString(steps)));
     }
