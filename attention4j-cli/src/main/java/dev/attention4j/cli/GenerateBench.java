@@ -66,7 +66,7 @@ final class GenerateBench implements Callable<Integer> {
                         + "%d threads, kernels %s%n", shape.describe(), shape.vocab, batch, srcLen,
                 Parallel.threads(), KernelChoice.report().implementation());
         out.flush();
-        Seq2SeqTransformer model = shape.build(0f, maxLength + 2);
+        Seq2SeqTransformer model = shape.build(0f, Math.max(maxLength, srcLen) + 2); // positions for both sides
         SplittableRandom random = new SplittableRandom(0);
         int[][] src = new int[batch][srcLen];
         for (int[] row : src) {
