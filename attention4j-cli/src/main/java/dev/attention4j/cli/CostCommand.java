@@ -61,9 +61,8 @@ final class CostCommand implements Callable<Integer> {
     private Path plot;
 
     @Override
-    public Integer call() {
+    public Integer call() throws UserError, IOException {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         try {
             requirePositive("--seq", seq);
             requirePositive("--batch", batch);
@@ -76,14 +75,9 @@ final class CostCommand implements Callable<Integer> {
                 writePlot(model, plot);
                 out.println("plot: " + plot.toAbsolutePath());
             }
-            out.flush();
             return 0;
-        } catch (UserError e) {
-            err.println("error: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("error: " + e.getMessage());
-            return 1;
+        } finally {
+            out.flush();
         }
     }
 

@@ -70,7 +70,7 @@ final class EmbedCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws UserError, IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
@@ -95,12 +95,6 @@ final class EmbedCommand implements Callable<Integer> {
             float[][] vectors = embed(model, inputs, file, err);
             write(out, inputs, vectors);
             return 0;
-        } catch (UserError e) {
-            err.println("error: " + e.getMessage());
-            return 2;
-        } catch (IOException | java.io.UncheckedIOException e) {
-            err.println("error: " + e);
-            return 1;
         } finally {
             out.flush();
             err.flush();

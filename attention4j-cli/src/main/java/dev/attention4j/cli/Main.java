@@ -1,6 +1,8 @@
 package dev.attention4j.cli;
 
 import dev.attention4j.kernels.Parallel;
+import dev.attention4j.models.formats.FileFormatException;
+import dev.attention4j.train.data.DataFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.Reader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +27,8 @@ import java.util.Properties;
  * write to the picocli {@link CommandLine}'s writers, which tests replace.
  *
  * <p>Exit codes: 0 success, 1 a failed check or an error while running, 2 bad usage (unknown command, bad option).
+ * Commands throw rather than print their errors; {@link #handle} turns what they throw into the message and the
+ * exit code, the same way for every command.
  */
 @Command(name = "attention4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "The Transformer attention family in pure Java.",
@@ -49,9 +54,7 @@ public final class Main {
 
     /** The command line with every subcommand; call {@code setOut}/{@code setErr}, then {@code execute}. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionStrategy(Main::execute);
-        return cli;
+        return configure(new CommandLine(new Main()));
     }
 
     /** As {@link #commandLine()}, but {@code translate} and {@code embed} read {@code stdin}, not {@link System#in}. */
@@ -67,8 +70,35 @@ public final class Main {
                 return cls == EmbedCommand.class ? (K) new EmbedCommand(stdin) : defaults.create(cls);
             }
         });
-        cli.setExecutionStrategy(Main::execute);
-        return cli;
+        return configure(cli);
+    }
+
+    private static CommandLine configure(CommandLine cli) {
+        return cli.setExecutionStrategy(Main::execute).setExecutionExceptionHandler(Main::handle);
+    }
+
+    /**
+     * What a command threw, as one line on standard error and an exit code: a {@link UserError} or a malformed
+     * training file ({@link DataFormatException}) is bad usage (2); any other I/O failure, including a malformed
+     * weight or tokenizer file, is an error while running (1). Anything else is a bug and keeps picocli's stack trace.
+     */
+    private static int handle(Exception e, CommandLine cli, ParseResult parseResult) throws Exception {
+        PrintWriter err = cli.getErr();
+        int code;
+        if (e instanceof UserError || e instanceof DataFormatException) {
+            err.println("error: " + e.getMessage());
+            code = 2;
+        } else if (e instanceof IOException || e instanceof UncheckedIOException) {
+            IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+            // A format error names its file and offset itself; for the JDK's (NoSuchFileException: PATH ...) the
+            // class name is part of what went wrong.
+            err.println("error: " + (io instanceof FileFormatException ? io.getMessage() : io.toString()));
+            code = 1;
+        } else {
+            throw e;
+        }
+        err.flush();
+        return code;
     }
 
     /** Applies the global options, then runs the last subcommand given (or prints help, or the version). */

@@ -54,7 +54,7 @@ final class SearchCommand implements Callable<Integer> {
     private List<String> queries;
 
     @Override
-    public Integer call() {
+    public Integer call() throws UserError, IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
@@ -92,12 +92,6 @@ final class SearchCommand implements Callable<Integer> {
                 }
             }
             return 0;
-        } catch (UserError e) {
-            err.println("error: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("error: " + e.getMessage());
-            return 1;
         } finally {
             out.flush();
             err.flush();

@@ -98,20 +98,9 @@ final class TrainCommand implements Callable<Integer> {
     private boolean tiny;
 
     @Override
-    public Integer call() {
+    public Integer call() throws UserError, DataFormatException, IOException {
         TrainingSetup setup = setup();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            return new TrainingRun(setup, spec.commandLine().getOut()).run();
-        } catch (UserError | DataFormatException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("error: " + e);
-            return 1;
-        } finally {
-            err.flush();
-        }
+        return new TrainingRun(setup, spec.commandLine().getOut()).run();
     }
 
     /** The flags as a record; a value the record refuses is a usage error (exit 2, with the usage). */

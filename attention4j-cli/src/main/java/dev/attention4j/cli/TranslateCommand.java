@@ -78,7 +78,7 @@ final class TranslateCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws UserError, IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
@@ -94,12 +94,6 @@ final class TranslateCommand implements Callable<Integer> {
                 translateLines(new BufferedReader(stdin), translator, out);
             }
             return 0;
-        } catch (UserError e) {
-            err.println("error: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("error: " + e);
-            return 1;
         } finally {
             out.flush();
             err.flush();

@@ -3,6 +3,9 @@ package dev.attention4j.cli;
 import dev.attention4j.kernels.Parallel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,5 +69,22 @@ class MainTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--threads").contains(">= 1").contains("0");
         assertThat(Parallel.threads()).isEqualTo(threads);
+    }
+
+    @Test
+    void anIoFailureWhileRunningIsOneErrorLineAndExit1NotAStackTrace(@TempDir Path dir) {
+        // A directory given as the input file: reading it fails with an IOException that is nobody's usage error.
+        CliRun run = CliRun.of("embed", "--input", dir.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).startsWith("error: ").contains("IOException").doesNotContain("\tat ")
+                .doesNotContain("\n");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void aUsageErrorFoundWhileRunningIsOneErrorLineAndExit2() {
+        CliRun run = CliRun.of("cost", "--seq", "0");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo("error: --seq: expected a number >= 1 but got 0");
     }
 }
