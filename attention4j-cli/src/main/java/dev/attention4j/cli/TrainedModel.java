@@ -7,8 +7,10 @@ import dev.attention4j.nn.transformer.Seq2SeqTransformer;
 import dev.attention4j.train.data.Tokenizer;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,6 +30,9 @@ record TrainedModel(RunConfig config, Tokenizer sourceTokenizer, Tokenizer targe
 
     /** The weights file of a model directory without checkpoints (the shipped model's layout). */
     static final String WEIGHTS = "weights.safetensors";
+    /** Where the built-in numbers model lives beside this class in the jar. */
+    static final String BUILT_IN = "models/numbers/";
+    private static final List<String> BUILT_IN_FILES = List.of("config.json", WEIGHTS);
 
     /**
      * Loads the model in {@code dir}.
@@ -57,6 +62,27 @@ record TrainedModel(RunConfig config, Tokenizer sourceTokenizer, Tokenizer targe
                     + e.getMessage(), e);
         }
         return new TrainedModel(config, source, target, model);
+    }
+
+    /** The numbers model shipped in the jar ({@code attention4j translate}'s default), copied to a temporary directory (safetensors are read from a file). */
+    static TrainedModel builtIn() throws IOException, UserError {
+        Path dir = Files.createTempDirectory("attention4j-model-");
+        try {
+            for (String name : BUILT_IN_FILES) {
+                try (InputStream in = TrainedModel.class.getResourceAsStream(BUILT_IN + name)) {
+                    if (in == null) {
+                        throw new IllegalStateException("the built-in model's " + name + " is missing from the jar");
+                    }
+                    Files.copy(in, dir.resolve(name));
+                }
+            }
+            return TrainedModel.load(dir);
+        } finally {
+            for (String name : BUILT_IN_FILES) {
+                Files.deleteIfExists(dir.resolve(name));
+            }
+            Files.deleteIfExists(dir);
+        }
     }
 
     /** The latest checkpoint's weights file, or {@code DIR/weights.safetensors} where there are no checkpoints. */

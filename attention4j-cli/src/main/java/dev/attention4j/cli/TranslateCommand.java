@@ -14,11 +14,9 @@ import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,8 +46,6 @@ final class TranslateCommand implements Callable<Integer> {
     /** Inputs decoded together. */
     static final int BATCH = 64;
     /** The built-in model's files, beside this class in the jar. */
-    static final String BUILT_IN = "models/numbers/";
-    private static final List<String> BUILT_IN_FILES = List.of("config.json", TrainedModel.WEIGHTS);
 
     @Spec
     private CommandSpec spec;
@@ -82,7 +78,7 @@ final class TranslateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            TrainedModel model = modelDir != null ? TrainedModel.load(modelDir) : builtIn();
+            TrainedModel model = modelDir != null ? TrainedModel.load(modelDir) : TrainedModel.builtIn();
             int maxNewTokens = Math.max(1, model.config().maxLen() - 2); // room for BOS and EOS, as in training
             Translator translator = new Translator(model, decoding.config(maxNewTokens, Tokenizer.EOS_ID),
                     decoding.nbest(), err);
@@ -120,27 +116,6 @@ final class TranslateCommand implements Callable<Integer> {
         for (String line : lines) {
             out.println(line);
             out.flush();
-        }
-    }
-
-    /** The model shipped in the jar, copied to a temporary directory (safetensors are read from a file). */
-    private static TrainedModel builtIn() throws IOException, UserError {
-        Path dir = Files.createTempDirectory("attention4j-model-");
-        try {
-            for (String name : BUILT_IN_FILES) {
-                try (InputStream in = TranslateCommand.class.getResourceAsStream(BUILT_IN + name)) {
-                    if (in == null) {
-                        throw new IllegalStateException("the built-in model's " + name + " is missing from the jar");
-                    }
-                    Files.copy(in, dir.resolve(name));
-                }
-            }
-            return TrainedModel.load(dir);
-        } finally {
-            for (String name : BUILT_IN_FILES) {
-                Files.deleteIfExists(dir.resolve(name));
-            }
-            Files.deleteIfExists(dir);
         }
     }
 
