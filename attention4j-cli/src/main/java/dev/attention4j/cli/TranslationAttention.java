@@ -5,7 +5,6 @@ import dev.attention4j.generate.Hypothesis;
 import dev.attention4j.inspect.AttentionRecorder;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.attention.AttentionKind;
-import dev.attention4j.nn.attention.AttentionMap;
 import dev.attention4j.nn.attention.AttentionSite;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.train.data.Tokenizer;
@@ -64,9 +63,9 @@ record TranslationAttention(List<String> source, List<String> fed, List<String> 
         Tokenizer src = model.sourceTokenizer();
         Tokenizer tgt = model.targetTokenizer();
         return new TranslationAttention(labels(src, sourceIds), labels(tgt, fed), labels(tgt, produced),
-                perLayer(recorder.maps(AttentionSite.Stack.ENCODER, AttentionKind.SELF)),
-                perLayer(recorder.maps(AttentionSite.Stack.DECODER, AttentionKind.MASKED_SELF)),
-                perLayer(recorder.maps(AttentionSite.Stack.DECODER, AttentionKind.CROSS)));
+                recorder.perLayerAndHead(AttentionSite.Stack.ENCODER, AttentionKind.SELF, 0),
+                recorder.perLayerAndHead(AttentionSite.Stack.DECODER, AttentionKind.MASKED_SELF, 0),
+                recorder.perLayerAndHead(AttentionSite.Stack.DECODER, AttentionKind.CROSS, 0));
     }
 
     /** The number of layers of the decoder (the encoder's may differ: {@code encoderSelf.length}). */
@@ -87,26 +86,6 @@ record TranslationAttention(List<String> source, List<String> fed, List<String> 
             mean[i] /= heads.length;
         }
         return mean;
-    }
-
-    /** {@code [layer][head]} matrices of one sequence (the only one in the batch), in layer order. */
-    static float[][][] perLayer(List<AttentionMap> maps) {
-        float[][][] out = new float[maps.size()][][];
-        for (int layer = 0; layer < maps.size(); layer++) {
-            AttentionMap map = maps.get(layer);
-            if (map.site().layer() != layer || map.batchSize() != 1) {
-                throw new IllegalStateException("expected one map per layer in order, of one sequence, but got "
-                        + map);
-            }
-            int heads = map.heads().length;
-            int size = map.tgtLen() * map.srcLen();
-            float[] all = map.weights().data();
-            out[layer] = new float[heads][];
-            for (int k = 0; k < heads; k++) {
-                out[layer][k] = Arrays.copyOfRange(all, k * size, (k + 1) * size);
-            }
-        }
-        return out;
     }
 
     private static List<String> labels(Tokenizer tokenizer, int[] ids) {

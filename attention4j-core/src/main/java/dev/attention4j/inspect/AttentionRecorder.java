@@ -79,6 +79,39 @@ public final class AttentionRecorder implements AttentionObserver {
     }
 
     /**
+     * One sequence's weights at every layer of one stack and mechanism, as {@code [layer][k][query * srcLen + key]}
+     * (copies; {@code k} indexes the heads recorded, in the order of {@link AttentionMap#heads()}). For a run that
+     * recorded one map per layer there: a forward pass, not the steps of generation (use {@link #maps} and
+     * {@link AttentionSite#step()} for those).
+     *
+     * @throws IllegalArgumentException if the maps there are not exactly one per layer, layers {@code 0, 1, ...} in
+     *                                  order, or {@code batch} is not a sequence of theirs
+     */
+    public float[][][] perLayerAndHead(AttentionSite.Stack stack, AttentionKind kind, int batch) {
+        List<AttentionMap> found = maps(stack, kind);
+        float[][][] out = new float[found.size()][][];
+        for (int layer = 0; layer < found.size(); layer++) {
+            AttentionMap map = found.get(layer);
+            if (map.site().layer() != layer) {
+                throw new IllegalArgumentException(stack + " " + kind + ": expected one map per layer, in layer order,"
+                        + " but map " + layer + " is " + map);
+            }
+            if (batch < 0 || batch >= map.batchSize()) {
+                throw new IllegalArgumentException("batch: expected 0.." + (map.batchSize() - 1) + " but got " + batch);
+            }
+            int heads = map.heads().length;
+            int size = map.tgtLen() * map.srcLen();
+            float[] all = map.weights().data();
+            out[layer] = new float[heads][];
+            for (int k = 0; k < heads; k++) {
+                int from = (batch * heads + k) * size;
+                out[layer][k] = Arrays.copyOfRange(all, from, from + size);
+            }
+        }
+        return out;
+    }
+
+    /**
      * The map of one site.
      *
      * @throws IllegalArgumentException when none or several were recorded there (e.g. a recorder reused across runs)

@@ -60,6 +60,31 @@ class AttentionObserverTest {
     }
 
     @Test
+    void perLayerAndHeadCopiesOneSequencesMatricesOutOfEachLayersMap() {
+        AttentionRecorder recorder = AttentionRecorder.heads(1, 3);
+        transformer.forward(src, tgt, srcPadding, Mask.causal(), srcPadding, Mode.INFERENCE, recorder);
+        float[][][] cross = recorder.perLayerAndHead(DECODER, AttentionKind.CROSS, 1);
+        assertThat(cross).hasNumberOfRows(3); // decoder layers
+        for (int layer = 0; layer < 3; layer++) {
+            AttentionMap map = recorder.map(new AttentionSite(DECODER, layer, AttentionKind.CROSS, 0));
+            assertThat(cross[layer]).hasNumberOfRows(2);
+            for (int k = 0; k < 2; k++) {
+                assertThat(cross[layer][k]).hasSize(4 * 5);
+                for (int i = 0; i < 4; i++) {
+                    for (int j = 0; j < 5; j++) {
+                        assertThat(cross[layer][k][i * 5 + j]).isEqualTo(map.weight(1, k, i, j));
+                    }
+                }
+            }
+        }
+        assertThatThrownBy(() -> recorder.perLayerAndHead(ENCODER, AttentionKind.SELF, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch: expected 0..1");
+        transformer.encode(src, srcPadding, Mode.INFERENCE, recorder); // a second run: two maps per layer
+        assertThatThrownBy(() -> recorder.perLayerAndHead(ENCODER, AttentionKind.SELF, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one map per layer");
+    }
+
+    @Test
     void rowsSumToOneOverUnmaskedKeysAndPaddedKeysGetNothing() {
         AttentionRecorder recorder = AttentionRecorder.allHeads();
         transformer.forward(src, tgt, srcPadding, Mask.causal(), srcPadding, Mode.INFERENCE, recorder);
