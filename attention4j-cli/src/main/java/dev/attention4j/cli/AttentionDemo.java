@@ -56,6 +56,7 @@ final class AttentionDemo {
         demo.crossAttention();
         demo.maskedSelfAttention(selfAttention);
         demo.encoderDecoder();
+        TranslationDemo.run(demo.report);
         RetrievalDemo.run(demo.report);
         demo.report.line("");
         demo.report.line(demo.report.checks() - demo.report.failedChecks() + " of " + demo.report.checks()

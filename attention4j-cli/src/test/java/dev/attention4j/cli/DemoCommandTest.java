@@ -1,6 +1,7 @@
 package dev.attention4j.cli;
 
 import dev.attention4j.kernels.Parallel;
+import dev.attention4j.train.data.NumberWords;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,26 @@ class DemoCommandTest {
         assertThat(titles.get(4)).startsWith("[5/5] Masked (causal) self-attention");
         assertThat(titles.get(5)).startsWith("[+] ");
         assertThat(run.outLines().size()).isLessThan(170);
+    }
+
+    @Test
+    void translatesWithTheBuiltInModelAndShowsWhereItLooked() {
+        List<String> lines = run.outLines();
+        int chapter = lines.indexOf(lines.stream().filter(l -> l.startsWith("[Translate] ")).findFirst()
+                .orElseThrow());
+        int rag = lines.indexOf(lines.stream().filter(l -> l.startsWith("[RAG] ")).findFirst().orElseThrow());
+        assertThat(chapter).isLessThan(rag);
+        List<String> translations = lines.subList(chapter, rag).stream().filter(l -> l.contains("  ->  ")).toList();
+        assertThat(translations).hasSize(TranslationDemo.NUMBERS.length);
+        for (int i = 0; i < translations.size(); i++) {
+            long n = TranslationDemo.NUMBERS[i];
+            assertThat(translations.get(i).strip()).isEqualTo(NumberWords.english(n) + "  ->  "
+                    + NumberWords.chinese(n));
+        }
+        assertThat(run.out()).contains("check: the translations are the numbers' Chinese numerals: ok")
+                .contains("check: the alignment recomputed without caches equals what the cached steps attended to"
+                        + " (1e-5): ok")
+                .contains("output\\source");
     }
 
     @Test
