@@ -15,6 +15,8 @@ import java.util.Objects;
 import java.util.function.DoubleUnaryOperator;
 import javax.imageio.ImageIO;
 
+import static dev.attention4j.viz.TextMetrics.fit;
+
 /**
  * A line chart for training curves (loss, learning rate, accuracy against step), rendered to PNG or SVG with the same
  * layout: a title, axes with round tick values (1-2-5 steps; decades on a log axis), grid lines, a legend placed in
@@ -640,17 +642,5 @@ public final class LineChart {
     private static String shortName(String name) {
         return name.codePointCount(0, name.length()) <= MAX_NAME_CHARS ? name
                 : name.substring(0, name.offsetByCodePoints(0, MAX_NAME_CHARS - 1)) + "…";
-    }
-
-    /** {@code text}, cut with an ellipsis if it is wider than {@code maxWidth}. */
-    private static String fit(String text, Font font, double maxWidth) {
-        if (TextMetrics.width(text, font) <= maxWidth) {
-            return text;
-        }
-        int end = text.length();
-        while (end > 1 && TextMetrics.width(text.substring(0, end) + "…", font) > maxWidth) {
-            end = text.offsetByCodePoints(end, -1);
-        }
-        return text.substring(0, end) + "…";
     }
 }
