@@ -2,12 +2,10 @@ package dev.attention4j.viz;
 
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -16,7 +14,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.IntFunction;
-import javax.imageio.ImageIO;
 
 /**
  * Attention weights as a heatmap, rendered to PNG or SVG with the same layout: one {@link AttentionMatrix}, or a grid
@@ -49,7 +46,8 @@ import javax.imageio.ImageIO;
  * family lacks them). If no installed font displays some text, the picture is still drawn and {@link Written#warnings}
  * says which texts may show boxes. The SVG keeps its text as UTF-8 characters (escaped for XML) with a font-family
  * list that names CJK families before {@code sans-serif}, so the viewer's fonts display them; each cell has a
- * {@code <title>} tooltip ("query 2 '猫' → key 5 'mat' = 0.4312") up to {@value #MAX_TOOLTIP_CELLS} cells in all.
+ * {@code <title>} tooltip ("query 2 '猫' → key 5 'mat' = 0.4312") up to {@value #MAX_TOOLTIP_CELLS} cells in all,
+ * and an SVG holds at most {@value #MAX_SVG_CELLS} cells (write larger ones as PNG).
  *
  * <p>Instances are immutable; every option returns a new heatmap. Rendering never opens a window: loading this class
  * sets {@code java.awt.headless=true} unless the application already set that property.
@@ -66,6 +64,8 @@ public final class AttentionHeatmap {
     public static final int MAX_CELL_SIZE = 64;
     /** Above this many cells in all panels together the SVG has no per-cell tooltips (they would bloat the file). */
     public static final int MAX_TOOLTIP_CELLS = 65_536;
+    /** Most cells in all panels together an SVG holds (one {@code <rect>} each, about 60 MB); PNGs have no limit. */
+    public static final int MAX_SVG_CELLS = 1 << 20;
     /** Largest automatic cell side. */
     static final int AUTO_MAX_CELL = 28;
     /** Side, in pixels, that the automatic cell size fills with all panels' cells. */
@@ -145,14 +145,18 @@ public final class AttentionHeatmap {
     public static AttentionHeatmap grid(AttentionMatrix[][] panels) {
         Objects.requireNonNull(panels, "panels");
         if (panels.length == 0) {
-            throw new IllegalArgumentException("panels: expected at least one layer (panels[layer][head]) but got none");
+            throw new IllegalArgumentException("panels: expected at least one layer (panels[layer][head]) but got "
+                    + "none");
         }
         List<List<AttentionMatrix>> rows = new ArrayList<>();
         AttentionMatrix first = null;
         for (int layer = 0; layer < panels.length; layer++) {
             AttentionMatrix[] heads = Objects.requireNonNull(panels[layer], "panels[" + layer + "]");
-            if (heads.length == 0 || heads.length != panels[0].length) {
-                throw new IllegalArgumentException("panels[" + layer + "]: expected " + Math.max(1, panels[0].length)
+            if (heads.length == 0) {
+                throw new IllegalArgumentException("panels[" + layer + "]: expected at least one head but got none");
+            }
+            if (heads.length != panels[0].length) {
+                throw new IllegalArgumentException("panels[" + layer + "]: expected " + panels[0].length
                         + " heads like panels[0] (one panel per head) but got " + heads.length);
             }
             for (int head = 0; head < heads.length; head++) {
@@ -171,7 +175,11 @@ public final class AttentionHeatmap {
 
     /**
      * A grid from raw weights: {@code weights[layer][head]} is a row-major {@code rowLabels.size() x
-     * columnLabels.size()} matrix, titled {@code "layer L · head H"} (counting from 0).
+     * columnLabels.size()} matrix, titled {@code "layer L · head H"} (counting from 0) — the
+     * {@code [layer][k][query * srcLen + key]} arrays the core's {@code AttentionRecorder.perLayerAndHead} returns.
+     * When only some heads were recorded, or they are numbered otherwise, build the panels with
+     * {@link AttentionMatrix#of(String, float[], List, List)} and their own titles and use
+     * {@link #grid(AttentionMatrix[][])}.
      *
      * @throws IllegalArgumentException as {@link #grid(AttentionMatrix[][])} and
      *     {@link AttentionMatrix#of(String, float[], List, List)}, naming the layer and head
@@ -287,7 +295,12 @@ public final class AttentionHeatmap {
         return renderImage(layout(pngFont()));
     }
 
-    /** The heatmap as an SVG document (UTF-8 text), laid out as {@link #toImage}; same exception. */
+    /**
+     * The heatmap as an SVG document (UTF-8 text), laid out as {@link #toImage}.
+     *
+     * @throws IllegalArgumentException as {@link #toImage}, or if all panels together have more than
+     *     {@link #MAX_SVG_CELLS} cells
+     */
     public String toSvg() {
         return renderSvg(layout(pngFont()));
     }
@@ -297,11 +310,7 @@ public final class AttentionHeatmap {
         FontChoice font = pngFont();
         Layout layout = layout(font);
         BufferedImage image = renderImage(layout);
-        AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IOException("no PNG writer in this JDK's ImageIO");
-            }
-        });
+        AtomicFiles.writePng(file, image);
         List<String> warnings = new ArrayList<>(layout.warnings);
         if (!font.displaysAll()) {
             List<String> missing = font.undisplayable();
@@ -311,11 +320,10 @@ public final class AttentionHeatmap {
         return new Written(file, layout.width, layout.height, font.family(), warnings);
     }
 
-    /** Writes {@link #toSvg} as UTF-8, atomically. */
+    /** Writes {@link #toSvg} as UTF-8, atomically; same exceptions. */
     public Written writeSvg(Path file) throws IOException {
         Layout layout = layout(pngFont());
-        byte[] bytes = renderSvg(layout).getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(file, out -> out.write(bytes));
+        AtomicFiles.writeUtf8(file, renderSvg(layout));
         List<String> warnings = new ArrayList<>(layout.warnings);
         if (!layout.tooltips) {
             warnings.add("no cell tooltips: " + layout.totalCells + " cells, more than " + MAX_TOOLTIP_CELLS);
@@ -340,17 +348,15 @@ public final class AttentionHeatmap {
     }
 
     private BufferedImage renderImage(Layout layout) {
-        BufferedImage image = new BufferedImage(layout.width, layout.height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            layout.draw(new ImageCanvas(g));
-        } finally {
-            g.dispose();
-        }
-        return image;
+        return ImageCanvas.render(layout.width, layout.height, layout::draw);
     }
 
     private String renderSvg(Layout layout) {
+        if (layout.totalCells > MAX_SVG_CELLS) {
+            throw new IllegalArgumentException("an SVG holds at most " + MAX_SVG_CELLS + " cells (one <rect> each), "
+                    + "but these " + layers() + " x " + heads() + " panels of " + layout.rows + " x " + layout.columns
+                    + " have " + layout.totalCells + ": write a PNG, or fewer panels");
+        }
         SvgCanvas svg = new SvgCanvas(layout.width, layout.height, title, TextMetrics.SVG_FAMILY_CJK);
         layout.draw(svg);
         return svg.finish();

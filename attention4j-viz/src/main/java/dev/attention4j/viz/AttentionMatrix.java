@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * One attention matrix with its token labels, as {@link AttentionHeatmap} draws it: row {@code i} is query token
- * {@code rowLabels[i]}, column {@code j} key token {@code columnLabels[j]}, and {@code weight(i, j)} how much that query
- * attends to that key. The weights are copied in and never change; each must be finite and {@code >= 0} (rows of
+ * {@code rowLabels[i]}, column {@code j} key token {@code columnLabels[j]}, and {@code weight(i, j)} how much that
+ * query attends to that key. The weights are copied in and never change; each must be finite and {@code >= 0} (rows of
  * softmax weights sum to 1, but other non-negative measures such as attention rollout are accepted too).
  *
  * <p>An optional keep-mask marks the cells the query was allowed to see, in attention4j's polarity: {@code true} =

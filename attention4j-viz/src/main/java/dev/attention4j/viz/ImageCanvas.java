@@ -13,12 +13,25 @@ import java.awt.geom.Rectangle2D;
 import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /** Draws on a {@link Graphics2D} (an off-screen image's), anti-aliased, with fractional metrics. */
 final class ImageCanvas implements Canvas {
 
     private final Graphics2D g;
+
+    /** A new {@code width x height} RGB image with {@code drawing} drawn on it. */
+    static BufferedImage render(int width, int height, Consumer<Canvas> drawing) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            drawing.accept(new ImageCanvas(g));
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
 
     ImageCanvas(Graphics2D g) {
         this.g = g;

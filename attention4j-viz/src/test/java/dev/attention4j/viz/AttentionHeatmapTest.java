@@ -10,7 +10,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +20,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -199,7 +196,8 @@ class AttentionHeatmapTest {
     void cjkLabelsAreDrawnWithRealGlyphsNotMissingGlyphBoxes() throws IOException {
         List<String> rows = List.of("注意力", "机制");
         List<String> columns = List.of("猫", "坐", "垫子");
-        AttentionHeatmap heatmap = AttentionHeatmap.of(AttentionMatrix.of("注意力机制", new float[6], rows, columns))
+        AttentionHeatmap heatmap = AttentionHeatmap
+                .of(AttentionMatrix.of("注意力机制", new float[6], rows, columns))
                 .fontFamily("DejaVu Sans"); // has no CJK glyphs: the font search must find one that has
         FontChoice font = heatmap.pngFont();
         assertThat(font.displaysAll()).isTrue();
@@ -243,7 +241,8 @@ class AttentionHeatmapTest {
             }
         }
         AttentionMatrix masked = AttentionMatrix.of("masked", weights[0][0], rows, columns)
-                .withKeepMask(new boolean[] {true, false, false, true, true, false, true, true, true, true, true, true});
+                .withKeepMask(new boolean[] {true, false, false, true, true, false, true, true, true, true, true,
+                    true});
         AttentionHeatmap heatmap = AttentionHeatmap.grid(new AttentionMatrix[][] {
             {masked, AttentionMatrix.of("layer 0 · head 1", weights[0][1], rows, columns)},
             {AttentionMatrix.of("layer 1 · head 0", weights[1][0], rows, columns),
@@ -255,7 +254,7 @@ class AttentionHeatmapTest {
         assertThat(written.font()).contains("WenQuanYi Micro Hei", "Noto Sans CJK SC", "sans-serif");
         assertThat(svg).contains("注意力", "机制", "\uD83D\uDE00", "&lt;&amp;&gt;", "a&quot;b");
 
-        Document doc = parse(svg);
+        Document doc = SvgDocuments.parse(svg);
         Element root = doc.getDocumentElement();
         assertThat(root.getAttribute("font-family")).contains("WenQuanYi Micro Hei");
         assertThat(root.getAttribute("width")).isEqualTo(Integer.toString(written.width()));
@@ -284,7 +283,8 @@ class AttentionHeatmapTest {
         assertThat(Double.parseDouble(tip.substring(tip.lastIndexOf("= ") + 2))).isCloseTo(0.1234567, within(5e-5));
 
         String text = root.getTextContent();
-        assertThat(text).contains("grid <title> & more", "layer 1 · head 1", "<&>", "a\"b", "注意力", "\uD83D\uDE00");
+        assertThat(text).contains("grid <title> & more", "layer 1 · head 1", "<&>", "a\"b", "注意力",
+                "\uD83D\uDE00");
     }
 
     @Test
@@ -343,6 +343,8 @@ class AttentionHeatmapTest {
                 .hasMessage("panels[1]: expected 2 heads like panels[0] (one panel per head) but got 1");
         assertThatThrownBy(() -> AttentionHeatmap.grid(new AttentionMatrix[0][]))
                 .hasMessageContaining("expected at least one layer");
+        assertThatThrownBy(() -> AttentionHeatmap.grid(new AttentionMatrix[][] {{}}))
+                .hasMessage("panels[0]: expected at least one head but got none");
         assertThatThrownBy(() -> AttentionHeatmap.grid(new float[][][] {{new float[9], new float[8]}}, TOKENS, TOKENS))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("weights[0][1]: weights: expected rows x columns = 3 x 3 = 9");
@@ -362,6 +364,31 @@ class AttentionHeatmapTest {
         assertThatThrownBy(huge::toImage)
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at 40 px per cell").hasMessageContaining("at most 16384");
+        float[][] heads = new float[4][512 * 512];
+        AttentionHeatmap manyCells = AttentionHeatmap.grid(new float[][][] {heads, heads}, tokens, tokens);
+        assertThatThrownBy(manyCells::toSvg)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("an SVG holds at most 1048576 cells").hasMessageContaining("have 2097152")
+                .hasMessageContaining("write a PNG");
+    }
+
+    @Test
+    void theReadmeExampleWritesBothFiles() throws Exception {
+        float[] weights = new float[36];
+        java.util.Arrays.fill(weights, 1 / 6f);
+        float[][][] byLayerAndHead = {{weights, weights}, {weights, weights}};
+        Path attentionPng = dir.resolve("attention.png");
+        Path headsSvg = dir.resolve("heads.svg");
+        // As in README.md, with the paths in the test's directory:
+        List<String> tokens = List.of("the", "cat", "sat", "on", "the", "mat");
+        AttentionMatrix head = AttentionMatrix.of("layer 0 · head 3", weights, tokens, tokens);
+        AttentionHeatmap.Written png = AttentionHeatmap.of(head).writePng(attentionPng);
+        AttentionHeatmap.grid(byLayerAndHead, tokens, tokens).write(headsSvg);
+
+        assertThat(png.warnings()).isEmpty();
+        assertThat(ImageIO.read(attentionPng.toFile()).getWidth()).isEqualTo(png.width());
+        assertThat(SvgDocuments.parse(Files.readString(headsSvg)).getDocumentElement().getTextContent())
+                .contains("layer 1 · head 1");
     }
 
     /** The colour at the centre of cell {@code (row, column)} of panel {@code (layer, head)}. */
@@ -408,12 +435,5 @@ class AttentionHeatmapTest {
             }
         }
         return n;
-    }
-
-    private static Document parse(String svg) throws Exception {
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        return factory.newDocumentBuilder().parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
     }
 }
