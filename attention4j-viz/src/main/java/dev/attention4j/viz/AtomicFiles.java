@@ -1,13 +1,16 @@
 package dev.attention4j.viz;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.imageio.ImageIO;
 
 /** Writes a file through a temporary file in the same directory and a move, so readers see the old or the new file. */
 final class AtomicFiles {
@@ -48,5 +51,20 @@ final class AtomicFiles {
             }
             throw e;
         }
+    }
+
+    /** Writes {@code image} as a PNG, atomically. */
+    static void writePng(Path target, BufferedImage image) throws IOException {
+        write(target, out -> {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IOException("no PNG writer in this JDK's ImageIO");
+            }
+        });
+    }
+
+    /** Writes {@code text} as UTF-8, atomically. */
+    static void writeUtf8(Path target, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        write(target, out -> out.write(bytes));
     }
 }

@@ -11,11 +11,27 @@ import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.geom.RoundRectangle2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /** Draws on a {@link Graphics2D} (an off-screen image's), anti-aliased, with fractional metrics. */
 final class ImageCanvas implements Canvas {
 
     private final Graphics2D g;
+
+    /** A new {@code width x height} RGB image with {@code drawing} drawn on it. */
+    static BufferedImage render(int width, int height, Consumer<Canvas> drawing) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            drawing.accept(new ImageCanvas(g));
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
 
     ImageCanvas(Graphics2D g) {
         this.g = g;
@@ -82,12 +98,37 @@ final class ImageCanvas implements Canvas {
     }
 
     @Override
-    public void verticalText(String text, double x, double y, Font font, Color color) {
+    public void verticalText(String text, double x, double y, Font font, Anchor anchor, Color color) {
         AffineTransform saved = g.getTransform();
         g.translate(x, y);
         g.rotate(-Math.PI / 2);
-        text(text, 0, 0, font, Anchor.MIDDLE, color);
+        text(text, 0, 0, font, anchor, color);
         g.setTransform(saved);
+    }
+
+    /** Paints the cells pixel by pixel into an image of their own and draws it unscaled: exact colours, no seams. */
+    @Override
+    public void cells(int x, int y, int cellSize, int rows, int columns, int[] rgb, boolean[] hatched,
+                      IntFunction<String> tooltip, String name) {
+        int width = columns * cellSize;
+        int height = rows * cellSize;
+        BufferedImage block = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int[] pixels = ((DataBufferInt) block.getRaster().getDataBuffer()).getData(); // (height, width)
+        int hatchFill = HATCH_FILL.getRGB() & 0xffffff;
+        int hatchLine = HATCH_LINE.getRGB() & 0xffffff;
+        for (int py = 0; py < height; py++) {
+            int rowStart = py / cellSize * columns;
+            for (int px = 0; px < width; px++) {
+                int cell = rowStart + px / cellSize;
+                int color = rgb[cell];
+                if (hatched != null && hatched[cell]) {
+                    // Lines along the anti-diagonal of the whole picture, so neighbouring masked cells join up.
+                    color = Math.floorMod(x + px + y + py, HATCH_PERIOD) == 0 ? hatchLine : hatchFill;
+                }
+                pixels[py * width + px] = color;
+            }
+        }
+        g.drawImage(block, x, y, null);
     }
 
     @Override

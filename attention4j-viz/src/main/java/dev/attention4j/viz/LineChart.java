@@ -2,18 +2,17 @@ package dev.attention4j.viz;
 
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Graphics2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.DoubleUnaryOperator;
-import javax.imageio.ImageIO;
+
+import static dev.attention4j.viz.TextMetrics.fit;
 
 /**
  * A line chart for training curves (loss, learning rate, accuracy against step), rendered to PNG or SVG with the same
@@ -174,14 +173,7 @@ public final class LineChart {
      */
     public BufferedImage toImage(int width, int height) {
         Layout layout = layout(width, height);
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            layout.draw(new ImageCanvas(g));
-        } finally {
-            g.dispose();
-        }
-        return image;
+        return ImageCanvas.render(width, height, layout::draw);
     }
 
     /** The chart as an SVG document, laid out exactly as {@link #toImage}; same exceptions. */
@@ -195,17 +187,12 @@ public final class LineChart {
     /** Writes {@link #toImage} as a PNG, atomically (a temporary file beside {@code file}, then a move). */
     public void writePng(Path file, int width, int height) throws IOException {
         BufferedImage image = toImage(width, height);
-        AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IOException("no PNG writer in this JDK's ImageIO");
-            }
-        });
+        AtomicFiles.writePng(file, image);
     }
 
     /** Writes {@link #toSvg} as UTF-8, atomically. */
     public void writeSvg(Path file, int width, int height) throws IOException {
-        byte[] bytes = toSvg(width, height).getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(file, out -> out.write(bytes));
+        AtomicFiles.writeUtf8(file, toSvg(width, height));
     }
 
     private Layout layout(int width, int height) {
@@ -640,17 +627,5 @@ public final class LineChart {
     private static String shortName(String name) {
         return name.codePointCount(0, name.length()) <= MAX_NAME_CHARS ? name
                 : name.substring(0, name.offsetByCodePoints(0, MAX_NAME_CHARS - 1)) + "…";
-    }
-
-    /** {@code text}, cut with an ellipsis if it is wider than {@code maxWidth}. */
-    private static String fit(String text, Font font, double maxWidth) {
-        if (TextMetrics.width(text, font) <= maxWidth) {
-            return text;
-        }
-        int end = text.length();
-        while (end > 1 && TextMetrics.width(text.substring(0, end) + "…", font) > maxWidth) {
-            end = text.offsetByCodePoints(end, -1);
-        }
-        return text.substring(0, end) + "…";
     }
 }

@@ -3,19 +3,28 @@ package dev.attention4j.viz;
 import java.awt.Color;
 import java.awt.Font;
 import java.util.Locale;
+import java.util.function.IntFunction;
 
 /** Writes the drawing operations as SVG 1.1 elements; {@link #finish()} returns the document. */
 final class SvgCanvas implements Canvas {
 
+    private static final String HATCH_ID = "masked";
+
     private final StringBuilder svg = new StringBuilder(1 << 14);
     private int clips;
     private boolean clipped;
+    private boolean hatchDefined;
 
     SvgCanvas(int width, int height, String title) {
+        this(width, height, title, TextMetrics.SVG_FAMILY);
+    }
+
+    /** A document whose text uses {@code fontFamily}, a CSS font-family list. */
+    SvgCanvas(int width, int height, String title, String fontFamily) {
         svg.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
                 .append("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"").append(width)
                 .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ')
-                .append(height).append("\" font-family=\"").append(escape(TextMetrics.SVG_FAMILY)).append("\">\n");
+                .append(height).append("\" font-family=\"").append(escape(fontFamily)).append("\">\n");
         if (!title.isEmpty()) {
             svg.append("<title>").append(escape(title)).append("</title>\n");
         }
@@ -90,11 +99,68 @@ final class SvgCanvas implements Canvas {
     }
 
     @Override
-    public void verticalText(String text, double x, double y, Font font, Color color) {
+    public void verticalText(String text, double x, double y, Font font, Anchor anchor, Color color) {
         svg.append("<text x=\"").append(num(x)).append("\" y=\"").append(num(y)).append("\" transform=\"rotate(-90 ")
                 .append(num(x)).append(' ').append(num(y)).append(")\"");
-        textAttributes(font, Anchor.MIDDLE, color);
+        textAttributes(font, anchor, color);
         svg.append('>').append(escape(text)).append("</text>\n");
+    }
+
+    /**
+     * One {@code <rect>} per cell inside {@code <g class="cells">}, each with a {@code <title>} child when
+     * {@code tooltip} is given; hatched cells are filled with a pattern defined once per document.
+     */
+    @Override
+    public void cells(int x, int y, int cellSize, int rows, int columns, int[] rgb, boolean[] hatched,
+                      IntFunction<String> tooltip, String name) {
+        unclip();
+        if (hatched != null && !hatchDefined) {
+            for (boolean h : hatched) {
+                if (h) {
+                    defineHatch();
+                    break;
+                }
+            }
+        }
+        svg.append("<g class=\"cells\" data-rows=\"").append(rows).append("\" data-columns=\"").append(columns)
+                .append('"');
+        if (!name.isEmpty()) {
+            svg.append(" aria-label=\"").append(escape(name)).append('"');
+        }
+        svg.append(" shape-rendering=\"crispEdges\">\n");
+        String size = Integer.toString(cellSize);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < columns; c++) {
+                int i = r * columns + c;
+                svg.append("<rect x=\"").append(x + c * cellSize).append("\" y=\"").append(y + r * cellSize)
+                        .append("\" width=\"").append(size).append("\" height=\"").append(size).append('"');
+                if (hatched != null && hatched[i]) {
+                    svg.append(" fill=\"url(#").append(HATCH_ID).append(")\"");
+                } else {
+                    paint("fill", new Color(rgb[i]));
+                }
+                String tip = tooltip == null ? null : tooltip.apply(i);
+                if (tip == null) {
+                    svg.append("/>\n");
+                } else {
+                    svg.append("><title>").append(escape(tip)).append("</title></rect>\n");
+                }
+            }
+        }
+        svg.append("</g>\n");
+    }
+
+    private void defineHatch() {
+        String period = Integer.toString(HATCH_PERIOD);
+        svg.append("<defs><pattern id=\"").append(HATCH_ID).append("\" width=\"").append(period)
+                .append("\" height=\"").append(period)
+                .append("\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"")
+                .append(period).append("\" height=\"").append(period).append('"');
+        paint("fill", HATCH_FILL);
+        svg.append("/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"").append(period).append('"');
+        paint("stroke", HATCH_LINE);
+        svg.append(" stroke-width=\"1.5\"/></pattern></defs>\n");
+        hatchDefined = true;
     }
 
     @Override

@@ -18,6 +18,9 @@ final class TextMetrics {
     static final String FAMILY = Font.SANS_SERIF;
     /** The SVG font list: the face AWT measured with first, then common fallbacks of similar width. */
     static final String SVG_FAMILY = "'DejaVu Sans', Verdana, 'Bitstream Vera Sans', Arial, Helvetica, sans-serif";
+    /** The same, with CJK faces before the generic family, for text in any script (viewers fall back per glyph). */
+    static final String SVG_FAMILY_CJK = "'DejaVu Sans', Verdana, Arial, 'Noto Sans CJK SC', 'Source Han Sans SC', "
+            + "'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', 'Hiragino Sans GB', sans-serif";
 
     private static final FontRenderContext CONTEXT = new FontRenderContext(null, true, true);
 
@@ -25,7 +28,11 @@ final class TextMetrics {
     }
 
     static Font font(double size, int style) {
-        return new Font(FAMILY, style, 1).deriveFont(style, (float) size);
+        return font(FAMILY, size, style);
+    }
+
+    static Font font(String family, double size, int style) {
+        return new Font(family, style, 1).deriveFont(style, (float) size);
     }
 
     static double width(String text, Font font) {
@@ -40,5 +47,17 @@ final class TextMetrics {
     /** Baseline-to-baseline distance. */
     static double lineHeight(Font font) {
         return font.getLineMetrics("Mg", CONTEXT).getHeight();
+    }
+
+    /** {@code text}, cut with an ellipsis if it is wider than {@code maxWidth}. */
+    static String fit(String text, Font font, double maxWidth) {
+        if (width(text, font) <= maxWidth) {
+            return text;
+        }
+        int end = text.length();
+        while (end > 1 && width(text.substring(0, end) + "…", font) > maxWidth) {
+            end = text.offsetByCodePoints(end, -1);
+        }
+        return text.substring(0, end) + "…";
     }
 }
