@@ -254,7 +254,8 @@
     }
     heat = { left: left, top: top, cell: cell, matrix: m, nq: nq, nk: nk };
     canvas.dataset.cell = String(cell);
-    var heads = hs.length === 1 ? 'head ' + hs[0] : 'mean of ' + hs.length + ' heads';
+    var heads = hs.length === 0 ? 'no head selected' : hs.length === 1 ? 'head ' + hs[0]
+      : 'mean of ' + hs.length + ' heads';
     $('heatmap-caption').textContent = 'Layer ' + state.layer + ', ' + heads + '. Rows: ' +
       (d.kind === 'cross' ? 'target tokens' : 'queries') + ', columns: ' +
       (d.kind === 'cross' ? 'source tokens' : 'keys') + '. Colour: \u221a(weight / ' + max.toFixed(3) +
