@@ -55,7 +55,7 @@
   function buildViewSelect() {
     var select = $('view-select');
     data.views.forEach(function (d, i) {
-      var o = el('option', d.title + (d.kind === 'cross' ? ' (cross-attention)' : ''));
+      var o = el('option', d.title + (d.kind === 'cross' && !/cross/i.test(d.title) ? ' (cross-attention)' : ''));
       o.value = String(i);
       select.appendChild(o);
     });
