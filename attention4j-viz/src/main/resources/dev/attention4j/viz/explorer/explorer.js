@@ -153,22 +153,27 @@
     var buf = bytes(state.view), lines = 0;
     var keyShade = new Float32Array(nk), queryShade = new Float32Array(nq);
     ctx.lineWidth = 2;
+    // One path per head and opacity level (weight rounded up to 1/32), stroked once: tens of thousands of lines
+    // (128 tokens, 12 heads) draw in milliseconds instead of seconds.
     state.heads.forEach(function (h) {
-      var base = offset(state.view, state.layer, h);
-      ctx.strokeStyle = headColor(h);
+      var base = offset(state.view, state.layer, h), paths = [];
       qs.forEach(function (i) {
         ks.forEach(function (j) {
           var w = DECODE[buf[base + i * nk + j]];
           if (w < 1 / 255) { return; }
           if (w > keyShade[j]) { keyShade[j] = w; }
           if (w > queryShade[i]) { queryShade[i] = w; }
-          ctx.globalAlpha = w;
-          ctx.beginPath();
-          ctx.moveTo(0, (i + 0.5) * ROW);
-          ctx.lineTo(width, (j + 0.5) * ROW);
-          ctx.stroke();
+          var level = Math.min(32, Math.ceil(w * 32));
+          var path = paths[level] || (paths[level] = new Path2D());
+          path.moveTo(0, (i + 0.5) * ROW);
+          path.lineTo(width, (j + 0.5) * ROW);
           lines++;
         });
+      });
+      ctx.strokeStyle = headColor(h);
+      paths.forEach(function (path, level) {
+        ctx.globalAlpha = level / 32;
+        ctx.stroke(path);
       });
     });
     ctx.globalAlpha = 1;

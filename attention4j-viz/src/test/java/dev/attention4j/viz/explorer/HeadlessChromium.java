@@ -264,7 +264,7 @@ final class HeadlessChromium implements AutoCloseable {
         return String.valueOf(eval(expression));
     }
 
-    /** A PNG of the page's viewport, or of the whole page when {@code fullPage}. */
+    /** A PNG of the page's viewport. */
     @SuppressWarnings("unchecked")
     byte[] screenshot() {
         Map<String, Object> result = send("Page.captureScreenshot", Map.of("format", "png"));
