@@ -12,12 +12,15 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.imageio.ImageIO;
 
-/** Writes a file through a temporary file in the same directory and a move, so readers see the old or the new file. */
-final class AtomicFiles {
+/**
+ * Writes a file through a temporary file in the same directory and a move, so readers see the old or the new file.
+ * Public for the other viz packages (the HTML explorer); not meant as API beyond them.
+ */
+public final class AtomicFiles {
 
     /** Writes the whole content to a stream; may throw what the stream throws. */
     @FunctionalInterface
-    interface Content {
+    public interface Content {
         void writeTo(OutputStream out) throws IOException;
     }
 
@@ -28,7 +31,7 @@ final class AtomicFiles {
      * Writes {@code content} to {@code target}, replacing it if it exists. The parent directory must exist. On failure
      * the temporary file is deleted and {@code target} is untouched.
      */
-    static void write(Path target, Content content) throws IOException {
+    public static void write(Path target, Content content) throws IOException {
         Path absolute = target.toAbsolutePath();
         // Not Files.createTempFile: its files are private (0600), and the picture would stay so after the move.
         Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "."
