@@ -15,10 +15,9 @@ import java.util.List;
  * Every layer and head of a pretrained encoder's self-attention over one text, as {@code explain} shows it.
  *
  * @param tokens the text's tokens as the model's tokenizer cut them, specials included ({@code [CLS] ... [SEP]})
- * @param self   {@code [layer][head]}: {@code tokens x tokens}, row-major; row {@code i} is what token {@code i}
- *               attends to
+ * @param self   {@code tokens x tokens}; row {@code i} is what token {@code i} attends to
  */
-record EncoderAttention(List<String> tokens, float[][][] self) {
+record EncoderAttention(List<String> tokens, HeadMaps self) {
 
     /**
      * Runs {@code model} on {@code text} (truncated to the model's maximum length as its tokenizer says) and records
@@ -40,14 +39,6 @@ record EncoderAttention(List<String> tokens, float[][][] self) {
         AttentionRecorder recorder = AttentionRecorder.allHeads();
         bert.forward(batch, Mode.INFERENCE, recorder);
         return new EncoderAttention(encoding.tokens(),
-                recorder.perLayerAndHead(AttentionSite.Stack.ENCODER, AttentionKind.SELF, 0));
-    }
-
-    int layers() {
-        return self.length;
-    }
-
-    int heads() {
-        return self[0].length;
+                HeadMaps.of(recorder, AttentionSite.Stack.ENCODER, AttentionKind.SELF));
     }
 }

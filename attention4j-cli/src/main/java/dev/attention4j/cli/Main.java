@@ -33,7 +33,7 @@ import java.util.Properties;
 @Command(name = "attention4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "The Transformer attention family in pure Java.",
         subcommands = {InfoCommand.class, DemoCommand.class, TrainCommand.class, TranslateCommand.class,
-                EmbedCommand.class, SearchCommand.class, BenchCommand.class, CostCommand.class, CommandLine.HelpCommand.class})
+                EmbedCommand.class, SearchCommand.class, ExplainCommand.class, BenchCommand.class, CostCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     @Option(names = "--threads", paramLabel = "N", scope = ScopeType.INHERIT,

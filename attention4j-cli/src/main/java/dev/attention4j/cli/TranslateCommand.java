@@ -45,7 +45,8 @@ final class TranslateCommand implements Callable<Integer> {
 
     /** Inputs decoded together. */
     static final int BATCH = 64;
-    /** The built-in model's files, beside this class in the jar. */
+    /** At most this many translations go into the {@code --explain} page (three views each). */
+    static final int MAX_EXPLAINED = 50;
 
     @Spec
     private CommandSpec spec;
@@ -61,6 +62,12 @@ final class TranslateCommand implements Callable<Integer> {
 
     @Mixin
     private DecodingOptions decoding = new DecodingOptions();
+
+    @Option(names = "--explain", paramLabel = "FILE.html",
+            description = "Also write the attention explorer for the translations (the first " + MAX_EXPLAINED
+                    + "): each one's cross-attention alignment (output x source), encoder self-attention and decoder "
+                    + "masked self-attention, every layer and head.")
+    private Path explain;
 
     private final Reader stdin;
 
@@ -78,10 +85,17 @@ final class TranslateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
+            if (explain != null && !String.valueOf(explain.getFileName()).toLowerCase(java.util.Locale.ROOT)
+                    .matches(".*\\.html?")) {
+                throw new UserError("--explain " + explain + ": expected a file name ending in .html");
+            }
             TrainedModel model = modelDir != null ? TrainedModel.load(modelDir) : TrainedModel.builtIn();
             int maxNewTokens = Math.max(1, model.config().maxLen() - 2); // room for BOS and EOS, as in training
             Translator translator = new Translator(model, decoding.config(maxNewTokens, Tokenizer.EOS_ID),
                     decoding.nbest(), err);
+            if (explain != null) {
+                translator.recordAttention(MAX_EXPLAINED);
+            }
             if (!texts.isEmpty()) {
                 for (int from = 0; from < texts.size(); from += BATCH) {
                     print(out, translator.translate(texts.subList(from, Math.min(texts.size(), from + BATCH))));
@@ -89,11 +103,29 @@ final class TranslateCommand implements Callable<Integer> {
             } else {
                 translateLines(new BufferedReader(stdin), translator, out);
             }
+            if (explain != null) {
+                writeExplorer(translator, err);
+            }
             return 0;
         } finally {
             out.flush();
             err.flush();
         }
+    }
+
+    private void writeExplorer(Translator translator, PrintWriter err) throws IOException, UserError {
+        Translator.Recorded recorded = translator.recorded();
+        if (recorded.attention().isEmpty()) {
+            throw new UserError("--explain " + explain + ": nothing was translated, so there is no attention to show");
+        }
+        if (recorded.skipped() > 0) {
+            err.println("warning: --explain shows the first " + MAX_EXPLAINED + " translations; " + recorded.skipped()
+                    + " more are not in it");
+        }
+        ExplorerPages.translations("attention4j translate: " + recorded.attention().size() + " translation"
+                + (recorded.attention().size() == 1 ? "" : "s"), recorded.inputs(), recorded.outputs(),
+                recorded.attention()).writeHtml(explain);
+        err.println("wrote " + explain.toAbsolutePath());
     }
 
     /**
@@ -126,12 +158,32 @@ final class TranslateCommand implements Callable<Integer> {
         private final GenerationConfig config;
         private final int nbest;
         private final PrintWriter err;
+        private int maxRecorded;
+        private final List<String> recordedInputs = new ArrayList<>();
+        private final List<String> recordedOutputs = new ArrayList<>();
+        private final List<TranslationAttention> recordedAttention = new ArrayList<>();
+        private int skipped;
+
+        /** What {@link #recordAttention} kept: the inputs, their best translations and their attention. */
+        record Recorded(List<String> inputs, List<String> outputs, List<TranslationAttention> attention,
+                        int skipped) {
+        }
 
         Translator(TrainedModel model, GenerationConfig config, int nbest, PrintWriter err) {
             this.model = model;
             this.config = config;
             this.nbest = nbest;
             this.err = err;
+        }
+
+        /** From now on, keep the attention of the first {@code max} non-empty translations' best outputs. */
+        void recordAttention(int max) {
+            maxRecorded = max;
+        }
+
+        Recorded recorded() {
+            return new Recorded(List.copyOf(recordedInputs), List.copyOf(recordedOutputs),
+                    List.copyOf(recordedAttention), skipped);
         }
 
         /**
@@ -176,9 +228,20 @@ final class TranslateCommand implements Callable<Integer> {
                         config);
                 for (int b = 0; b < generated.size(); b++) {
                     outputs[rows.get(b)] = format(generated.get(b));
+                    record(inputs.get(rows.get(b)).strip(), encoded.get(b), generated.get(b).best());
                 }
             }
             return List.of(outputs);
+        }
+
+        private void record(String input, int[] sourceIds, Hypothesis best) {
+            if (recordedAttention.size() < maxRecorded) {
+                recordedInputs.add(input);
+                recordedOutputs.add(model.targetTokenizer().decode(best.tokens()));
+                recordedAttention.add(TranslationAttention.of(model, sourceIds, best));
+            } else if (maxRecorded > 0) {
+                skipped++;
+            }
         }
 
         private String format(Generation generation) {

@@ -26,12 +26,12 @@ import java.util.List;
  * @param source       the source tokens (columns of the alignment)
  * @param fed          the decoder's inputs: {@code <s>} then the output tokens (columns of the decoder's self-attention)
  * @param produced     the token each decoder position produced (rows of the decoder's maps)
- * @param encoderSelf  {@code [layer][head]}: {@code source x source}, row-major
- * @param decoderSelf  {@code [layer][head]}: {@code produced x fed} (square), row-major, zero above the diagonal
- * @param cross        {@code [layer][head]}: {@code produced x source}, row-major
+ * @param encoderSelf  {@code source x source}
+ * @param decoderSelf  {@code produced x fed} (square), zero above the diagonal
+ * @param cross        {@code produced x source}
  */
-record TranslationAttention(List<String> source, List<String> fed, List<String> produced, float[][][] encoderSelf,
-                            float[][][] decoderSelf, float[][][] cross) {
+record TranslationAttention(List<String> source, List<String> fed, List<String> produced, HeadMaps encoderSelf,
+                            HeadMaps decoderSelf, HeadMaps cross) {
 
     /**
      * Records the maps of {@code output} (a hypothesis the model generated for {@code sourceIds}).
@@ -63,29 +63,9 @@ record TranslationAttention(List<String> source, List<String> fed, List<String> 
         Tokenizer src = model.sourceTokenizer();
         Tokenizer tgt = model.targetTokenizer();
         return new TranslationAttention(labels(src, sourceIds), labels(tgt, fed), labels(tgt, produced),
-                recorder.perLayerAndHead(AttentionSite.Stack.ENCODER, AttentionKind.SELF, 0),
-                recorder.perLayerAndHead(AttentionSite.Stack.DECODER, AttentionKind.MASKED_SELF, 0),
-                recorder.perLayerAndHead(AttentionSite.Stack.DECODER, AttentionKind.CROSS, 0));
-    }
-
-    /** The number of layers of the decoder (the encoder's may differ: {@code encoderSelf.length}). */
-    int decoderLayers() {
-        return cross.length;
-    }
-
-    /** Cross-attention of one decoder layer averaged over its heads: {@code produced x source}, row-major. */
-    float[] crossHeadAverage(int layer) {
-        float[][] heads = cross[layer];
-        float[] mean = new float[heads[0].length];
-        for (float[] head : heads) {
-            for (int i = 0; i < mean.length; i++) {
-                mean[i] += head[i];
-            }
-        }
-        for (int i = 0; i < mean.length; i++) {
-            mean[i] /= heads.length;
-        }
-        return mean;
+                HeadMaps.of(recorder, AttentionSite.Stack.ENCODER, AttentionKind.SELF),
+                HeadMaps.of(recorder, AttentionSite.Stack.DECODER, AttentionKind.MASKED_SELF),
+                HeadMaps.of(recorder, AttentionSite.Stack.DECODER, AttentionKind.CROSS));
     }
 
     private static List<String> labels(Tokenizer tokenizer, int[] ids) {

@@ -76,11 +76,11 @@ final class TranslationDemo {
             attention.add(a);
         }
         TranslationAttention first = attention.get(0);
-        int last = first.decoderLayers() - 1;
+        int last = first.cross().layers() - 1;
         report.line("");
         report.line("  Where the last decoder layer looked while writing \"" + outputs.get(0) + "\" (cross-attention,"
-                + " mean of " + first.cross()[last].length + " heads):");
-        report.lines(WeightGrid.render(first.crossHeadAverage(last), 0, first.produced(), first.source(),
+                + " mean of " + first.cross().heads() + " heads):");
+        report.lines(WeightGrid.render(first.cross().headAverage(last), 0, first.produced(), first.source(),
                 "output\\source", "    "));
         report.check("the translations are the numbers' Chinese numerals", allRight);
         report.check("the alignment recomputed without caches equals what the cached steps attended to (1e-5)",
@@ -91,13 +91,13 @@ final class TranslationDemo {
     /** Whether every layer's and head's teacher-forced cross-attention row equals the cached step's map. */
     private static boolean sameAsSteps(TranslationAttention a, AttentionRecorder steps) {
         int srcLen = a.source().size();
-        for (int layer = 0; layer < a.decoderLayers(); layer++) {
+        for (int layer = 0; layer < a.cross().layers(); layer++) {
             for (int t = 0; t < a.produced().size(); t++) {
                 AttentionMap step = steps.map(new AttentionSite(AttentionSite.Stack.DECODER, layer,
                         AttentionKind.CROSS, t));
-                for (int k = 0; k < a.cross()[layer].length; k++) {
+                for (int k = 0; k < a.cross().heads(); k++) {
                     for (int j = 0; j < srcLen; j++) {
-                        if (Math.abs(a.cross()[layer][k][t * srcLen + j] - step.weight(0, k, 0, j)) > 1e-5f) {
+                        if (Math.abs(a.cross().weights()[layer][k][t * srcLen + j] - step.weight(0, k, 0, j)) > 1e-5f) {
                             return false;
                         }
                     }

@@ -45,7 +45,7 @@ class TranslationAttentionTest {
         assertThat(attention.produced()).hasSize(rows).endsWith("</s>");
         assertThat(attention.fed()).hasSize(rows).startsWith("<s>");
         assertThat(attention.source()).hasSize(src.length);
-        int layers = attention.decoderLayers();
+        int layers = attention.cross().layers();
         assertThat(layers).isPositive();
         for (int layer = 0; layer < layers; layer++) {
             for (int t = 0; t < rows; t++) {
@@ -54,7 +54,7 @@ class TranslationAttentionTest {
                 assertThat(step.tgtLen()).isEqualTo(1);
                 for (int k = 0; k < step.heads().length; k++) {
                     for (int j = 0; j < src.length; j++) {
-                        assertThat(attention.cross()[layer][k][t * src.length + j])
+                        assertThat(attention.cross().weights()[layer][k][t * src.length + j])
                                 .as("layer %d head %d row %d key %d", layer, k, t, j)
                                 .isCloseTo(step.weight(0, k, 0, j), within(1e-5f));
                     }
@@ -70,10 +70,10 @@ class TranslationAttentionTest {
                 Tokenizer.BOS_ID, GenerationConfig.greedy(20, Tokenizer.EOS_ID)).get(0).best();
         TranslationAttention a = TranslationAttention.of(model, src, best);
         int n = a.fed().size();
-        assertRowsSumToOne(a.encoderSelf(), src.length, src.length);
-        assertRowsSumToOne(a.decoderSelf(), n, n);
-        assertRowsSumToOne(a.cross(), n, src.length);
-        for (float[][] layer : a.decoderSelf()) {
+        assertRowsSumToOne(a.encoderSelf().weights(), src.length, src.length);
+        assertRowsSumToOne(a.decoderSelf().weights(), n, n);
+        assertRowsSumToOne(a.cross().weights(), n, src.length);
+        for (float[][] layer : a.decoderSelf().weights()) {
             for (float[] head : layer) {
                 for (int i = 0; i < n; i++) {
                     for (int j = i + 1; j < n; j++) {
@@ -82,11 +82,11 @@ class TranslationAttentionTest {
                 }
             }
         }
-        float[] mean = a.crossHeadAverage(0);
+        float[] mean = a.cross().headAverage(0);
         float[] expected = new float[mean.length];
-        for (float[] head : a.cross()[0]) {
+        for (float[] head : a.cross().weights()[0]) {
             for (int i = 0; i < head.length; i++) {
-                expected[i] += head[i] / a.cross()[0].length;
+                expected[i] += head[i] / a.cross().heads();
             }
         }
         assertThat(mean).containsExactly(expected, within(1e-6f));

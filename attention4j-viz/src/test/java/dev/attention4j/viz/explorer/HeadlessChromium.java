@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * a broken browser fails a test instead of hanging the suite. When chromium is missing the constructor fails with a
  * message saying how to install it (tests never skip for lack of it).
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern LISTENING = Pattern.compile("DevTools listening on (ws://\\S+)");
@@ -51,7 +51,7 @@ final class HeadlessChromium implements AutoCloseable {
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final Map<String, CompletableFuture<Map<String, Object>>> awaited = new ConcurrentHashMap<>();
 
-    HeadlessChromium(int width, int height) throws IOException, InterruptedException {
+    public HeadlessChromium(int width, int height) throws IOException, InterruptedException {
         String executable = executable();
         profile = Files.createTempDirectory("attention4j-chromium-");
         process = new ProcessBuilder(executable, "--headless=new", "--remote-debugging-port=0",
@@ -206,7 +206,7 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** Sends one command and waits for its result; a protocol error becomes an {@link IllegalStateException}. */
     @SuppressWarnings("unchecked")
-    Map<String, Object> send(String method, Map<String, Object> params) {
+    public Map<String, Object> send(String method, Map<String, Object> params) {
         int id = ids.incrementAndGet();
         CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
         pending.put(id, reply);
@@ -226,7 +226,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Opens {@code file} and waits for its load event; forgets the problems of the page before. */
-    void open(Path file) {
+    public void open(Path file) {
         problems.clear();
         CompletableFuture<Map<String, Object>> loaded = new CompletableFuture<>();
         awaited.put("Page.loadEventFired", loaded);
@@ -243,7 +243,7 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** The value of a JavaScript expression (awaiting a promise), as JSON values; a thrown error fails. */
     @SuppressWarnings("unchecked")
-    Object eval(String expression) {
+    public Object eval(String expression) {
         Map<String, Object> result = send("Runtime.evaluate", Map.of("expression", expression,
                 "returnByValue", true, "awaitPromise", true));
         if (result.containsKey("exceptionDetails")) {
@@ -252,7 +252,7 @@ final class HeadlessChromium implements AutoCloseable {
         return ((Map<String, Object>) result.get("result")).get("value");
     }
 
-    double number(String expression) {
+    public double number(String expression) {
         Object value = eval(expression);
         if (!(value instanceof Double d)) {
             throw new IllegalStateException("'" + expression + "' is not a number: " + value);
@@ -260,19 +260,19 @@ final class HeadlessChromium implements AutoCloseable {
         return d;
     }
 
-    String string(String expression) {
+    public String string(String expression) {
         return String.valueOf(eval(expression));
     }
 
     /** A PNG of the page's viewport. */
     @SuppressWarnings("unchecked")
-    byte[] screenshot() {
+    public byte[] screenshot() {
         Map<String, Object> result = send("Page.captureScreenshot", Map.of("format", "png"));
         return Base64.getDecoder().decode((String) result.get("data"));
     }
 
     /** Console errors and warnings, uncaught exceptions and error log entries since the last {@link #open}. */
-    List<String> problems() {
+    public List<String> problems() {
         return new ArrayList<>(problems);
     }
 
