@@ -46,8 +46,8 @@ final class AttentionDemo {
         this.example = example;
     }
 
-    /** Runs every section on {@code example}. */
-    static DemoReport run(DemoExample example) {
+    /** Runs every section on {@code example}, writing the explorer chapter's files into {@code outDir}. */
+    static DemoReport run(DemoExample example, java.nio.file.Path outDir) {
         AttentionDemo demo = new AttentionDemo(example);
         demo.header();
         demo.scaledDotProduct();
@@ -56,8 +56,9 @@ final class AttentionDemo {
         demo.crossAttention();
         demo.maskedSelfAttention(selfAttention);
         demo.encoderDecoder();
-        TranslationDemo.run(demo.report);
-        RetrievalDemo.run(demo.report);
+        TranslationDemo.Result translations = TranslationDemo.run(demo.report);
+        dev.attention4j.models.pretrained.EmbeddingModel encoder = RetrievalDemo.run(demo.report);
+        ExplorerDemo.run(demo.report, outDir, translations, encoder);
         demo.report.line("");
         demo.report.line(demo.report.checks() - demo.report.failedChecks() + " of " + demo.report.checks()
                 + " checks passed.");

@@ -33,7 +33,8 @@ final class RetrievalDemo {
     private RetrievalDemo() {
     }
 
-    static void run(DemoReport report) {
+    /** Runs the chapter; returns the model it loaded (for the explorer chapter), or {@code null} if it could not. */
+    static EmbeddingModel run(DemoReport report) {
         report.line("");
         report.line("[RAG] Retrieval with a pretrained encoder: the first step of retrieval-augmented generation");
         report.line("  all-MiniLM-L6-v2 (6 BERT layers of multi-head self-attention, 384 wide; built in) turns each"
@@ -48,7 +49,7 @@ final class RetrievalDemo {
             model = EmbeddingModels.load(EmbeddingModels.DEFAULT);
         } catch (IOException e) {
             report.check("load the built-in model and passages (" + e.getMessage() + ")", false);
-            return;
+            return null;
         }
         CorpusIndex index = CorpusIndex.build(passages, model, EmbeddingProgress.NONE);
         report.line("  corpus: " + index.size() + " passages (attention, cooking, geography, sport, nature,"
@@ -75,6 +76,7 @@ final class RetrievalDemo {
         report.check("each question's best passage is the one written to answer it", allAnswered);
         report.check("the scores are cosines: the dot products of unit vectors", cosines);
         report.line("  Try it on your own text: attention4j search --corpus FILE \"question\"");
+        return model;
     }
 
     static List<String> passages() throws IOException {

@@ -4,6 +4,10 @@ import dev.attention4j.kernels.Parallel;
 import dev.attention4j.train.data.NumberWords;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,11 +18,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Runs {@code attention4j demo} in process and reads back the grids it prints. */
 class DemoCommandTest {
 
+    @TempDir
+    static Path out;
     private static CliRun run;
 
     @BeforeAll
     static void runDemo() {
-        run = CliRun.of("demo");
+        run = CliRun.of("demo", "--out", out.toString());
     }
 
     @Test
@@ -62,7 +68,24 @@ class DemoCommandTest {
     }
 
     @Test
-    void endsWithRetrievalByThePretrainedEncoder() {
+    void writesTheExplorerPagesAndTheAlignmentHeatmapAndPrintsTheirPaths() throws Exception {
+        for (String name : List.of(ExplorerDemo.TRANSLATIONS, ExplorerDemo.ALIGNMENT, ExplorerDemo.ENCODER)) {
+            Path file = out.resolve(name);
+            assertThat(file).isNotEmptyFile();
+            assertThat(run.out()).contains("  wrote " + file.toAbsolutePath());
+        }
+        assertThat(Files.readString(out.resolve(ExplorerDemo.TRANSLATIONS))).contains("二千零五", "three hundred");
+        assertThat(Files.readString(out.resolve(ExplorerDemo.ENCODER))).contains(RetrievalDemo.QUERIES.get(0));
+        assertThat(javax.imageio.ImageIO.read(out.resolve(ExplorerDemo.ALIGNMENT).toFile()).getWidth()).isPositive();
+        List<String> lines = run.outLines();
+        int explorer = lines.indexOf(lines.stream().filter(l -> l.startsWith("[Explorer] ")).findFirst()
+                .orElseThrow());
+        int rag = lines.indexOf(lines.stream().filter(l -> l.startsWith("[RAG] ")).findFirst().orElseThrow());
+        assertThat(explorer).isGreaterThan(rag);
+    }
+
+    @Test
+    void retrievesWithThePretrainedEncoder() {
         List<String> lines = run.outLines();
         int chapter = lines.indexOf(lines.stream().filter(l -> l.startsWith("[RAG] Retrieval")).findFirst()
                 .orElseThrow());
@@ -134,8 +157,8 @@ class DemoCommandTest {
     void outputIsTheSameAtAnyThreadCount() {
         int before = Parallel.threads();
         try {
-            CliRun one = CliRun.of("--threads", "1", "demo");
-            CliRun three = CliRun.of("demo", "--threads", "3");
+            CliRun one = CliRun.of("--threads", "1", "demo", "--out", out.toString());
+            CliRun three = CliRun.of("demo", "--threads", "3", "--out", out.toString());
             assertThat(one.exitCode()).isZero();
             assertThat(three.out()).isEqualTo(one.out()).isEqualTo(run.out());
         } finally {
