@@ -57,7 +57,8 @@ public final class HeadlessChromium implements AutoCloseable {
         process = new ProcessBuilder(executable, "--headless=new", "--remote-debugging-port=0",
                 "--user-data-dir=" + profile, "--no-sandbox", "--disable-gpu", "--no-first-run",
                 // containers (CI) often give /dev/shm only 64 MB: chromium then writes its shared memory to /tmp
-                "--disable-dev-shm-usage", "--no-default-browser-check", "--disable-extensions", "--hide-scrollbars", "--mute-audio",
+                "--disable-dev-shm-usage", "--no-default-browser-check", "--disable-extensions", "--hide-scrollbars",
+                "--mute-audio",
                 "--window-size=" + width + "," + height, "about:blank")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
