@@ -694,12 +694,13 @@ class VectorKernelsTest {
     /**
      * The tile products, plain and accumulating, with A row-major and transposed: every element is the one in-order
      * fma chain over k (from 0, or from c's value), written out here with {@code Math.fma}, whatever block (6 x 4
-     * vectors, single rows, single vectors, scalar tail columns) it falls in; and within the scalar twin's tolerance.
+     * vectors, 4 x 4, single rows, single vectors, scalar tail columns) it falls in; and within the scalar twin's
+     * tolerance.
      */
     @Test
     void tileMatmulsGiveOneInOrderFmaChainPerElement() {
         Random rnd = new Random(21);
-        int[] dims = new TreeSet<>(List.of(0, 1, 5, 6, 7, 13, lanes - 1, lanes, lanes + 1, 4 * lanes,
+        int[] dims = new TreeSet<>(List.of(0, 1, 5, 6, 7, 10, 13, lanes - 1, lanes, lanes + 1, 4 * lanes,
                 4 * lanes + 3, 5 * lanes + 1)).stream().mapToInt(Integer::intValue).toArray();
         for (int m : dims) {
             for (int n : dims) {
