@@ -33,11 +33,14 @@ import java.util.Objects;
  * {@code dK, dV}); the dropout flags are recomputed from their hash. No {@code (tgtLen, srcLen)} block outlives a
  * call.
  *
- * <p>Work runs in parallel over {@code (batch, head)} pairs; each pair writes only its own slice of the output and of
- * {@code dQ, dK, dV}, by the same code whatever the thread count, so forward and backward are bit-identical at any
- * thread count. Scratch: each running task holds the {@code (tgtLen, srcLen)} scores of the head it is on (one block
- * forward, two backward). A tiled ("flash") version that needs only {@code O(block)} scratch per task is issue 6's
- * job; it must keep this op's contract.
+ * <p>Two paths keep this contract. Without dropout, {@link #apply} runs {@link TiledAttention}: tiles of 64 queries
+ * by 96 keys with an online softmax, nothing of size {@code (tgtLen, srcLen)} ever held (O(n) memory), key tiles a
+ * band mask blocks skipped whole, and the weights (when asked for, of the chosen heads only) recomputed from the
+ * saved log-sum-exp. With dropout, and through {@link #applyMaterialized} (the reference the tiled path is tested
+ * against), each head's whole score block is computed in one piece: each running task holds the
+ * {@code (tgtLen, srcLen)} scores of the head it is on (one block forward, two backward). Both run in parallel over
+ * independent pieces (heads, and query tiles in the tiled forward), each written by the same code whatever the thread
+ * count, so forward and backward are bit-identical at any thread count.
  */
 public final class AttentionOp {
 
@@ -231,7 +234,9 @@ public final class AttentionOp {
      * Attention at inference over the first {@code srcLen} rows of preallocated key and value buffers (a KV cache),
      * tokens major: {@code keys} and {@code values} hold {@code (batchSize, capacity, numHeads * headDim)} and only
      * rows {@code [0, srcLen)} of each sequence are read. Same kernels and contract as {@link #apply} with no tape, no
-     * dropout, no extra keys ({@code maskedSrcLen = srcLen}).
+     * dropout, no extra keys ({@code maskedSrcLen = srcLen}); except that one query ({@code tgtLen == 1}, a decoding
+     * step) runs the one-row kernels of {@link #applyOneQueryToCache} (its scores are one row per head, O(n) already),
+     * so the allocation-free step and this path give the same bits.
      *
      * @param query      {@code (batchSize, tgtLen, numHeads * headDim)}
      * @param keys       {@code (batchSize, capacity, numHeads * headDim)}, row-major
@@ -280,11 +285,22 @@ public final class AttentionOp {
         // (batchSize, capacity, numHeads * headDim): head h of sequence b starts at b * capacity * width + h * headDim
         Operand k = new Operand(keys, capacity * width, headDim, width);
         Operand v = new Operand(values, capacity * width, headDim, width);
-        TiledAttention.Problem p = new TiledAttention.Problem(Operand.of(AttentionLayout.TOKENS_MAJOR, query,
-                numHeads, tgtLen, headDim), k, v, d, scale, mask);
+        Operand q = Operand.of(AttentionLayout.TOKENS_MAJOR, query, numHeads, tgtLen, headDim);
+        Operand o = Operand.of(AttentionLayout.TOKENS_MAJOR, output, numHeads, tgtLen, headDim);
+        if (tgtLen == 1) {
+            // One query: its (1, srcLen) scores are O(n) already, and these are the kernels of applyOneQueryToCache,
+            // so a decoding step and this path give the same bits.
+            float[] all = weightsOut == null || heads.length == numHeads ? weightsOut
+                    : new float[batchSize * numHeads * srcLen];
+            forward(all, null, q, k, v, o, d, scale, mask, 0f, 0L);
+            if (all != weightsOut) {
+                selectHeads(weightsOut, all, heads, d);
+            }
+            return output;
+        }
+        TiledAttention.Problem p = new TiledAttention.Problem(q, k, v, d, scale, mask);
         float[] logSumExp = weightsOut == null ? null : new float[batchSize * numHeads * tgtLen];
-        TiledAttention.forward(Operand.of(AttentionLayout.TOKENS_MAJOR, output, numHeads, tgtLen, headDim), logSumExp,
-                p);
+        TiledAttention.forward(o, logSumExp, p);
         if (weightsOut != null) {
             TiledAttention.weights(weightsOut, heads, logSumExp, p);
         }

@@ -420,8 +420,10 @@ public final class MultiHeadAttention implements Module {
     private void reportStep(AttentionObserver observer, AttentionSite site, AttentionScratch scratch, int batchSize,
                             int keys) {
         int[] heads = observedHeads(observer, site);
-        report(observer, site, heads, scratch.weights, AttentionObserver.allHeads(config.numHeads()), batchSize, 1,
-                keys);
+        if (heads.length > 0) { // a step unobserved allocates nothing
+            report(observer, site, heads, scratch.weights, AttentionObserver.allHeads(config.numHeads()), batchSize,
+                    1, keys);
+        }
     }
 
     /**

@@ -283,7 +283,7 @@ class TiledAttentionTest {
     /**
      * O(n) memory: at n = 4096 one head's forward allocates its output and a few KB, and forward + backward its output,
      * the log-sum-exp and the three gradients, where one {@code (n, n)} block of weights alone is 64 MiB. Counted on
-     * the calling thread with one thread (so every task runs there); the least of four calls, once the JIT has compiled
+     * the calling thread with one thread (so every task runs there); the least over calls, once the JIT has compiled
      * the kernels (interpreted Vector API code allocates its vectors) and the thread's tiles exist.
      */
     @Test
@@ -302,8 +302,12 @@ class TiledAttentionTest {
             Parallel.setThreads(1);
             long forward = Long.MAX_VALUE;
             long training = Long.MAX_VALUE;
-            // the least of a few calls: until the JIT compiles the kernels, the interpreter boxes vectors
-            for (int call = 0; call < 4; call++) {
+            long forwardBound = block + 64 * 1024;
+            // output, dQ, dK, dV, the seed gradient of the output and the lse, plus bookkeeping
+            long trainingBound = 5 * block + 4L * n + 256 * 1024;
+            // the least of up to 30 calls: until the JIT has compiled the kernels (slower on a loaded machine),
+            // interpreted and C1 code boxes its vectors
+            for (int call = 0; call < 30 && (forward >= forwardBound || training >= trainingBound); call++) {
                 long start = allocatedBytes();
                 AttentionOp.apply(null, q, k, v, AttentionLayout.HEADS_MAJOR, 1, p.scale(), mask, n, 0f, 0L, null);
                 forward = Math.min(forward, allocatedBytes() - start);
@@ -314,9 +318,8 @@ class TiledAttentionTest {
                 tape.backward(WeightedSumOp.apply(tape, out, r));
                 training = Math.min(training, allocatedBytes() - start);
             }
-            assertThat(forward).as("forward bytes").isLessThan(block + 64 * 1024);
-            // output, dQ, dK, dV, the seed gradient of the output and the lse, plus bookkeeping
-            assertThat(training).as("forward + backward bytes").isLessThan(5 * block + 4L * n + 256 * 1024);
+            assertThat(forward).as("forward bytes").isLessThan(forwardBound);
+            assertThat(training).as("forward + backward bytes").isLessThan(trainingBound);
             assertThat(training).isLessThan(4L * n * n / 8);
         } finally {
             Parallel.setThreads(before);
