@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Loops: columns in groups of 4 vectors, then single vectors, then single columns; within a group, rows in blocks
  * of 6 (a 6 x 4-vector register block, 24 accumulators), then one block of 4 (so that 64 rows, a query tile, run
- * without single rows), then single rows.
+ * without single rows), then single rows a vector at a time.
  *
  * <p>Determinism: every element of {@code C} is one in-order fma chain {@code s = fma(A[i, p], B[p, j], s)} over
  * {@code p = 0 .. k-1}, starting from 0 ({@code tileMatmul}) or from {@code C}'s value ({@code tileMatmulAdd}), in
@@ -44,8 +44,11 @@ final class TileGemm {
                 block4x4(c, cOff + i * ldc + j, ldc, a, aOff + i * ars, ars, aps, b, bOff + j, ldb, k, acc);
                 i += 4;
             }
-            for (; i < m; i++) {
-                block1x4(c, cOff + i * ldc + j, ldc, a, aOff + i * ars, ars, aps, b, bOff + j, ldb, k, acc);
+            for (; i < m; i++) { // a rare single row (m % 6 of 1, 2, 3 or 5): one vector at a time
+                for (int v = 0; v < NV; v++) {
+                    block1x1(c, cOff + i * ldc + j + v * LANES, ldc, a, aOff + i * ars, ars, aps, b,
+                            bOff + j + v * LANES, ldb, k, acc);
+                }
             }
         }
         for (; j + LANES <= n; j += LANES) {
@@ -246,35 +249,6 @@ final class TileGemm {
         s31.intoArray(c, d3 + 1 * LANES);
         s32.intoArray(c, d3 + 2 * LANES);
         s33.intoArray(c, d3 + 3 * LANES);
-    }
-
-    /** The 1 x 4-vector register block of {@link #tile} at row {@code i}, columns {@code [j, j + 4 * LANES)}. */
-    private static void block1x4(float[] c, int c0, int ldc, float[] a, int aStart, int ars, int aps,
-                                  float[] b, int bStart, int ldb, int k, boolean acc) {
-        int d0 = c0 + 0 * ldc;
-        int a0 = aStart + 0 * ars;
-        FloatVector z = FloatVector.zero(SPECIES);
-        FloatVector s00 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 0 * LANES) : z;
-        FloatVector s01 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 1 * LANES) : z;
-        FloatVector s02 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 2 * LANES) : z;
-        FloatVector s03 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 3 * LANES) : z;
-        for (int p = 0; p < k; p++) {
-            int bi = bStart + p * ldb;
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi + 0 * LANES);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + 1 * LANES);
-            FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * LANES);
-            FloatVector b3 = FloatVector.fromArray(SPECIES, b, bi + 3 * LANES);
-            int ap = p * aps;
-            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + ap]);
-            s00 = x.fma(b0, s00);
-            s01 = x.fma(b1, s01);
-            s02 = x.fma(b2, s02);
-            s03 = x.fma(b3, s03);
-        }
-        s00.intoArray(c, d0 + 0 * LANES);
-        s01.intoArray(c, d0 + 1 * LANES);
-        s02.intoArray(c, d0 + 2 * LANES);
-        s03.intoArray(c, d0 + 3 * LANES);
     }
 
     /** The 6 x 1-vector register block of {@link #tile} at row {@code i}, columns {@code [j, j + 1 * LANES)}. */
