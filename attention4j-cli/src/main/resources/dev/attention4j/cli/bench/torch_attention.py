@@ -10,10 +10,10 @@ gradients on the input and the module's parameters, then out.backward(R) with a 
 """
 import argparse
 import json
-import statistics
-import time
 
 import torch
+
+from rival_timing import timed
 
 
 def vm(field):
@@ -34,18 +34,6 @@ def peak_extra(fn):
     before = vm("VmRSS")
     fn()
     return vm("VmHWM") - before
-
-
-def timed(fn, warmup, min_seconds, min_calls):
-    for _ in range(warmup):
-        fn()
-    times = []
-    start = time.perf_counter()
-    while len(times) < min_calls or time.perf_counter() - start < min_seconds:
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
 
 
 def main():
