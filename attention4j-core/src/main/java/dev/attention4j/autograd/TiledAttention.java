@@ -37,9 +37,9 @@ import java.util.Arrays;
  * order.
  *
  * <p>Parallelism and determinism: the forward and the weights run in parallel over (sequence, head, query tile),
- * backward over (sequence, head); each task writes only its own rows, the tiles are cut from the sizes alone, and
- * every kernel computes an element by the same operations wherever it sits, so results are bit-identical at any
- * thread count. Scratch: one set of tiles per thread (about {@code 100 KiB} at headDim 64; plus
+ * backward over (sequence, head), or, with fewer of those than threads, in two passes (see {@link #backward}); each
+ * task writes only its own rows, the tiles are cut from the sizes alone, and every kernel computes an element by the
+ * same operations wherever it sits, so results are bit-identical at any thread count. Scratch: one set of tiles per thread (about {@code 100 KiB} at headDim 64; plus
  * {@code 4 * QUERY_TILE * srcLen} bytes for a mask that is not a band), kept by the thread between calls.
  */
 final class TiledAttention {
@@ -207,11 +207,33 @@ final class TiledAttention {
     }
 
     /**
-     * The backward from {@code dO}: adds to {@code dQ, dK, dV} (zeroed by the caller). In parallel over
-     * (sequence, head); within a head, query tiles in order, key tiles in order.
+     * The backward from {@code dO}: adds to {@code dQ, dK, dV} (zeroed by the caller). With at least as many
+     * (sequence, head) pairs as threads, one pass per pair: query tiles in order, key tiles in order, all three
+     * gradients at once (five tile products per tile pair). With fewer (one long sequence and head, say), two
+     * passes that keep every thread busy without racing: {@code dQ} in parallel over (pair, query tile), then
+     * {@code dK, dV} in parallel over (pair, range of {@value #KEY_RANGE} keys), each range visiting the query tiles
+     * in order (seven products per tile pair, as {@code S} and {@code dP} are recomputed in both). Every gradient
+     * element is the same chain of operations in both schedules (a {@code dQ} row over the keys in order, a
+     * {@code dK, dV} row over the queries in order, each score recomputed by the same kernel), so the bits do not
+     * depend on which one runs, nor on the thread count.
      */
     static void backward(Operand dQ, Operand dK, Operand dV, Operand dOut, Operand out, float[] logSumExp,
                          Problem p) {
+        Dims d = p.dims();
+        int pairs = d.batchSize() * d.numHeads();
+        if (pairs >= Parallel.threads()) {
+            backwardByPair(dQ, dK, dV, dOut, out, logSumExp, p);
+        } else {
+            backwardInTwoPasses(dQ, dK, dV, dOut, out, logSumExp, p);
+        }
+    }
+
+    /** Keys per task of the {@code dK, dV} pass of {@link #backwardInTwoPasses}: 4 key tiles. */
+    static final int KEY_RANGE = 4 * KEY_TILE;
+
+    /** The one-pass schedule of {@link #backward}: one task per (sequence, head). */
+    static void backwardByPair(Operand dQ, Operand dK, Operand dV, Operand dOut, Operand out, float[] logSumExp,
+                               Problem p) {
         Kernels k = Kernels.active();
         Dims d = p.dims();
         Parallel.forRange(d.batchSize() * d.numHeads(), 1, (start, end) -> {
@@ -219,14 +241,47 @@ final class TiledAttention {
             t.ensure(d.headDim(), d.valueHeadDim());
             for (int bh = start; bh < end; bh++) {
                 for (int tile = 0; tile < p.queryTiles(); tile++) {
-                    backwardTile(k, t, dQ, dK, dV, dOut, out, logSumExp, p, bh, tile);
+                    backwardTile(k, t, dQ, dK, dV, dOut, out, logSumExp, p, bh, tile, 0, d.srcLen());
                 }
             }
         });
     }
 
+    /** The two-pass schedule of {@link #backward}: {@code dQ} by query tile, then {@code dK, dV} by key range. */
+    static void backwardInTwoPasses(Operand dQ, Operand dK, Operand dV, Operand dOut, Operand out,
+                                    float[] logSumExp, Problem p) {
+        Kernels k = Kernels.active();
+        Dims d = p.dims();
+        int tiles = p.queryTiles();
+        Parallel.forRange(d.batchSize() * d.numHeads() * tiles, 1, (start, end) -> {
+            Tiles t = TILES.get();
+            t.ensure(d.headDim(), d.valueHeadDim());
+            for (int task = start; task < end; task++) {
+                backwardTile(k, t, dQ, null, null, dOut, out, logSumExp, p, task / tiles, task % tiles, 0,
+                        d.srcLen());
+            }
+        });
+        int ranges = (d.srcLen() + KEY_RANGE - 1) / KEY_RANGE;
+        Parallel.forRange(d.batchSize() * d.numHeads() * ranges, 1, (start, end) -> {
+            Tiles t = TILES.get();
+            t.ensure(d.headDim(), d.valueHeadDim());
+            for (int task = start; task < end; task++) {
+                int from = task % ranges * KEY_RANGE;
+                for (int tile = 0; tile < tiles; tile++) {
+                    backwardTile(k, t, null, dK, dV, dOut, out, logSumExp, p, task / ranges, tile, from,
+                            Math.min(d.srcLen(), from + KEY_RANGE));
+                }
+            }
+        });
+    }
+
+    /**
+     * One query tile's part of the backward over keys {@code [keyLo, keyHi)}: adds to {@code dQ} unless it is null,
+     * and to {@code dK, dV} unless they are null (the two-pass schedule computes them in separate passes).
+     */
     private static void backwardTile(Kernels k, Tiles t, Operand dQ, Operand dK, Operand dV, Operand dOut,
-                                     Operand out, float[] logSumExp, Problem p, int bh, int tile) {
+                                     Operand out, float[] logSumExp, Problem p, int bh, int tile, int keyLo,
+                                     int keyHi) {
         Dims d = p.dims();
         int b = bh / d.numHeads();
         int h = bh % d.numHeads();
@@ -235,8 +290,10 @@ final class TiledAttention {
         int dk = d.headDim();
         int dv = d.valueHeadDim();
         boolean general = visibleKeys(t, p, b, h, i0, rows);
-        if (t.keyFrom >= t.keyTo) {
-            return; // no query of the tile sees a key: no gradient flows
+        int keyFrom = Math.max(t.keyFrom, keyLo);
+        int keyTo = Math.min(t.keyTo, keyHi);
+        if (keyFrom >= keyTo) {
+            return; // no query of the tile sees a key of the range: no gradient flows
         }
         int width = paddedWidth(rows);
         packQueryTransposed(t, p, b, h, i0, rows);
@@ -260,28 +317,32 @@ final class TiledAttention {
         }
         Arrays.fill(t.rowDot, rows, width, 0f);
         lseShift(t, logSumExp, bh * d.tgtLen() + i0, rows);
-        int dQ0 = dQ.at(b, h) + i0 * dQ.rowStride();
-        for (int j0 = t.keyFrom; j0 < t.keyTo; j0 += KEY_TILE) {
-            int cols = Math.min(KEY_TILE, t.keyTo - j0);
+        int dQ0 = dQ == null ? 0 : dQ.at(b, h) + i0 * dQ.rowStride();
+        for (int j0 = keyFrom; j0 < keyTo; j0 += KEY_TILE) {
+            int cols = Math.min(KEY_TILE, keyTo - j0);
             scores(k, t, p, b, h, j0, cols, rows, general);
             k.expColumns(t.scores, 0, QUERY_TILE, t.shift, cols, width);                    // P^T (cols, width)
             // dP^T = V_tile dO^T   (cols, width)
             k.tileMatmul(t.dScores, 0, QUERY_TILE, v.data(), v.at(b, h) + j0 * v.rowStride(), v.rowStride(), 1,
                     t.dOutT, 0, QUERY_TILE, cols, width, dv);
             k.softmaxBackwardColumns(t.dScores, 0, t.scores, 0, QUERY_TILE, t.rowDot, cols, width); // dS^T
-            // dV_tile += P^T dO   (cols, valueHeadDim)
-            k.tileMatmulAdd(dV.data(), dV.at(b, h) + j0 * dV.rowStride(), dV.rowStride(), t.scores, 0, QUERY_TILE, 1,
-                    t.dOut, 0, dv, cols, dv, rows);
-            // dK_tile += dS^T Qs   (cols, headDim)
-            k.tileMatmulAdd(dK.data(), dK.at(b, h) + j0 * dK.rowStride(), dK.rowStride(), t.dScores, 0, QUERY_TILE,
-                    1, t.query, 0, dk, cols, dk, rows);
-            // dQ_tile += dS (scale K_tile)   (rows, headDim)
-            int k0 = key.at(b, h) + j0 * key.rowStride();
-            for (int c = 0; c < cols; c++) {
-                k.scale(t.key, c * dk, key.data(), k0 + c * key.rowStride(), scale, dk);
+            if (dK != null) {
+                // dV_tile += P^T dO   (cols, valueHeadDim)
+                k.tileMatmulAdd(dV.data(), dV.at(b, h) + j0 * dV.rowStride(), dV.rowStride(), t.scores, 0,
+                        QUERY_TILE, 1, t.dOut, 0, dv, cols, dv, rows);
+                // dK_tile += dS^T Qs   (cols, headDim)
+                k.tileMatmulAdd(dK.data(), dK.at(b, h) + j0 * dK.rowStride(), dK.rowStride(), t.dScores, 0,
+                        QUERY_TILE, 1, t.query, 0, dk, cols, dk, rows);
             }
-            k.tileMatmulAdd(dQ.data(), dQ0, dQ.rowStride(), t.dScores, 0, 1, QUERY_TILE, t.key, 0, dk, rows, dk,
-                    cols);
+            if (dQ != null) {
+                // dQ_tile += dS (scale K_tile)   (rows, headDim)
+                int k0 = key.at(b, h) + j0 * key.rowStride();
+                for (int c = 0; c < cols; c++) {
+                    k.scale(t.key, c * dk, key.data(), k0 + c * key.rowStride(), scale, dk);
+                }
+                k.tileMatmulAdd(dQ.data(), dQ0, dQ.rowStride(), t.dScores, 0, 1, QUERY_TILE, t.key, 0, dk, rows,
+                        dk, cols);
+            }
         }
     }
 

@@ -106,6 +106,16 @@ class TiledAttentionTest {
         all.add(new Problem("additive mask per head", 1, 2, 130, 170, 24, 24,
                 Mask.additive(Tensor.of(bias, 1, 2, 130, 170))));
         all.add(new Problem("one query, one key", 1, 1, 1, 1, 5, 3, Mask.none()));
+        // one (sequence, head) pair: at 2 threads backward runs its two-pass schedule (dQ by query tile, then dK, dV
+        // by ranges of 384 keys), at 1 thread the one-pass one; bitIdenticalAtOneAndTwoThreads holds them equal
+        all.add(new Problem("one head, keys past one range, causal lower right", 1, 1, 300, 900, 32, 32,
+                Mask.causal(Mask.Alignment.LOWER_RIGHT)));
+        boolean[] sparse = new boolean[100 * 800];
+        for (int i = 0; i < sparse.length; i++) {
+            sparse[i] = random.nextInt(4) != 0;
+        }
+        all.add(new Problem("one head, keys past one range, bool mask", 1, 1, 100, 800, 16, 24,
+                Mask.bool(sparse, 100, 800)));
         return all;
     }
 
