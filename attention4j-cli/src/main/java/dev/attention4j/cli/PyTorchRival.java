@@ -15,28 +15,38 @@ import java.util.List;
 
 /**
  * The PyTorch side of a {@code bench} command: a Python script shipped beside this class ({@code bench/NAME}) run as a
- * child process, whose last output line is a JSON object of its timings; and the median the Java side reports.
+ * child process (beside the timing helper the scripts share), whose last output line is a JSON object of its timings;
+ * and the median the Java side reports.
  */
 final class PyTorchRival {
+
+    /** The timing helper every bench script imports ({@code from rival_timing import timed}). */
+    private static final String TIMING = "rival_timing.py";
 
     private PyTorchRival() {
     }
 
     /**
-     * Runs {@code python bench/script args...}; returns the script's last output line as JSON, or null when Python
-     * cannot be started or the script fails, with the reason printed to {@code out}.
+     * Runs {@code python bench/script args...} in a temporary directory holding the script and the timing helper the
+     * scripts share ({@code bench/rival_timing.py}); returns the script's last output line as JSON, or null when
+     * Python cannot be started or the script fails, with the reason printed to {@code out}.
      */
     static JsonNode run(PrintWriter out, String python, String script, List<String> args)
             throws IOException, InterruptedException {
-        Path file = Files.createTempFile("attention4j-" + script.replace(".py", ""), ".py");
+        Path dir = Files.createTempDirectory("attention4j-rival");
+        List<Path> files = new ArrayList<>();
         try {
-            try (InputStream in = PyTorchRival.class.getResourceAsStream("bench/" + script)) {
-                if (in == null) {
-                    throw new IllegalStateException("the bench script " + script + " is missing from the jar");
+            for (String name : List.of(script, TIMING)) {
+                try (InputStream in = PyTorchRival.class.getResourceAsStream("bench/" + name)) {
+                    if (in == null) {
+                        throw new IllegalStateException("the bench script " + name + " is missing from the jar");
+                    }
+                    Path file = dir.resolve(name);
+                    Files.write(file, in.readAllBytes());
+                    files.add(file);
                 }
-                Files.write(file, in.readAllBytes());
             }
-            List<String> command = new ArrayList<>(List.of(python, file.toString()));
+            List<String> command = new ArrayList<>(List.of(python, dir.resolve(script).toString()));
             command.addAll(args);
             Process process;
             try {
@@ -53,8 +63,25 @@ final class PyTorchRival {
             String last = output.strip().lines().reduce((a, b) -> b).orElse("");
             return new ObjectMapper().readTree(last);
         } finally {
-            Files.deleteIfExists(file);
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+            deleteTree(dir.resolve("__pycache__"));
+            Files.deleteIfExists(dir);
         }
+    }
+
+    /** Deletes {@code dir} and what it holds, if it exists (Python's byte-code cache of the timing helper). */
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(dir);
     }
 
     /** The median of {@code values} (the mean of the middle two for an even count); sorts them in place. */

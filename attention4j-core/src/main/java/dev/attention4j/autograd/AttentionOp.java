@@ -33,11 +33,14 @@ import java.util.Objects;
  * {@code dK, dV}); the dropout flags are recomputed from their hash. No {@code (tgtLen, srcLen)} block outlives a
  * call.
  *
- * <p>Work runs in parallel over {@code (batch, head)} pairs; each pair writes only its own slice of the output and of
- * {@code dQ, dK, dV}, by the same code whatever the thread count, so forward and backward are bit-identical at any
- * thread count. Scratch: each running task holds the {@code (tgtLen, srcLen)} scores of the head it is on (one block
- * forward, two backward). A tiled ("flash") version that needs only {@code O(block)} scratch per task is issue 6's
- * job; it must keep this op's contract.
+ * <p>Two paths keep this contract. Without dropout, {@link #apply} runs {@link TiledAttention}: tiles of 64 queries
+ * by 96 keys with an online softmax, nothing of size {@code (tgtLen, srcLen)} ever held (O(n) memory), key tiles a
+ * band mask blocks skipped whole, and the weights (when asked for, of the chosen heads only) recomputed from the
+ * saved log-sum-exp. With dropout, and through {@link #applyMaterialized} (the reference the tiled path is tested
+ * against), each head's whole score block is computed in one piece: each running task holds the
+ * {@code (tgtLen, srcLen)} scores of the head it is on (one block forward, two backward). Both run in parallel over
+ * independent pieces (heads, and query tiles in the tiled forward), each written by the same code whatever the thread
+ * count, so forward and backward are bit-identical at any thread count.
  */
 public final class AttentionOp {
 
@@ -73,21 +76,71 @@ public final class AttentionOp {
     public static Tensor apply(Tape tape, Tensor query, Tensor key, Tensor value, AttentionLayout layout, int numHeads,
                                float scale, ScoreMask mask, int maskedSrcLen, float dropout, long dropoutSeed,
                                float[] weightsOut) {
-        Dims d = Dims.of(query, key, value, layout, numHeads, maskedSrcLen);
-        Objects.requireNonNull(mask, "mask must not be null (ScoreMask.NONE masks nothing)");
-        if (!Float.isFinite(scale)) {
-            throw new IllegalArgumentException("scale: expected a finite number but got " + scale);
-        }
-        if (!(dropout >= 0f && dropout < 1f)) {
-            throw new IllegalArgumentException("dropout: expected a probability in [0, 1) but got " + dropout);
-        }
-        long weightCount = (long) d.batchSize() * d.numHeads() * d.tgtLen() * d.srcLen();
-        if (weightsOut != null && weightsOut.length != weightCount) {
-            throw new IllegalArgumentException("weightsOut: expected batchSize * numHeads * tgtLen * srcLen = "
-                    + d.batchSize() + " * " + d.numHeads() + " * " + d.tgtLen() + " * " + d.srcLen() + " = "
-                    + weightCount + " floats but got " + weightsOut.length);
-        }
+        return apply(tape, query, key, value, layout, numHeads, scale, mask, maskedSrcLen, dropout, dropoutSeed, null,
+                weightsOut);
+    }
 
+    /**
+     * {@link #apply(Tape, Tensor, Tensor, Tensor, AttentionLayout, int, float, ScoreMask, int, float, long, float[])}
+     * returning the weights of the chosen heads only. Without dropout it runs {@link TiledAttention}: no
+     * {@code (tgtLen, srcLen)} block is held, and the chosen heads' weights are recomputed from the saved
+     * log-sum-exp ({@code exp(S - lse)}, which equals the softmax within float rounding); with dropout it runs the
+     * materialising path ({@link #applyMaterialized}).
+     *
+     * @param weightHeads null for every head, or ascending head indices in {@code [0, numHeads)}
+     * @param weightsOut  null, or {@code batchSize * heads * tgtLen * srcLen} floats, zero-filled, receiving the
+     *                    chosen heads' weights as {@code (batchSize, heads, tgtLen, srcLen)}
+     */
+    public static Tensor apply(Tape tape, Tensor query, Tensor key, Tensor value, AttentionLayout layout, int numHeads,
+                               float scale, ScoreMask mask, int maskedSrcLen, float dropout, long dropoutSeed,
+                               int[] weightHeads, float[] weightsOut) {
+        Dims d = check(query, key, value, layout, numHeads, scale, mask, maskedSrcLen, dropout);
+        int[] heads = checkHeads(weightHeads, numHeads, weightsOut, d);
+        if (dropout > 0f) {
+            float[] all = weightsOut == null ? null
+                    : heads.length == numHeads ? weightsOut : new float[d.batchSize() * numHeads * d.tgtLen() * d.srcLen()];
+            Tensor output = materialized(tape, query, key, value, layout, d, scale, mask, dropout, dropoutSeed, all);
+            if (all != null && all != weightsOut) {
+                selectHeads(weightsOut, all, heads, d);
+            }
+            return output;
+        }
+        Tensor output = Tensor.zeros(d.outputDims(query, layout));
+        float[] logSumExp = tape == null && weightsOut == null ? null
+                : new float[d.batchSize() * d.numHeads() * d.tgtLen()];
+        TiledAttention.Problem p = new TiledAttention.Problem(Operand.of(layout, query, numHeads, d.tgtLen(),
+                d.headDim()), Operand.of(layout, key, numHeads, d.srcLen(), d.headDim()), Operand.of(layout, value,
+                numHeads, d.srcLen(), d.valueHeadDim()), d, scale, mask);
+        Operand o = Operand.of(layout, output, numHeads, d.tgtLen(), d.valueHeadDim());
+        TiledAttention.forward(o, logSumExp, p);
+        if (weightsOut != null) {
+            TiledAttention.weights(weightsOut, heads, logSumExp, p);
+        }
+        if (tape != null) {
+            tape.record(new TiledBackward(query, key, value, output, layout, p, logSumExp));
+        }
+        return output;
+    }
+
+    /**
+     * The materialising path: each head's whole {@code (tgtLen, srcLen)} score block computed, softmaxed (and
+     * dropped out) in one piece, then multiplied by the values; backward likewise. The same contract as
+     * {@link #apply(Tape, Tensor, Tensor, Tensor, AttentionLayout, int, float, ScoreMask, int, float, long, float[])};
+     * kept as the plain reference the tiled path is tested against, for dropout, and as the "naive" rival of
+     * {@code attention4j bench attention}. Scratch: {@code tgtLen * srcLen} floats per running task (two backward).
+     */
+    public static Tensor applyMaterialized(Tape tape, Tensor query, Tensor key, Tensor value, AttentionLayout layout,
+                                           int numHeads, float scale, ScoreMask mask, int maskedSrcLen, float dropout,
+                                           long dropoutSeed, float[] weightsOut) {
+        Dims d = check(query, key, value, layout, numHeads, scale, mask, maskedSrcLen, dropout);
+        checkHeads(null, numHeads, weightsOut, d);
+        return materialized(tape, query, key, value, layout, d, scale, mask, dropout, dropoutSeed, weightsOut);
+    }
+
+    private static Tensor materialized(Tape tape, Tensor query, Tensor key, Tensor value, AttentionLayout layout,
+                                       Dims d, float scale, ScoreMask mask, float dropout, long dropoutSeed,
+                                       float[] weightsOut) {
+        int numHeads = d.numHeads();
         Tensor output = Tensor.zeros(d.outputDims(query, layout));
         float[] logSumExp = tape == null ? null : new float[d.batchSize() * d.numHeads() * d.tgtLen()];
         forward(weightsOut, logSumExp, Operand.of(layout, query, numHeads, d.tgtLen(), d.headDim()),
@@ -102,11 +155,88 @@ public final class AttentionOp {
         return output;
     }
 
+    /** The argument checks shared by the entry points; returns the dims. */
+    private static Dims check(Tensor query, Tensor key, Tensor value, AttentionLayout layout, int numHeads,
+                              float scale, ScoreMask mask, int maskedSrcLen, float dropout) {
+        Dims d = Dims.of(query, key, value, layout, numHeads, maskedSrcLen);
+        Objects.requireNonNull(mask, "mask must not be null (ScoreMask.NONE masks nothing)");
+        if (!Float.isFinite(scale)) {
+            throw new IllegalArgumentException("scale: expected a finite number but got " + scale);
+        }
+        if (!(dropout >= 0f && dropout < 1f)) {
+            throw new IllegalArgumentException("dropout: expected a probability in [0, 1) but got " + dropout);
+        }
+        return d;
+    }
+
+    /** The chosen heads ({@code null}: all), checked with the size of {@code weightsOut}. */
+    private static int[] checkHeads(int[] weightHeads, int numHeads, float[] weightsOut, Dims d) {
+        int[] heads = weightHeads;
+        if (heads == null) {
+            heads = new int[numHeads];
+            for (int h = 0; h < numHeads; h++) {
+                heads[h] = h;
+            }
+        }
+        for (int k = 0; k < heads.length; k++) {
+            if (heads[k] < 0 || heads[k] >= numHeads || (k > 0 && heads[k] <= heads[k - 1])) {
+                throw new IllegalArgumentException("weightHeads: expected ascending head indices in [0, " + numHeads
+                        + ") but got " + Arrays.toString(heads));
+            }
+        }
+        long weightCount = (long) d.batchSize() * heads.length * d.tgtLen() * d.srcLen();
+        if (weightsOut != null && weightsOut.length != weightCount) {
+            throw new IllegalArgumentException("weightsOut: expected batchSize * heads * tgtLen * srcLen = "
+                    + d.batchSize() + " * " + heads.length + " * " + d.tgtLen() + " * " + d.srcLen() + " = "
+                    + weightCount + " floats but got " + weightsOut.length);
+        }
+        return heads;
+    }
+
+    /** {@code out (batchSize, heads, tgtLen, srcLen)} = the chosen heads of {@code all (batchSize, numHeads, ...)}. */
+    private static void selectHeads(float[] out, float[] all, int[] heads, Dims d) {
+        int block = d.tgtLen() * d.srcLen();
+        for (int b = 0; b < d.batchSize(); b++) {
+            for (int k = 0; k < heads.length; k++) {
+                System.arraycopy(all, (b * d.numHeads() + heads[k]) * block, out, (b * heads.length + k) * block,
+                        block);
+            }
+        }
+    }
+
+    /** The tiled path's recorded backward: the inputs, the output and the per-row log-sum-exp only. */
+    record TiledBackward(Tensor query, Tensor key, Tensor value, Tensor output, AttentionLayout layout,
+                         TiledAttention.Problem problem, float[] logSumExp) implements Node {
+
+        @Override
+        public void backward(Gradients grads) {
+            Tensor dOutput = grads.get(output);
+            if (dOutput == null) {
+                return;
+            }
+            Dims d = problem.dims();
+            int numHeads = d.numHeads();
+            Tensor dQuery = Tensor.zeros(query.shape());
+            Tensor dKey = Tensor.zeros(key.shape());
+            Tensor dValue = Tensor.zeros(value.shape());
+            TiledAttention.backward(Operand.of(layout, dQuery, numHeads, d.tgtLen(), d.headDim()),
+                    Operand.of(layout, dKey, numHeads, d.srcLen(), d.headDim()),
+                    Operand.of(layout, dValue, numHeads, d.srcLen(), d.valueHeadDim()),
+                    Operand.of(layout, dOutput, numHeads, d.tgtLen(), d.valueHeadDim()),
+                    Operand.of(layout, output, numHeads, d.tgtLen(), d.valueHeadDim()), logSumExp, problem);
+            grads.add(query, dQuery);
+            grads.add(key, dKey);
+            grads.add(value, dValue);
+        }
+    }
+
     /**
      * Attention at inference over the first {@code srcLen} rows of preallocated key and value buffers (a KV cache),
      * tokens major: {@code keys} and {@code values} hold {@code (batchSize, capacity, numHeads * headDim)} and only
      * rows {@code [0, srcLen)} of each sequence are read. Same kernels and contract as {@link #apply} with no tape, no
-     * dropout, no extra keys ({@code maskedSrcLen = srcLen}).
+     * dropout, no extra keys ({@code maskedSrcLen = srcLen}); except that one query ({@code tgtLen == 1}, a decoding
+     * step) runs the one-row kernels of {@link #applyOneQueryToCache} (its scores are one row per head, O(n) already),
+     * so the allocation-free step and this path give the same bits.
      *
      * @param query      {@code (batchSize, tgtLen, numHeads * headDim)}
      * @param keys       {@code (batchSize, capacity, numHeads * headDim)}, row-major
@@ -118,6 +248,18 @@ public final class AttentionOp {
      */
     public static Tensor applyToCache(Tensor query, float[] keys, float[] values, int capacity, int srcLen,
                                       int numHeads, float scale, ScoreMask mask, float[] weightsOut) {
+        return applyToCache(query, keys, values, capacity, srcLen, numHeads, scale, mask, null, weightsOut);
+    }
+
+    /**
+     * {@link #applyToCache(Tensor, float[], float[], int, int, int, float, ScoreMask, float[])} returning the weights
+     * of the chosen heads only ({@code weightHeads} null for all), recomputed from the log-sum-exp as in
+     * {@link #apply(Tape, Tensor, Tensor, Tensor, AttentionLayout, int, float, ScoreMask, int, float, long, int[],
+     * float[])}; {@code weightsOut} is {@code (batchSize, heads, tgtLen, srcLen)}, zero-filled.
+     */
+    public static Tensor applyToCache(Tensor query, float[] keys, float[] values, int capacity, int srcLen,
+                                      int numHeads, float scale, ScoreMask mask, int[] weightHeads,
+                                      float[] weightsOut) {
         Objects.requireNonNull(mask, "mask must not be null (ScoreMask.NONE masks nothing)");
         if (query.rank() != 3 || numHeads < 1 || query.dim(2) % numHeads != 0) {
             throw new IllegalArgumentException("query: expected shape (batchSize, tgtLen, numHeads * headDim) with "
@@ -136,20 +278,32 @@ public final class AttentionOp {
                     + batchSize + ", " + capacity + ", " + width + "] = " + need + " floats but got " + keys.length
                     + " and " + values.length);
         }
-        long weightCount = (long) batchSize * numHeads * tgtLen * srcLen;
-        if (weightsOut != null && weightsOut.length != weightCount) {
-            throw new IllegalArgumentException("weightsOut: expected batchSize * numHeads * tgtLen * srcLen = "
-                    + weightCount + " floats but got " + weightsOut.length);
-        }
         int headDim = width / numHeads;
         Dims d = new Dims(batchSize, numHeads, tgtLen, srcLen, srcLen, headDim, headDim);
+        int[] heads = checkHeads(weightHeads, numHeads, weightsOut, d);
         Tensor output = Tensor.zeros(batchSize, tgtLen, width);
         // (batchSize, capacity, numHeads * headDim): head h of sequence b starts at b * capacity * width + h * headDim
         Operand k = new Operand(keys, capacity * width, headDim, width);
         Operand v = new Operand(values, capacity * width, headDim, width);
-        forward(weightsOut, null, Operand.of(AttentionLayout.TOKENS_MAJOR, query, numHeads, tgtLen,
-                headDim), k, v, Operand.of(AttentionLayout.TOKENS_MAJOR, output, numHeads, tgtLen, headDim), d, scale,
-                mask, 0f, 0L);
+        Operand q = Operand.of(AttentionLayout.TOKENS_MAJOR, query, numHeads, tgtLen, headDim);
+        Operand o = Operand.of(AttentionLayout.TOKENS_MAJOR, output, numHeads, tgtLen, headDim);
+        if (tgtLen == 1) {
+            // One query: its (1, srcLen) scores are O(n) already, and these are the kernels of applyOneQueryToCache,
+            // so a decoding step and this path give the same bits.
+            float[] all = weightsOut == null || heads.length == numHeads ? weightsOut
+                    : new float[batchSize * numHeads * srcLen];
+            forward(all, null, q, k, v, o, d, scale, mask, 0f, 0L);
+            if (all != weightsOut) {
+                selectHeads(weightsOut, all, heads, d);
+            }
+            return output;
+        }
+        TiledAttention.Problem p = new TiledAttention.Problem(q, k, v, d, scale, mask);
+        float[] logSumExp = weightsOut == null ? null : new float[batchSize * numHeads * tgtLen];
+        TiledAttention.forward(o, logSumExp, p);
+        if (weightsOut != null) {
+            TiledAttention.weights(weightsOut, heads, logSumExp, p);
+        }
         return output;
     }
 
@@ -398,7 +552,7 @@ public final class AttentionOp {
      * A head's view of one operand: element {@code (b, h, row, col)} is at
      * {@code b * batchStride + h * headStride + row * rowStride + col}.
      */
-    private record Operand(float[] data, int batchStride, int headStride, int rowStride) {
+    record Operand(float[] data, int batchStride, int headStride, int rowStride) {
 
         /** {@code t} seen as {@code numHeads} heads of {@code (len, width)} per sequence, laid out as {@code layout}. */
         static Operand of(AttentionLayout layout, Tensor t, int numHeads, int len, int width) {

@@ -24,4 +24,27 @@ public interface ScoreMask {
      * @param maskedSrcLen the number of keys the mask covers (for the same rules)
      */
     void applyToRow(float[] scores, int offset, int batch, int head, int query, int tgtLen, int maskedSrcLen);
+
+    /**
+     * The first key that query {@code query} may see: every key before it is blocked. Tiled attention skips key
+     * tiles outside {@code [visibleFrom, visibleTo)} without computing them. The default, 0, claims nothing.
+     */
+    default int visibleFrom(int batch, int head, int query, int tgtLen, int maskedSrcLen) {
+        return 0;
+    }
+
+    /** One past the last key query {@code query} may see: every key from it on (up to {@code maskedSrcLen}) is blocked. */
+    default int visibleTo(int batch, int head, int query, int tgtLen, int maskedSrcLen) {
+        return maskedSrcLen;
+    }
+
+    /**
+     * Whether this mask is a band: it blocks exactly the keys outside {@link #visibleFrom} .. {@link #visibleTo} and
+     * leaves the scores inside unchanged (no additive terms, no holes), for every sequence and head. Tiled attention
+     * then never calls {@link #applyToRow}; otherwise it calls it once per query and tile row of queries and reads
+     * the band off the result.
+     */
+    default boolean isBand() {
+        return false;
+    }
 }

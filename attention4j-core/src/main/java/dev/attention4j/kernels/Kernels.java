@@ -76,4 +76,44 @@ public interface Kernels {
 
     /** {@code out[i] = x[i] / 2 * (1 + erf(x[i] / sqrt 2))} (PyTorch's exact GELU); {@code out} may alias {@code x}. */
     void gelu(float[] out, int outOff, float[] x, int xOff, int n);
+
+    // Tiled attention: products of L1-sized tiles and the column-wise steps of an online softmax. Scores are held
+    // transposed, keys down and queries across ({@code (keys, queries)}), so every per-query quantity (running max,
+    // sum, log-sum-exp) is a vector across the columns and no step needs a sum across lanes.
+
+    /**
+     * {@code c[m x n] = A B} on tiles, without packing: {@code A[i, p] = a[aOff + i * ars + p * aps]} (any strides,
+     * e.g. {@code ars = 1} for a transposed A), {@code B[p, j] = b[bOff + p * ldb + j]}. Each element is one in-order
+     * chain over {@code p}.
+     */
+    void tileMatmul(float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps, float[] b, int bOff, int ldb,
+                    int m, int n, int k);
+
+    /**
+     * {@code c[m x n] += A B}, addressed as {@link #tileMatmul}; each element's chain continues from its value in
+     * {@code c}, so accumulating the k-tiles of a product in order gives the bits of one call over the whole k.
+     */
+    void tileMatmulAdd(float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps, float[] b, int bOff,
+                       int ldb, int m, int n, int k);
+
+    /** {@code max[j] = max(max[j], x[xOff + r * ldx + j])} over the {@code rows} rows, for {@code j < cols}. */
+    void maxColumns(float[] max, float[] x, int xOff, int ldx, int rows, int cols);
+
+    /**
+     * {@code x[r, j] = exp(x[r, j] - shift[j])} in place, over {@code rows x cols} at {@code x[xOff]} (rows {@code ldx}
+     * apart), and {@code sum[j] += x[r, j]} in row order. {@code -inf} entries become 0; a {@code shift[j]} of
+     * {@code +inf} makes the whole column 0 (the caller's convention for a query that sees no key yet).
+     */
+    void expColumnsSum(float[] x, int xOff, int ldx, float[] shift, float[] sum, int rows, int cols);
+
+    /** {@link #expColumnsSum} without the sums: {@code x[r, j] = exp(x[r, j] - shift[j])}, same conventions. */
+    void expColumns(float[] x, int xOff, int ldx, float[] shift, int rows, int cols);
+
+    /**
+     * The softmax backward on transposed tiles, in place of {@code dp}: {@code dp[r, j] = p[r, j] * (dp[r, j] -
+     * rowDot[j])}, with {@code rowDot[j] = sum_k p[k, j] dp[k, j]} over the whole row of query {@code j}, given.
+     * Both tiles are {@code rows x cols} with rows {@code ld} apart.
+     */
+    void softmaxBackwardColumns(float[] dp, int dpOff, float[] p, int pOff, int ld, float[] rowDot, int rows,
+                                int cols);
 }

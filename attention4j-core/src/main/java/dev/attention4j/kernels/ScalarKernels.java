@@ -168,4 +168,74 @@ public final class ScalarKernels implements Kernels {
             out[outOff + i] = 0.5f * v * (1f + Erf.erf(v * Erf.INV_SQRT2));
         }
     }
+
+    @Override
+    public void tileMatmul(float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps, float[] b, int bOff,
+                           int ldb, int m, int n, int k) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[ci + j] = 0f;
+            }
+        }
+        tileMatmulAdd(c, cOff, ldc, a, aOff, ars, aps, b, bOff, ldb, m, n, k);
+    }
+
+    @Override
+    public void tileMatmulAdd(float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps, float[] b,
+                              int bOff, int ldb, int m, int n, int k) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            for (int p = 0; p < k; p++) {
+                float aip = a[aOff + i * ars + p * aps];
+                int bp = bOff + p * ldb;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += aip * b[bp + j];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void maxColumns(float[] max, float[] x, int xOff, int ldx, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int row = xOff + r * ldx;
+            for (int j = 0; j < cols; j++) {
+                max[j] = Math.max(max[j], x[row + j]);
+            }
+        }
+    }
+
+    @Override
+    public void expColumnsSum(float[] x, int xOff, int ldx, float[] shift, float[] sum, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int row = xOff + r * ldx;
+            for (int j = 0; j < cols; j++) {
+                float e = (float) Math.exp(x[row + j] - shift[j]);
+                x[row + j] = e;
+                sum[j] += e;
+            }
+        }
+    }
+
+    @Override
+    public void expColumns(float[] x, int xOff, int ldx, float[] shift, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int row = xOff + r * ldx;
+            for (int j = 0; j < cols; j++) {
+                x[row + j] = (float) Math.exp(x[row + j] - shift[j]);
+            }
+        }
+    }
+
+    @Override
+    public void softmaxBackwardColumns(float[] dp, int dpOff, float[] p, int pOff, int ld, float[] rowDot, int rows,
+                                       int cols) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                int d = dpOff + r * ld + j;
+                dp[d] = p[pOff + r * ld + j] * (dp[d] - rowDot[j]);
+            }
+        }
+    }
 }

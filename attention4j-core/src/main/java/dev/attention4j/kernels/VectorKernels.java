@@ -432,4 +432,119 @@ public final class VectorKernels implements Kernels {
         float y = 1f - poly * exp(-az * az);
         return v * 0.5f * (Math.copySign(y, z) + 1f);
     }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Tiled attention
+
+    @Override
+    public void tileMatmul(float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps, float[] b, int bOff,
+                           int ldb, int m, int n, int k) {
+        TileGemm.tile(c, cOff, ldc, a, aOff, ars, aps, b, bOff, ldb, m, n, k, false);
+    }
+
+    @Override
+    public void tileMatmulAdd(float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps, float[] b,
+                              int bOff, int ldb, int m, int n, int k) {
+        TileGemm.tile(c, cOff, ldc, a, aOff, ars, aps, b, bOff, ldb, m, n, k, true);
+    }
+
+    @Override
+    public void maxColumns(float[] max, float[] x, int xOff, int ldx, int rows, int cols) {
+        int nv = SPECIES.loopBound(cols);
+        for (int j = 0; j < nv; j += LANES) {
+            FloatVector m = FloatVector.fromArray(SPECIES, max, j);
+            for (int r = 0; r < rows; r++) {
+                m = m.max(FloatVector.fromArray(SPECIES, x, xOff + r * ldx + j));
+            }
+            m.intoArray(max, j);
+        }
+        for (int j = nv; j < cols; j++) {
+            float m = max[j];
+            for (int r = 0; r < rows; r++) {
+                m = Math.max(m, x[xOff + r * ldx + j]);
+            }
+            max[j] = m;
+        }
+    }
+
+    /** Lanes by {@link #exp(FloatVector)}, tail columns by its scalar form: the same bits in either. */
+    @Override
+    public void expColumnsSum(float[] x, int xOff, int ldx, float[] shift, float[] sum, int rows, int cols) {
+        int nv = SPECIES.loopBound(cols);
+        if (nv > 0) {
+            expColumnsSumVectors(x, xOff, ldx, shift, sum, rows, nv);
+        }
+        for (int j = nv; j < cols; j++) {
+            float s = sum[j];
+            for (int r = 0; r < rows; r++) {
+                int i = xOff + r * ldx + j;
+                float e = exp(x[i] - shift[j]);
+                x[i] = e;
+                s += e;
+            }
+            sum[j] = s;
+        }
+    }
+
+    /** The vector columns of {@link #expColumnsSum}; a method of its own for the reason at {@link #expShiftedVectors}. */
+    private static void expColumnsSumVectors(float[] x, int xOff, int ldx, float[] shift, float[] sum, int rows,
+                                             int nv) {
+        for (int j = 0; j < nv; j += LANES) {
+            FloatVector sh = FloatVector.fromArray(SPECIES, shift, j);
+            FloatVector s = FloatVector.fromArray(SPECIES, sum, j);
+            for (int r = 0; r < rows; r++) {
+                int i = xOff + r * ldx + j;
+                FloatVector e = exp(FloatVector.fromArray(SPECIES, x, i).sub(sh));
+                e.intoArray(x, i);
+                s = s.add(e);
+            }
+            s.intoArray(sum, j);
+        }
+    }
+
+    @Override
+    public void expColumns(float[] x, int xOff, int ldx, float[] shift, int rows, int cols) {
+        int nv = SPECIES.loopBound(cols);
+        if (nv > 0) {
+            expColumnsVectors(x, xOff, ldx, shift, rows, nv);
+        }
+        for (int j = nv; j < cols; j++) {
+            for (int r = 0; r < rows; r++) {
+                int i = xOff + r * ldx + j;
+                x[i] = exp(x[i] - shift[j]);
+            }
+        }
+    }
+
+    /** The vector columns of {@link #expColumns}; a method of its own for the reason at {@link #expShiftedVectors}. */
+    private static void expColumnsVectors(float[] x, int xOff, int ldx, float[] shift, int rows, int nv) {
+        for (int j = 0; j < nv; j += LANES) {
+            FloatVector sh = FloatVector.fromArray(SPECIES, shift, j);
+            for (int r = 0; r < rows; r++) {
+                int i = xOff + r * ldx + j;
+                exp(FloatVector.fromArray(SPECIES, x, i).sub(sh)).intoArray(x, i);
+            }
+        }
+    }
+
+    @Override
+    public void softmaxBackwardColumns(float[] dp, int dpOff, float[] p, int pOff, int ld, float[] rowDot, int rows,
+                                       int cols) {
+        int nv = SPECIES.loopBound(cols);
+        for (int j = 0; j < nv; j += LANES) {
+            FloatVector dot = FloatVector.fromArray(SPECIES, rowDot, j);
+            for (int r = 0; r < rows; r++) {
+                int d = dpOff + r * ld + j;
+                FloatVector.fromArray(SPECIES, p, pOff + r * ld + j)
+                        .mul(FloatVector.fromArray(SPECIES, dp, d).sub(dot))
+                        .intoArray(dp, d);
+            }
+        }
+        for (int j = nv; j < cols; j++) {
+            for (int r = 0; r < rows; r++) {
+                int d = dpOff + r * ld + j;
+                dp[d] = p[pOff + r * ld + j] * (dp[d] - rowDot[j]);
+            }
+        }
+    }
 }

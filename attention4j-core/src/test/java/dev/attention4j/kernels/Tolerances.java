@@ -26,6 +26,8 @@ enum Tolerances {
     RELU(0, 0),
     /** exp within 1 ulp of {@code Math.exp}, a differently ordered sum; atol covers exp's flush of subnormals. */
     SOFTMAX(1e-9, 4e-6),
+    /** Tiled attention's column steps: exp within 1 ulp, the column sums in the same order. */
+    EXP_COLUMNS(1e-9, 4e-6),
     /** Mean and variance summed in a different order (and var with fma). */
     LAYER_NORM(1e-5, 1e-5),
     /** Only exp differs (1 ulp), scaled by |x| / 2. */

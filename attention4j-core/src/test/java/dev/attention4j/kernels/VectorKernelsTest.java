@@ -687,4 +687,120 @@ class VectorKernelsTest {
             }
         }
     }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Tiled attention
+
+    /**
+     * The tile products, plain and accumulating, with A row-major and transposed: every element is the one in-order
+     * fma chain over k (from 0, or from c's value), written out here with {@code Math.fma}, whatever block (6 x 4
+     * vectors, 4 x 4, single rows, single vectors, scalar tail columns) it falls in; and within the scalar twin's
+     * tolerance.
+     */
+    @Test
+    void tileMatmulsGiveOneInOrderFmaChainPerElement() {
+        Random rnd = new Random(21);
+        int[] dims = new TreeSet<>(List.of(0, 1, 5, 6, 7, 10, 13, lanes - 1, lanes, lanes + 1, 4 * lanes,
+                4 * lanes + 3, 5 * lanes + 1)).stream().mapToInt(Integer::intValue).toArray();
+        for (int m : dims) {
+            for (int n : dims) {
+                for (int k : new int[] {0, 1, 7, 64}) {
+                    for (boolean transposedA : new boolean[] {false, true}) {
+                        Mat a = transposedA ? random(rnd, k, m, 2, 3, 1f) : random(rnd, m, k, 2, 3, 1f);
+                        int ars = transposedA ? 1 : a.ld;
+                        int aps = transposedA ? a.ld : 1;
+                        Mat b = random(rnd, k, n, 5, 1, 1f);
+                        Mat c = random(rnd, m, n, 4, 2, 1f);
+                        Mat start = c.copy();
+                        Mat cs = c.copy();
+                        String what = "m=" + m + " n=" + n + " k=" + k + (transposedA ? " A^T" : "");
+                        vector.tileMatmulAdd(c.data, c.off, c.ld, a.data, a.off, ars, aps, b.data, b.off, b.ld, m, n,
+                                k);
+                        SCALAR.tileMatmulAdd(cs.data, cs.off, cs.ld, a.data, a.off, ars, aps, b.data, b.off, b.ld, m,
+                                n, k);
+                        float[] chain = new float[m * n];
+                        float[] fromZero = new float[m * n];
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                float sum = start.data[start.off + i * start.ld + j];
+                                float zero = 0f;
+                                for (int p = 0; p < k; p++) {
+                                    float aip = a.data[a.off + i * ars + p * aps];
+                                    float bpj = b.data[b.off + p * b.ld + j];
+                                    sum = Math.fma(aip, bpj, sum);
+                                    zero = Math.fma(aip, bpj, zero);
+                                }
+                                chain[i * n + j] = sum;
+                                fromZero[i * n + j] = zero;
+                            }
+                        }
+                        assertBitIdentical("tileMatmulAdd " + what, chain, c.region());
+                        assertOutsideUntouched("tileMatmulAdd " + what, c);
+                        Tolerances.MATMUL.assertClose("tileMatmulAdd vs scalar " + what, cs.region(), c.region());
+                        vector.tileMatmul(c.data, c.off, c.ld, a.data, a.off, ars, aps, b.data, b.off, b.ld, m, n, k);
+                        assertBitIdentical("tileMatmul " + what, fromZero, c.region());
+                        assertOutsideUntouched("tileMatmul " + what, c);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The column steps of the online softmax against the scalar twin: running max, exp with column sums, exp alone,
+     * the softmax backward; {@code -inf} entries give 0 and a {@code +inf} shift zeroes its column.
+     */
+    @Test
+    void columnKernelsMatchScalarIncludingMaskedEntries() {
+        Random rnd = new Random(22);
+        for (int cols : new int[] {1, lanes - 1, lanes, lanes + 1, 4 * lanes, 4 * lanes + 3}) {
+            for (int rows : new int[] {1, 6, 97}) {
+                Mat x = random(rnd, rows, cols, 3, 2, 4f);
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0; c < cols; c++) {
+                        if (rnd.nextInt(4) == 0 || c == cols - 1) { // the last column fully masked
+                            x.data[x.off + r * x.ld + c] = Float.NEGATIVE_INFINITY;
+                        }
+                    }
+                }
+                String what = "rows=" + rows + " cols=" + cols;
+                float[] max = new float[cols];
+                float[] maxScalar = new float[cols];
+                java.util.Arrays.fill(max, -1f);
+                java.util.Arrays.fill(maxScalar, -1f);
+                vector.maxColumns(max, x.data, x.off, x.ld, rows, cols);
+                SCALAR.maxColumns(maxScalar, x.data, x.off, x.ld, rows, cols);
+                assertBitIdentical("maxColumns " + what, maxScalar, max);
+                float[] shift = max.clone();
+                shift[cols - 1] = Float.POSITIVE_INFINITY; // a query that sees nothing
+                float[] sum = new float[cols];
+                float[] sumScalar = new float[cols];
+                java.util.Arrays.fill(sum, 0.5f);
+                java.util.Arrays.fill(sumScalar, 0.5f);
+                Mat p = x.copy();
+                Mat ps = x.copy();
+                vector.expColumnsSum(p.data, p.off, p.ld, shift, sum, rows, cols);
+                SCALAR.expColumnsSum(ps.data, ps.off, ps.ld, shift, sumScalar, rows, cols);
+                Tolerances.EXP_COLUMNS.assertClose("expColumnsSum " + what, ps.region(), p.region());
+                Tolerances.EXP_COLUMNS.assertClose("expColumnsSum sums " + what, sumScalar, sum);
+                assertOutsideUntouched("expColumnsSum " + what, p);
+                Mat e = x.copy();
+                vector.expColumns(e.data, e.off, e.ld, shift, rows, cols);
+                assertBitIdentical("expColumns = expColumnsSum's values " + what, p.region(), e.region());
+                for (int r = 0; r < rows; r++) {
+                    assertEquals(0f, p.data[p.off + r * p.ld + cols - 1], "masked column " + what);
+                }
+                Mat dp = random(rnd, rows, cols, 3, 2, 1f);
+                Mat dps = dp.copy();
+                float[] rowDot = new float[cols];
+                for (int c = 0; c < cols; c++) {
+                    rowDot[c] = rnd.nextFloat();
+                }
+                // the same leading dimension for both tiles, as the kernel requires
+                vector.softmaxBackwardColumns(dp.data, dp.off, p.data, p.off, p.ld, rowDot, rows, cols);
+                SCALAR.softmaxBackwardColumns(dps.data, dps.off, p.data, p.off, p.ld, rowDot, rows, cols);
+                assertBitIdentical("softmaxBackwardColumns " + what, dps.region(), dp.region());
+            }
+        }
+    }
 }

@@ -10,10 +10,10 @@ libopenblas0-openmp installed the products go to OpenBLAS sgemm.
 import argparse
 import json
 import os
-import statistics
-import time
 
 import torch
+
+from rival_timing import timed
 
 
 def blas_name():
@@ -24,18 +24,6 @@ def blas_name():
     if os.path.exists(real):
         return "reference BLAS"
     return "mkl" if "USE_MKL=ON" in torch.__config__.show() else "unknown"
-
-
-def timed(fn, warmup, min_seconds, min_calls, max_calls):
-    for _ in range(warmup):
-        fn()
-    times = []
-    start = time.perf_counter()
-    while len(times) < max_calls and (len(times) < min_calls or time.perf_counter() - start < min_seconds):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
 
 
 def main():

@@ -17,7 +17,8 @@ import java.util.Objects;
  * and head — or {@code (batchSize | 1, numHeads | 1, tgtLen, srcLen)}, where a dim of 1 broadcasts. Masks combine
  * with {@link #and}. To convert PyTorch's masks (where {@code True} often means blocked), use {@link TorchMasks}.
  */
-public sealed interface Mask permits Mask.None, Mask.Causal, Mask.KeyPadding, Mask.Bool, Mask.Additive, Mask.All {
+public sealed interface Mask permits Mask.None, Mask.Causal, Mask.SlidingWindow, Mask.KeyPadding, Mask.Bool,
+        Mask.Additive, Mask.All {
 
     /** Where the causal diagonal sits when there are more keys than queries (or fewer). */
     enum Alignment {
@@ -43,6 +44,20 @@ public sealed interface Mask permits Mask.None, Mask.Causal, Mask.KeyPadding, Ma
     /** Causal with an explicit alignment, for when {@code tgtLen != srcLen}. */
     static Mask causal(Alignment alignment) {
         return new Causal(alignment);
+    }
+
+    /**
+     * Causal local attention with {@link Alignment#UPPER_LEFT}: query {@code i} sees the {@code window} keys ending
+     * at its own position, {@code i - window < j <= i} (the sliding window of Longformer's and Mistral's decoders).
+     * Tiled attention skips every key tile outside the window, so the cost grows as {@code tgtLen * window}.
+     */
+    static Mask slidingWindow(int window) {
+        return new SlidingWindow(window, Alignment.UPPER_LEFT);
+    }
+
+    /** A sliding window whose diagonal is placed by {@code alignment}, for when {@code tgtLen != srcLen}. */
+    static Mask slidingWindow(int window, Alignment alignment) {
+        return new SlidingWindow(window, alignment);
     }
 
     /** Keys {@code j < lengths[b]} of sequence {@code b} are real, the rest padding; {@code srcLen} is the padded length. */
@@ -71,6 +86,11 @@ public sealed interface Mask permits Mask.None, Mask.Causal, Mask.KeyPadding, Ma
     /** Scores get {@code bias} added (use {@code -inf} to block); {@code (tgtLen, srcLen)} or 4-D. */
     static Mask additive(Tensor bias) {
         return new Additive(bias);
+    }
+
+    /** This mask as the row rule {@link dev.attention4j.autograd.AttentionOp} applies (for calling the op directly). */
+    default dev.attention4j.autograd.ScoreMask toScoreMask() {
+        return MaskShapes.scoreMask(this);
     }
 
     /** Both masks: a key is kept only if both keep it; additive terms add. */
@@ -104,6 +124,35 @@ public sealed interface Mask permits Mask.None, Mask.Causal, Mask.KeyPadding, Ma
                 case UPPER_LEFT -> j <= i;
                 case LOWER_RIGHT -> j <= i + srcLen - tgtLen;
             };
+        }
+    }
+
+    /**
+     * Causal attention limited to the last {@code window} keys: query {@code i} sees key {@code j} when
+     * {@code diag - window < j <= diag}, with {@code diag = i} ({@link Alignment#UPPER_LEFT}) or
+     * {@code i + srcLen - tgtLen} ({@link Alignment#LOWER_RIGHT}). A window of 1 is the diagonal alone; a window of
+     * {@code srcLen} or more is {@link #causal(Alignment)}.
+     */
+    record SlidingWindow(int window, Alignment alignment) implements Mask {
+        public SlidingWindow {
+            if (window < 1) {
+                throw new IllegalArgumentException("window: expected at least 1 key but got " + window);
+            }
+            Objects.requireNonNull(alignment, "alignment");
+        }
+
+        /** The last key query {@code i} sees (its diagonal); it sees the {@code window} keys ending there. */
+        public int lastKey(int i, int tgtLen, int srcLen) {
+            return switch (alignment) {
+                case UPPER_LEFT -> i;
+                case LOWER_RIGHT -> i + srcLen - tgtLen;
+            };
+        }
+
+        /** Whether query {@code i} may see key {@code j}. */
+        public boolean keeps(int i, int j, int tgtLen, int srcLen) {
+            int last = lastKey(i, tgtLen, srcLen);
+            return j <= last && j > last - window;
         }
     }
 

@@ -25,6 +25,7 @@ final class MaskShapes {
         switch (mask) {
             case Mask.None none -> { }
             case Mask.Causal causal -> { }
+            case Mask.SlidingWindow window -> { }
             case Mask.KeyPadding kp -> {
                 if (kp.batchSize() != batchSize || kp.srcLen() != srcLen) {
                     throw new IllegalArgumentException("key padding mask: expected shape (batchSize, srcLen) = ["
@@ -59,13 +60,146 @@ final class MaskShapes {
         return ((bb * shape.dim(1) + hh) * shape.dim(2) + i) * shape.dim(3);
     }
 
-    /** {@code mask} as the row rule {@link dev.attention4j.autograd.AttentionOp} applies: {@link #applyToRow}. */
+    /**
+     * {@code mask} as the row rule {@link dev.attention4j.autograd.AttentionOp} applies: {@link #applyToRow}, with
+     * the visible key range of each query and whether the mask is a band (none, causal, sliding window, key padding
+     * whose every sequence is a prefix of real tokens, and conjunctions of these), so tiled attention can skip
+     * blocked key tiles without looking at the scores.
+     */
     static ScoreMask scoreMask(Mask mask) {
         if (mask instanceof Mask.None) {
             return ScoreMask.NONE;
         }
-        return (scores, offset, batch, head, query, tgtLen, maskedSrcLen) ->
-                applyToRow(mask, scores, offset, batch, head, query, tgtLen, maskedSrcLen);
+        return new Rule(mask, isBand(mask), realLengths(mask));
+    }
+
+    /**
+     * The row rule of a mask; {@code band} as {@link ScoreMask#isBand()}; {@code realLengths[b]} the leading real
+     * keys of sequence {@code b} under every key padding mask in {@code mask}, or null when it has none.
+     */
+    private record Rule(Mask mask, boolean band, int[] realLengths) implements ScoreMask {
+
+        @Override
+        public void applyToRow(float[] scores, int offset, int batch, int head, int query, int tgtLen,
+                               int maskedSrcLen) {
+            MaskShapes.applyToRow(mask, scores, offset, batch, head, query, tgtLen, maskedSrcLen);
+        }
+
+        @Override
+        public int visibleFrom(int batch, int head, int query, int tgtLen, int maskedSrcLen) {
+            return MaskShapes.visibleFrom(mask, query, tgtLen, maskedSrcLen);
+        }
+
+        @Override
+        public int visibleTo(int batch, int head, int query, int tgtLen, int maskedSrcLen) {
+            int to = visibleToBeforePadding(mask, query, tgtLen, maskedSrcLen);
+            return realLengths == null ? to : Math.min(to, realLengths[batch]);
+        }
+
+        @Override
+        public boolean isBand() {
+            return band;
+        }
+    }
+
+    /** Whether {@code mask} blocks exactly the keys outside {@link #visibleFrom} .. {@link #visibleTo}. */
+    private static boolean isBand(Mask mask) {
+        return switch (mask) {
+            case Mask.None none -> true;
+            case Mask.Causal causal -> true;
+            case Mask.SlidingWindow window -> true;
+            case Mask.KeyPadding kp -> {
+                for (int b = 0; b < kp.batchSize(); b++) {
+                    int length = realPrefix(kp, b);
+                    for (int j = length; j < kp.srcLen(); j++) {
+                        if (kp.keeps(b, j)) {
+                            yield false; // a real token after padding: not one range
+                        }
+                    }
+                }
+                yield true;
+            }
+            case Mask.Bool bool -> false;
+            case Mask.Additive add -> false;
+            case Mask.All all -> all.masks().stream().allMatch(MaskShapes::isBand);
+        };
+    }
+
+    /** The number of leading real tokens of sequence {@code b}. */
+    private static int realPrefix(Mask.KeyPadding kp, int b) {
+        int length = 0;
+        while (length < kp.srcLen() && kp.keeps(b, length)) {
+            length++;
+        }
+        return length;
+    }
+
+    /** The first key query {@code i} may see: every key before it is blocked. */
+    private static int visibleFrom(Mask mask, int i, int tgtLen, int srcLen) {
+        return switch (mask) {
+            case Mask.SlidingWindow window -> Math.max(0, window.lastKey(i, tgtLen, srcLen) - window.window() + 1);
+            case Mask.All all -> {
+                int from = 0;
+                for (Mask m : all.masks()) {
+                    from = Math.max(from, visibleFrom(m, i, tgtLen, srcLen));
+                }
+                yield from;
+            }
+            default -> 0;
+        };
+    }
+
+    /**
+     * The leading real keys of each sequence under every key padding mask in {@code mask} (the smallest), or null when
+     * it has none.
+     */
+    private static int[] realLengths(Mask mask) {
+        return switch (mask) {
+            case Mask.KeyPadding kp -> {
+                int[] lengths = new int[kp.batchSize()];
+                for (int b = 0; b < lengths.length; b++) {
+                    lengths[b] = realPrefix(kp, b);
+                }
+                yield lengths;
+            }
+            case Mask.All all -> {
+                int[] lengths = null;
+                for (Mask m : all.masks()) {
+                    int[] part = realLengths(m);
+                    if (lengths == null) {
+                        lengths = part;
+                    } else if (part != null) {
+                        for (int b = 0; b < lengths.length; b++) {
+                            lengths[b] = Math.min(lengths[b], part[b]);
+                        }
+                    }
+                }
+                yield lengths;
+            }
+            default -> null;
+        };
+    }
+
+    /**
+     * One past the last key query {@code i} may see under the causal and window parts of {@code mask} (for a band
+     * mask, exactly, once capped by the key padding's {@link #realLengths}).
+     */
+    private static int visibleToBeforePadding(Mask mask, int i, int tgtLen, int srcLen) {
+        return switch (mask) {
+            case Mask.Causal causal -> Math.min(srcLen, Math.max(0, switch (causal.alignment()) {
+                case UPPER_LEFT -> i + 1;
+                case LOWER_RIGHT -> i + srcLen - tgtLen + 1;
+            }));
+            case Mask.SlidingWindow window -> Math.min(srcLen, Math.max(0, window.lastKey(i, tgtLen, srcLen) + 1));
+            case Mask.All all -> {
+                int to = srcLen;
+                for (Mask m : all.masks()) {
+                    to = Math.min(to, visibleToBeforePadding(m, i, tgtLen, srcLen));
+                }
+                yield to;
+            }
+            default -> srcLen;
+        };
     }
 
     /**
@@ -79,6 +213,13 @@ final class MaskShapes {
             case Mask.Causal causal -> {
                 for (int j = 0; j < srcLen; j++) {
                     if (!causal.keeps(i, j, tgtLen, srcLen)) {
+                        scores[off + j] = Float.NEGATIVE_INFINITY;
+                    }
+                }
+            }
+            case Mask.SlidingWindow window -> {
+                for (int j = 0; j < srcLen; j++) {
+                    if (!window.keeps(i, j, tgtLen, srcLen)) {
                         scores[off + j] = Float.NEGATIVE_INFINITY;
                     }
                 }

@@ -145,16 +145,17 @@ public final class MultiHeadAttention implements Module {
         int keys = k.dim(1); // srcLen + the extra, always visible keys
 
         int numHeads = config.numHeads();
-        float[] probs = weights == AttentionWeights.NONE && observed.length == 0 ? null
-                : new float[batchSize * numHeads * tgtLen * keys];
+        int[] held = heldHeads(weights, observed);
+        // probs: (batchSize, held.length, tgtLen, keys), the weights of the heads returned or observed
+        float[] probs = held.length == 0 ? null : new float[batchSize * held.length * tgtLen * keys];
         float dropout = mode instanceof Mode.Training ? config.dropout() : 0f;
         long seed = mode instanceof Mode.Training t ? t.seed() : 0L;
         // attended: (batchSize, tgtLen, numHeads * headDim), head h in columns [h * headDim, (h + 1) * headDim)
         Tensor attended = AttentionOp.apply(tape, q, k, v, AttentionLayout.TOKENS_MAJOR, numHeads,
-                scale(), MaskShapes.scoreMask(m), srcLen, dropout, seed, probs);
+                scale(), MaskShapes.scoreMask(m), srcLen, dropout, seed, held, probs);
 
         Tensor output = LinearOp.apply(tape, attended, outProjWeight, outProjBias);
-        report(observer, site, observed, probs, batchSize, tgtLen, keys);
+        report(observer, site, observed, probs, held, batchSize, tgtLen, keys);
         return new AttentionOutput(output, requested(weights, probs, batchSize, numHeads, tgtLen, keys));
     }
 
@@ -363,13 +364,13 @@ public final class MultiHeadAttention implements Module {
         int tgtLen = q.dim(1);
         int keys = cache.length();
         int numHeads = config.numHeads();
-        float[] probs = weights == AttentionWeights.NONE && observed.length == 0 ? null
-                : new float[batchSize * numHeads * tgtLen * keys];
+        int[] held = heldHeads(weights, observed);
+        float[] probs = held.length == 0 ? null : new float[batchSize * held.length * tgtLen * keys];
         // attended: (batchSize, tgtLen, numHeads * headDim)
         Tensor attended = AttentionOp.applyToCache(q, cache.keyBuffer(), cache.valueBuffer(), cache.capacity(), keys,
-                numHeads, scale(), MaskShapes.scoreMask(mask), probs);
+                numHeads, scale(), MaskShapes.scoreMask(mask), held, probs);
         Tensor output = LinearOp.apply(null, attended, outProjWeight, outProjBias);
-        report(observer, site, observed, probs, batchSize, tgtLen, keys);
+        report(observer, site, observed, probs, held, batchSize, tgtLen, keys);
         return new AttentionOutput(output, requested(weights, probs, batchSize, numHeads, tgtLen, keys));
     }
 
@@ -392,21 +393,22 @@ public final class MultiHeadAttention implements Module {
     }
 
     /**
-     * Hands the observed heads of {@code probs (batchSize, numHeads, tgtLen, keys)} to {@code observer} as a copy,
-     * {@code (batchSize, heads, tgtLen, keys)}.
+     * Hands the observed heads of {@code probs (batchSize, held.length, tgtLen, keys)} (the weights of the heads
+     * {@code held}, which include {@code heads}) to {@code observer} as a copy, {@code (batchSize, heads, tgtLen,
+     * keys)}.
      */
-    private void report(AttentionObserver observer, AttentionSite site, int[] heads, float[] probs, int batchSize,
-                        int tgtLen, int keys) {
+    private void report(AttentionObserver observer, AttentionSite site, int[] heads, float[] probs, int[] held,
+                        int batchSize, int tgtLen, int keys) {
         if (heads.length == 0) {
             return;
         }
-        int numHeads = config.numHeads();
         Tensor selected = Tensor.zeros(batchSize, heads.length, tgtLen, keys);
         float[] out = selected.data();
         for (int b = 0; b < batchSize; b++) {
             for (int k = 0; k < heads.length; k++) {
+                int from = java.util.Arrays.binarySearch(held, heads[k]); // its place among the held heads
                 for (int i = 0; i < tgtLen; i++) {
-                    System.arraycopy(probs, ((b * numHeads + heads[k]) * tgtLen + i) * keys, out,
+                    System.arraycopy(probs, ((b * held.length + from) * tgtLen + i) * keys, out,
                             ((b * heads.length + k) * tgtLen + i) * keys, keys);
                 }
             }
@@ -418,7 +420,18 @@ public final class MultiHeadAttention implements Module {
     private void reportStep(AttentionObserver observer, AttentionSite site, AttentionScratch scratch, int batchSize,
                             int keys) {
         int[] heads = observedHeads(observer, site);
-        report(observer, site, heads, scratch.weights, batchSize, 1, keys);
+        if (heads.length > 0) { // a step unobserved allocates nothing
+            report(observer, site, heads, scratch.weights, AttentionObserver.allHeads(config.numHeads()), batchSize,
+                    1, keys);
+        }
+    }
+
+    /**
+     * The heads whose weights a call computes: every head when {@code weights} asks for any, else the observed ones
+     * (recomputed from the log-sum-exp, so observing a few heads costs only theirs).
+     */
+    private int[] heldHeads(AttentionWeights weights, int[] observed) {
+        return weights == AttentionWeights.NONE ? observed : AttentionObserver.allHeads(config.numHeads());
     }
 
     /** The default {@code 1 / sqrt(headDim)}. */

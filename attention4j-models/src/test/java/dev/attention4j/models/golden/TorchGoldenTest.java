@@ -129,6 +129,7 @@ class TorchGoldenTest {
             case "bool" -> TorchMasks.fromScaledDotProductBoolMask(f.inputBooleans("mask"), f.inputShape("mask"));
             case "additive" -> Mask.additive(f.input("mask"));
             case "key_padding" -> Mask.keyLengths(srcLen, FixtureModels.toInts(f.inputLongs("key_lengths")));
+            case "sliding_window" -> Mask.slidingWindow(f.config.get("window").asInt());
             default -> throw new AssertionError("unknown sdpa mask " + f.config.get("mask"));
         };
         AttentionOptions options = AttentionOptions.DEFAULTS.withWeights(AttentionWeights.PER_HEAD);

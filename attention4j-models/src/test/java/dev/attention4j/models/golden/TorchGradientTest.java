@@ -149,12 +149,17 @@ class TorchGradientTest {
     }
 
     private static double attention(Fixture f) {
-        assertThat(f.config.get("mask").asText()).isEqualTo("causal_lower_right");
+        Mask mask = switch (f.config.get("mask").asText()) {
+            case "causal_lower_right" -> Mask.causal(Mask.Alignment.LOWER_RIGHT);
+            case "none" -> Mask.none();
+            case "sliding_window" -> Mask.slidingWindow(f.config.get("window").asInt());
+            default -> throw new AssertionError("unknown attention_grad mask " + f.config.get("mask"));
+        };
         Tensor q = f.input("query");
         Tensor k = f.input("key");
         Tensor v = f.input("value");
         Tape tape = new Tape();
-        Tensor out = ScaledDotProductAttention.attend(q, k, v, Mask.causal(Mask.Alignment.LOWER_RIGHT),
+        Tensor out = ScaledDotProductAttention.attend(q, k, v, mask,
                 AttentionOptions.DEFAULTS.withDropout(0f, Mode.training(0, tape))).output();
         double err = relative(f.name + " output", out, f.expected("output"));
         Gradients grads = backwardWeightedSum(f, tape, out);

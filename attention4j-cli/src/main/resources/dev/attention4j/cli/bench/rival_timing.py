@@ -1,0 +1,18 @@
+"""Timing shared by the PyTorch sides of `attention4j bench ...`. PyTorchRival copies this file beside the script it
+runs, so a script imports it as `from rival_timing import timed`."""
+import statistics
+import time
+
+
+def timed(fn, warmup, min_seconds, min_calls, max_calls=1_000_000):
+    """The median time per call of fn in ms, after `warmup` untimed calls: at least `min_calls` calls and at least
+    `min_seconds`, at most `max_calls` calls."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    start = time.perf_counter()
+    while len(times) < max_calls and (len(times) < min_calls or time.perf_counter() - start < min_seconds):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)

@@ -1,0 +1,476 @@
+package dev.attention4j.autograd;
+
+import dev.attention4j.autograd.AttentionOp.Dims;
+import dev.attention4j.autograd.AttentionOp.Operand;
+import dev.attention4j.kernels.Kernels;
+import dev.attention4j.kernels.Parallel;
+
+import java.util.Arrays;
+
+/**
+ * Tiled ("flash") attention: {@link AttentionOp}'s forward, backward and weights without ever holding a
+ * {@code (tgtLen, srcLen)} block. For each sequence {@code b}, head {@code h} and tile of {@value #QUERY_TILE} queries,
+ * the keys are visited in tiles of {@value #KEY_TILE}; each key tile's scores are computed, masked, folded into a
+ * running max {@code m_i} and sum {@code l_i} per query (the online softmax: when the max grows by {@code delta},
+ * the sum and the output so far are multiplied by {@code exp(-delta)}), and their {@code exp(S - m)} times the tile's
+ * values added to the output tile. At the end {@code O_i = acc_i / l_i} and only {@code lse_i = m_i + log l_i} is
+ * kept ({@code -inf} for a query that sees no key: its output stays 0, as in the materialising path).
+ *
+ * <p>Layout: a tile's scores are held transposed, {@code (keys, queries)}, so every per-query quantity (max, sum,
+ * lse, the backward's {@code dO_i . O_i}) is a vector across the tile's columns: no step sums across lanes
+ * ({@link Kernels#maxColumns}, {@link Kernels#expColumnsSum}, {@link Kernels#softmaxBackwardColumns}). The queries
+ * are scaled and transposed once per query tile ({@code Qs^T (headDim, queries)}), the keys are read in place, so
+ * {@code S^T = K_tile Qs^T} is one {@link Kernels#tileMatmul}; {@code acc += P V_tile} reads {@code P} transposed at
+ * no cost (A by broadcasts) from the value tile copied contiguous.
+ *
+ * <p>Masks: a {@link ScoreMask#isBand() band} mask (none, causal, sliding window, prefix key padding) gives each
+ * query a visible key range; key tiles outside every query's range of the tile are skipped entirely (causal:
+ * about half the work, a window of {@code w}: {@code O(n w)}), tiles inside it are not masked at all, and only the
+ * tiles the range cuts get {@code -inf} outside it. Any other mask is applied once per query tile to a
+ * {@code (queries, srcLen)} scratch row block (O(n) per thread), added to each tile's scores, and its visible range
+ * read off for the same skipping.
+ *
+ * <p>Backward (FlashAttention-2 style), per head, recomputes every tile's {@code P = exp(S - lse)} from the same
+ * {@code S} bits (the same kernel call on the same packed tiles), then {@code dP^T = V_tile dO^T},
+ * {@code dS = P (dP - rowDot)} with {@code rowDot_i = dO_i . O_i}, {@code dV += P^T dO}, {@code dK += dS^T Qs},
+ * {@code dQ += dS (scale K)}; query tiles outer, key tiles inner, so every gradient element is one chain in a fixed
+ * order.
+ *
+ * <p>Parallelism and determinism: the forward and the weights run in parallel over (sequence, head, query tile),
+ * backward over (sequence, head), or, with fewer of those than threads, in two passes (see {@link #backward}); each
+ * task writes only its own rows, the tiles are cut from the sizes alone, and every kernel computes an element by the
+ * same operations wherever it sits, so results are bit-identical at any thread count. Scratch: one set of tiles per thread (about {@code 100 KiB} at headDim 64; plus
+ * {@code 4 * QUERY_TILE * srcLen} bytes for a mask that is not a band), kept by the thread between calls.
+ */
+final class TiledAttention {
+
+    /** Queries per tile: the columns of the transposed score tile, 4 vectors of 16 lanes. */
+    static final int QUERY_TILE = 64;
+    /** Keys per tile: the rows of the transposed score tile, a multiple of the 6-row register block. */
+    static final int KEY_TILE = 96;
+
+    private static final ThreadLocal<Tiles> TILES = ThreadLocal.withInitial(Tiles::new);
+
+    private TiledAttention() {
+    }
+
+    /** One call's operands and rules. */
+    record Problem(Operand query, Operand key, Operand value, Dims dims, float scale, ScoreMask mask) {
+
+        int queryTiles() {
+            return (dims.tgtLen() + QUERY_TILE - 1) / QUERY_TILE;
+        }
+    }
+
+    /** Per-thread tiles, grown on demand (shape comments give the size in use). */
+    private static final class Tiles {
+        float[] queryT = new float[0];  // (headDim, QUERY_TILE): the query tile scaled, transposed
+        float[] query = new float[0];   // (QUERY_TILE, headDim): the query tile scaled (backward)
+        float[] dOutT = new float[0];   // (valueHeadDim, QUERY_TILE): dO tile transposed (backward)
+        float[] dOut = new float[0];    // (QUERY_TILE, valueHeadDim): dO tile (backward)
+        float[] key = new float[0];     // (KEY_TILE, headDim): the key tile scaled (backward, for dQ)
+        float[] value = new float[0];   // (KEY_TILE, valueHeadDim): the value tile (forward)
+        float[] acc = new float[0];     // (QUERY_TILE, valueHeadDim): the output tile's running sum (forward)
+        final float[] scores = new float[KEY_TILE * QUERY_TILE];  // (KEY_TILE, QUERY_TILE): S^T, then P^T
+        final float[] dScores = new float[KEY_TILE * QUERY_TILE]; // (KEY_TILE, QUERY_TILE): dP^T, then dS^T
+        final float[] max = new float[QUERY_TILE];     // running max per query
+        final float[] newMax = new float[QUERY_TILE];
+        final float[] sum = new float[QUERY_TILE];     // running sum per query
+        final float[] shift = new float[QUERY_TILE];   // the max (or lse) subtracted; +inf for "sees nothing"
+        final float[] rowDot = new float[QUERY_TILE];  // dO_i . O_i (backward)
+        final int[] from = new int[QUERY_TILE];        // each query's visible key range [from, to)
+        final int[] to = new int[QUERY_TILE];
+        float[] maskRows = new float[0]; // (QUERY_TILE, srcLen): a non-band mask's rows, 0 or -inf or additive
+        int keyFrom;                     // the tile's key range: the union of its queries' ranges
+        int keyTo;
+
+        void ensure(int headDim, int valueHeadDim) {
+            if (queryT.length < headDim * QUERY_TILE) {
+                queryT = new float[headDim * QUERY_TILE];
+                query = new float[headDim * QUERY_TILE];
+                key = new float[headDim * KEY_TILE];
+            }
+            if (dOut.length < valueHeadDim * QUERY_TILE) {
+                dOutT = new float[valueHeadDim * QUERY_TILE];
+                dOut = new float[valueHeadDim * QUERY_TILE];
+                value = new float[valueHeadDim * KEY_TILE];
+                acc = new float[valueHeadDim * QUERY_TILE];
+            }
+        }
+    }
+
+    /**
+     * The forward: writes the output through {@code out} (whose rows must start zeroed: a query that sees no key is
+     * left at 0) and each query's log-sum-exp into {@code logSumExp} ({@code (batchSize, numHeads, tgtLen)}).
+     */
+    static void forward(Operand out, float[] logSumExp, Problem p) {
+        Kernels k = Kernels.active();
+        int tiles = p.queryTiles();
+        Parallel.forRange(p.dims().batchSize() * p.dims().numHeads() * tiles, 1, (start, end) -> {
+            Tiles t = TILES.get();
+            t.ensure(p.dims().headDim(), p.dims().valueHeadDim());
+            for (int task = start; task < end; task++) {
+                forwardTile(k, t, out, logSumExp, p, task / tiles, task % tiles);
+            }
+        });
+    }
+
+    private static void forwardTile(Kernels k, Tiles t, Operand out, float[] logSumExp, Problem p, int bh, int tile) {
+        Dims d = p.dims();
+        int b = bh / d.numHeads();
+        int h = bh % d.numHeads();
+        int i0 = tile * QUERY_TILE;
+        int rows = Math.min(QUERY_TILE, d.tgtLen() - i0);
+        int dv = d.valueHeadDim();
+        int width = paddedWidth(rows);
+        boolean general = visibleKeys(t, p, b, h, i0, rows);
+        Arrays.fill(t.max, 0, width, Float.NEGATIVE_INFINITY);
+        Arrays.fill(t.sum, 0, width, 0f);
+        Arrays.fill(t.acc, 0, rows * dv, 0f);
+        packQueryTransposed(t, p, b, h, i0, rows);
+        Operand v = p.value();
+        for (int j0 = t.keyFrom; j0 < t.keyTo; j0 += KEY_TILE) {
+            int cols = Math.min(KEY_TILE, t.keyTo - j0);
+            scores(k, t, p, b, h, j0, cols, rows, general);
+            // the online softmax: the new max, the old sums and outputs rescaled, then P^T = exp(S^T - max)
+            System.arraycopy(t.max, 0, t.newMax, 0, width);
+            k.maxColumns(t.newMax, t.scores, 0, QUERY_TILE, cols, width);
+            for (int r = 0; r < width; r++) {
+                float old = t.max[r];
+                float now = t.newMax[r];
+                t.shift[r] = now == Float.NEGATIVE_INFINITY ? Float.POSITIVE_INFINITY : now;
+                if (old != now && old != Float.NEGATIVE_INFINITY && r < rows) {
+                    float alpha = (float) Math.exp(old - (double) now);
+                    t.sum[r] *= alpha;
+                    k.scale(t.acc, r * dv, t.acc, r * dv, alpha, dv);
+                }
+                t.max[r] = now;
+            }
+            k.expColumnsSum(t.scores, 0, QUERY_TILE, t.shift, t.sum, cols, width);
+            // V tile (cols, valueHeadDim), contiguous; acc (rows, valueHeadDim) += P V_tile
+            for (int c = 0; c < cols; c++) {
+                System.arraycopy(v.data(), v.at(b, h) + (j0 + c) * v.rowStride(), t.value, c * dv, dv);
+            }
+            k.tileMatmulAdd(t.acc, 0, dv, t.scores, 0, 1, QUERY_TILE, t.value, 0, dv, rows, dv, cols);
+        }
+        int o = out.at(b, h) + i0 * out.rowStride();
+        for (int r = 0; r < rows; r++) {
+            float sum = t.sum[r];
+            boolean sees = sum > 0f;
+            if (sees) {
+                k.scale(out.data(), o + r * out.rowStride(), t.acc, r * dv, 1f / sum, dv);
+            }
+            if (logSumExp != null) {
+                logSumExp[bh * d.tgtLen() + i0 + r] = sees
+                        ? (float) (t.max[r] + Math.log(sum)) : Float.NEGATIVE_INFINITY;
+            }
+        }
+    }
+
+    /**
+     * The weights of the chosen heads, recomputed from the log-sum-exp:
+     * {@code weights (batchSize, heads.length, tgtLen, srcLen)}, zero-filled by the caller, gets
+     * {@code exp(S - lse)} wherever a query sees a key.
+     */
+    static void weights(float[] weights, int[] heads, float[] logSumExp, Problem p) {
+        Kernels k = Kernels.active();
+        Dims d = p.dims();
+        int tiles = p.queryTiles();
+        int tgtLen = d.tgtLen();
+        int srcLen = d.srcLen();
+        Parallel.forRange(d.batchSize() * heads.length * tiles, 1, (start, end) -> {
+            Tiles t = TILES.get();
+            t.ensure(d.headDim(), d.valueHeadDim());
+            for (int task = start; task < end; task++) {
+                int tile = task % tiles;
+                int bk = task / tiles;        // b * heads.length + k
+                int b = bk / heads.length;
+                int h = heads[bk % heads.length];
+                int i0 = tile * QUERY_TILE;
+                int rows = Math.min(QUERY_TILE, tgtLen - i0);
+                boolean general = visibleKeys(t, p, b, h, i0, rows);
+                packQueryTransposed(t, p, b, h, i0, rows);
+                lseShift(t, logSumExp, (b * d.numHeads() + h) * tgtLen + i0, rows);
+                for (int j0 = t.keyFrom; j0 < t.keyTo; j0 += KEY_TILE) {
+                    int cols = Math.min(KEY_TILE, t.keyTo - j0);
+                    scores(k, t, p, b, h, j0, cols, rows, general);
+                    k.expColumns(t.scores, 0, QUERY_TILE, t.shift, cols, paddedWidth(rows));
+                    for (int r = 0; r < rows; r++) {
+                        int w = (bk * tgtLen + i0 + r) * srcLen + j0;
+                        for (int c = 0; c < cols; c++) {
+                            weights[w + c] = t.scores[c * QUERY_TILE + r];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * The backward from {@code dO}: adds to {@code dQ, dK, dV} (zeroed by the caller). With at least as many
+     * (sequence, head) pairs as threads, one pass per pair: query tiles in order, key tiles in order, all three
+     * gradients at once (five tile products per tile pair). With fewer (one long sequence and head, say), two
+     * passes that keep every thread busy without racing: {@code dQ} in parallel over (pair, query tile), then
+     * {@code dK, dV} in parallel over (pair, range of {@value #KEY_RANGE} keys), each range visiting the query tiles
+     * in order (seven products per tile pair, as {@code S} and {@code dP} are recomputed in both). Every gradient
+     * element is the same chain of operations in both schedules (a {@code dQ} row over the keys in order, a
+     * {@code dK, dV} row over the queries in order, each score recomputed by the same kernel), so the bits do not
+     * depend on which one runs, nor on the thread count.
+     */
+    static void backward(Operand dQ, Operand dK, Operand dV, Operand dOut, Operand out, float[] logSumExp,
+                         Problem p) {
+        Dims d = p.dims();
+        int pairs = d.batchSize() * d.numHeads();
+        if (pairs >= Parallel.threads()) {
+            backwardByPair(dQ, dK, dV, dOut, out, logSumExp, p);
+        } else {
+            backwardInTwoPasses(dQ, dK, dV, dOut, out, logSumExp, p);
+        }
+    }
+
+    /** Keys per task of the {@code dK, dV} pass of {@link #backwardInTwoPasses}: 4 key tiles. */
+    static final int KEY_RANGE = 4 * KEY_TILE;
+
+    /** The one-pass schedule of {@link #backward}: one task per (sequence, head). */
+    static void backwardByPair(Operand dQ, Operand dK, Operand dV, Operand dOut, Operand out, float[] logSumExp,
+                               Problem p) {
+        Kernels k = Kernels.active();
+        Dims d = p.dims();
+        Parallel.forRange(d.batchSize() * d.numHeads(), 1, (start, end) -> {
+            Tiles t = TILES.get();
+            t.ensure(d.headDim(), d.valueHeadDim());
+            for (int bh = start; bh < end; bh++) {
+                for (int tile = 0; tile < p.queryTiles(); tile++) {
+                    backwardTile(k, t, dQ, dK, dV, dOut, out, logSumExp, p, bh, tile, 0, d.srcLen());
+                }
+            }
+        });
+    }
+
+    /** The two-pass schedule of {@link #backward}: {@code dQ} by query tile, then {@code dK, dV} by key range. */
+    static void backwardInTwoPasses(Operand dQ, Operand dK, Operand dV, Operand dOut, Operand out,
+                                    float[] logSumExp, Problem p) {
+        Kernels k = Kernels.active();
+        Dims d = p.dims();
+        int tiles = p.queryTiles();
+        Parallel.forRange(d.batchSize() * d.numHeads() * tiles, 1, (start, end) -> {
+            Tiles t = TILES.get();
+            t.ensure(d.headDim(), d.valueHeadDim());
+            for (int task = start; task < end; task++) {
+                backwardTile(k, t, dQ, null, null, dOut, out, logSumExp, p, task / tiles, task % tiles, 0,
+                        d.srcLen());
+            }
+        });
+        int ranges = (d.srcLen() + KEY_RANGE - 1) / KEY_RANGE;
+        Parallel.forRange(d.batchSize() * d.numHeads() * ranges, 1, (start, end) -> {
+            Tiles t = TILES.get();
+            t.ensure(d.headDim(), d.valueHeadDim());
+            for (int task = start; task < end; task++) {
+                int from = task % ranges * KEY_RANGE;
+                for (int tile = 0; tile < tiles; tile++) {
+                    backwardTile(k, t, null, dK, dV, dOut, out, logSumExp, p, task / ranges, tile, from,
+                            Math.min(d.srcLen(), from + KEY_RANGE));
+                }
+            }
+        });
+    }
+
+    /**
+     * One query tile's part of the backward over keys {@code [keyLo, keyHi)}: adds to {@code dQ} unless it is null,
+     * and to {@code dK, dV} unless they are null (the two-pass schedule computes them in separate passes).
+     */
+    private static void backwardTile(Kernels k, Tiles t, Operand dQ, Operand dK, Operand dV, Operand dOut,
+                                     Operand out, float[] logSumExp, Problem p, int bh, int tile, int keyLo,
+                                     int keyHi) {
+        Dims d = p.dims();
+        int b = bh / d.numHeads();
+        int h = bh % d.numHeads();
+        int i0 = tile * QUERY_TILE;
+        int rows = Math.min(QUERY_TILE, d.tgtLen() - i0);
+        int dk = d.headDim();
+        int dv = d.valueHeadDim();
+        boolean general = visibleKeys(t, p, b, h, i0, rows);
+        int keyFrom = Math.max(t.keyFrom, keyLo);
+        int keyTo = Math.min(t.keyTo, keyHi);
+        if (keyFrom >= keyTo) {
+            return; // no query of the tile sees a key of the range: no gradient flows
+        }
+        int width = paddedWidth(rows);
+        packQueryTransposed(t, p, b, h, i0, rows);
+        Operand q = p.query();
+        Operand key = p.key();
+        Operand v = p.value();
+        float scale = p.scale();
+        int dO0 = dOut.at(b, h) + i0 * dOut.rowStride();
+        int o0 = out.at(b, h) + i0 * out.rowStride();
+        int q0 = q.at(b, h) + i0 * q.rowStride();
+        for (int r = 0; r < rows; r++) {
+            k.scale(t.query, r * dk, q.data(), q0 + r * q.rowStride(), scale, dk);      // (rows, headDim)
+            System.arraycopy(dOut.data(), dO0 + r * dOut.rowStride(), t.dOut, r * dv, dv); // (rows, valueHeadDim)
+            for (int c = 0; c < dv; c++) {
+                t.dOutT[c * QUERY_TILE + r] = t.dOut[r * dv + c];                         // (valueHeadDim, rows)
+            }
+            t.rowDot[r] = k.dot(t.dOut, r * dv, out.data(), o0 + r * out.rowStride(), dv);
+        }
+        for (int c = 0; c < dv; c++) {
+            Arrays.fill(t.dOutT, c * QUERY_TILE + rows, c * QUERY_TILE + width, 0f);
+        }
+        Arrays.fill(t.rowDot, rows, width, 0f);
+        lseShift(t, logSumExp, bh * d.tgtLen() + i0, rows);
+        int dQ0 = dQ == null ? 0 : dQ.at(b, h) + i0 * dQ.rowStride();
+        for (int j0 = keyFrom; j0 < keyTo; j0 += KEY_TILE) {
+            int cols = Math.min(KEY_TILE, keyTo - j0);
+            scores(k, t, p, b, h, j0, cols, rows, general);
+            k.expColumns(t.scores, 0, QUERY_TILE, t.shift, cols, width);                    // P^T (cols, width)
+            // dP^T = V_tile dO^T   (cols, width)
+            k.tileMatmul(t.dScores, 0, QUERY_TILE, v.data(), v.at(b, h) + j0 * v.rowStride(), v.rowStride(), 1,
+                    t.dOutT, 0, QUERY_TILE, cols, width, dv);
+            k.softmaxBackwardColumns(t.dScores, 0, t.scores, 0, QUERY_TILE, t.rowDot, cols, width); // dS^T
+            if (dK != null) {
+                // dV_tile += P^T dO   (cols, valueHeadDim)
+                k.tileMatmulAdd(dV.data(), dV.at(b, h) + j0 * dV.rowStride(), dV.rowStride(), t.scores, 0,
+                        QUERY_TILE, 1, t.dOut, 0, dv, cols, dv, rows);
+                // dK_tile += dS^T Qs   (cols, headDim)
+                k.tileMatmulAdd(dK.data(), dK.at(b, h) + j0 * dK.rowStride(), dK.rowStride(), t.dScores, 0,
+                        QUERY_TILE, 1, t.query, 0, dk, cols, dk, rows);
+            }
+            if (dQ != null) {
+                // dQ_tile += dS (scale K_tile)   (rows, headDim)
+                int k0 = key.at(b, h) + j0 * key.rowStride();
+                for (int c = 0; c < cols; c++) {
+                    k.scale(t.key, c * dk, key.data(), k0 + c * key.rowStride(), scale, dk);
+                }
+                k.tileMatmulAdd(dQ.data(), dQ0, dQ.rowStride(), t.dScores, 0, 1, QUERY_TILE, t.key, 0, dk, rows,
+                        dk, cols);
+            }
+        }
+    }
+
+    /**
+     * {@code t.queryT (headDim, width) = (scale * Q_tile)^T} for queries {@code [i0, i0 + rows)} of (b, h), columns
+     * {@code [rows, width)} zero.
+     */
+    private static void packQueryTransposed(Tiles t, Problem p, int b, int h, int i0, int rows) {
+        Operand q = p.query();
+        int headDim = p.dims().headDim();
+        float scale = p.scale();
+        float[] src = q.data();
+        int q0 = q.at(b, h) + i0 * q.rowStride();
+        for (int r = 0; r < rows; r++) {
+            int row = q0 + r * q.rowStride();
+            for (int c = 0; c < headDim; c++) {
+                t.queryT[c * QUERY_TILE + r] = scale * src[row + c];
+            }
+        }
+        int width = paddedWidth(rows);
+        for (int c = 0; c < headDim; c++) {
+            Arrays.fill(t.queryT, c * QUERY_TILE + rows, c * QUERY_TILE + width, 0f);
+        }
+    }
+
+    /**
+     * The columns a score tile of {@code rows} queries is computed over: {@code rows} rounded up to 16, so that the
+     * column kernels run whole vectors (of up to 16 lanes) even for a few queries; the padding columns hold zero
+     * queries, see every key unmasked and are never read back.
+     */
+    private static int paddedWidth(int rows) {
+        return Math.min(QUERY_TILE, (rows + 15) & ~15);
+    }
+
+    /**
+     * {@code t.shift = lse} of the tile's queries, {@code +inf} where a query sees nothing (so its P is 0) and in the
+     * padding columns.
+     */
+    private static void lseShift(Tiles t, float[] logSumExp, int first, int rows) {
+        for (int r = 0; r < rows; r++) {
+            float lse = logSumExp[first + r];
+            t.shift[r] = lse == Float.NEGATIVE_INFINITY ? Float.POSITIVE_INFINITY : lse;
+        }
+        Arrays.fill(t.shift, rows, paddedWidth(rows), Float.POSITIVE_INFINITY);
+    }
+
+    /**
+     * {@code t.scores (cols, rows) = K_tile Qs^T}, keys {@code [j0, j0 + cols)}, then the mask: {@code -inf} outside
+     * each query's band, or the general mask's rows added.
+     */
+    private static void scores(Kernels k, Tiles t, Problem p, int b, int h, int j0, int cols, int rows,
+                               boolean general) {
+        Operand key = p.key();
+        k.tileMatmul(t.scores, 0, QUERY_TILE, key.data(), key.at(b, h) + j0 * key.rowStride(), key.rowStride(), 1,
+                t.queryT, 0, QUERY_TILE, cols, paddedWidth(rows), p.dims().headDim());
+        int srcLen = p.dims().srcLen();
+        for (int r = 0; r < rows; r++) {
+            if (general) {
+                int m = r * srcLen + j0;
+                for (int c = 0; c < cols; c++) {
+                    t.scores[c * QUERY_TILE + r] += t.maskRows[m + c];
+                }
+                continue;
+            }
+            int from = t.from[r];
+            int to = t.to[r];
+            if (from > j0 || to < j0 + cols) { // the band cuts this tile for this query
+                for (int c = 0; c < cols; c++) {
+                    int j = j0 + c;
+                    if (j < from || j >= to) {
+                        t.scores[c * QUERY_TILE + r] = Float.NEGATIVE_INFINITY;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Each query's visible keys {@code t.from, t.to} and the tile's range {@code t.keyFrom, t.keyTo}; returns whether
+     * the mask is not a band, in which case {@code t.maskRows} holds its rows (0 where a key is visible unchanged).
+     */
+    private static boolean visibleKeys(Tiles t, Problem p, int b, int h, int i0, int rows) {
+        Dims d = p.dims();
+        ScoreMask mask = p.mask();
+        int srcLen = d.srcLen();
+        int tgtLen = d.tgtLen();
+        boolean general = mask != ScoreMask.NONE && !(mask.isBand() && d.maskedSrcLen() == srcLen);
+        if (general) {
+            if (t.maskRows.length < QUERY_TILE * srcLen) {
+                t.maskRows = new float[QUERY_TILE * srcLen];
+            }
+            Arrays.fill(t.maskRows, 0, rows * srcLen, 0f);
+        }
+        int keyFrom = srcLen;
+        int keyTo = 0;
+        for (int r = 0; r < rows; r++) {
+            int i = i0 + r;
+            int from;
+            int to;
+            if (mask == ScoreMask.NONE) {
+                from = 0;
+                to = srcLen;
+            } else if (!general) {
+                from = Math.max(0, mask.visibleFrom(b, h, i, tgtLen, srcLen));
+                to = Math.min(srcLen, mask.visibleTo(b, h, i, tgtLen, srcLen));
+            } else {
+                int row = r * srcLen;
+                mask.applyToRow(t.maskRows, row, b, h, i, tgtLen, d.maskedSrcLen());
+                from = 0;
+                while (from < srcLen && t.maskRows[row + from] == Float.NEGATIVE_INFINITY) {
+                    from++;
+                }
+                to = srcLen;
+                while (to > from && t.maskRows[row + to - 1] == Float.NEGATIVE_INFINITY) {
+                    to--;
+                }
+            }
+            if (to <= from) {
+                from = to = 0; // sees nothing
+            } else {
+                keyFrom = Math.min(keyFrom, from);
+                keyTo = Math.max(keyTo, to);
+            }
+            t.from[r] = from;
+            t.to[r] = to;
+        }
+        t.keyFrom = Math.min(keyFrom, keyTo);
+        t.keyTo = keyTo;
+        return general;
+    }
+}

@@ -1,0 +1,364 @@
+package dev.attention4j.nn.attention;
+
+import dev.attention4j.autograd.AttentionLayout;
+import dev.attention4j.autograd.AttentionOp;
+import dev.attention4j.autograd.Gradients;
+import dev.attention4j.autograd.Tape;
+import dev.attention4j.autograd.WeightedSumOp;
+import dev.attention4j.kernels.Parallel;
+import dev.attention4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.IntFunction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The tiled ("flash") path of {@link AttentionOp#apply} against the materialising path
+ * ({@link AttentionOp#applyMaterialized}, which holds every {@code (tgtLen, srcLen)} block and is itself checked against
+ * a double-precision oracle in {@code AttentionOpTest} and against PyTorch in the golden tests): outputs, the weights
+ * recomputed from the log-sum-exp, and gradients, at lengths that span several 64 x 96 tiles with ragged last ones,
+ * for every kind of mask (band masks whose blocked tiles are skipped, and element masks), with fully masked rows,
+ * {@code tgtLen != srcLen} and odd head dims; plus bit-identical results at 1 and 2 threads, skipped tiles and memory.
+ */
+class TiledAttentionTest {
+
+    /** Forward: max abs difference against the materialising path (outputs are O(1)). */
+    private static final float OUTPUT_TOLERANCE = 1e-5f;
+    /** Recomputed weights against the softmax of the materialising path. */
+    private static final float WEIGHT_TOLERANCE = 1e-6f;
+    /** Gradients: max abs difference relative to the largest gradient. */
+    private static final double GRADIENT_TOLERANCE = 1e-5;
+
+    /** One attention problem, heads major: q (b, h, tgtLen, headDim), k (b, h, srcLen, headDim), v (..., valueHeadDim). */
+    record Problem(String name, int batchSize, int numHeads, int tgtLen, int srcLen, int headDim, int valueHeadDim,
+                   Mask mask) {
+
+        Tensor query() {
+            return Tensor.randn(1, batchSize, numHeads, tgtLen, headDim);
+        }
+
+        Tensor key() {
+            return Tensor.randn(2, batchSize, numHeads, srcLen, headDim);
+        }
+
+        Tensor value() {
+            return Tensor.randn(3, batchSize, numHeads, srcLen, valueHeadDim);
+        }
+
+        Tensor lossWeights() {
+            return Tensor.randn(4, batchSize, numHeads, tgtLen, valueHeadDim);
+        }
+
+        float scale() {
+            return (float) (1 / Math.sqrt(headDim));
+        }
+
+        int weightCount(int heads) {
+            return batchSize * heads * tgtLen * srcLen;
+        }
+
+        @Override
+        public String toString() {
+            return name + " (" + batchSize + ", " + numHeads + ", " + tgtLen + ", " + srcLen + ", " + headDim + "/"
+                    + valueHeadDim + ")";
+        }
+    }
+
+    static List<Problem> problems() {
+        SplittableRandom random = new SplittableRandom(5);
+        boolean[] holes = new boolean[100 * 150];
+        for (int i = 0; i < holes.length; i++) {
+            holes[i] = random.nextInt(3) != 0;
+        }
+        float[] bias = new float[2 * 130 * 170];
+        for (int i = 0; i < bias.length; i++) {
+            bias[i] = random.nextInt(5) == 0 ? Float.NEGATIVE_INFINITY : (float) random.nextDouble(-1, 1);
+        }
+        boolean[][] gappy = new boolean[2][150];
+        for (int j = 0; j < 150; j++) {
+            gappy[0][j] = j % 7 != 3;       // real tokens with gaps: not a band
+            gappy[1][j] = j >= 20 && j < 90; // left and right padding
+        }
+        List<Problem> all = new ArrayList<>();
+        all.add(new Problem("no mask", 2, 2, 150, 200, 64, 64, Mask.none()));
+        all.add(new Problem("causal", 1, 2, 150, 150, 32, 32, Mask.causal()));
+        all.add(new Problem("causal lower right, cross lengths, odd dims", 1, 2, 70, 200, 20, 24,
+                Mask.causal(Mask.Alignment.LOWER_RIGHT)));
+        all.add(new Problem("causal lower right, fully masked rows", 1, 1, 150, 100, 16, 16,
+                Mask.causal(Mask.Alignment.LOWER_RIGHT)));
+        all.add(new Problem("causal upper left, tall", 1, 2, 200, 130, 16, 8, Mask.causal()));
+        all.add(new Problem("sliding window", 1, 1, 300, 300, 64, 64, Mask.slidingWindow(40)));
+        all.add(new Problem("sliding window lower right", 1, 2, 100, 260, 8, 8,
+                Mask.slidingWindow(70, Mask.Alignment.LOWER_RIGHT)));
+        all.add(new Problem("ragged key padding with an empty sequence", 4, 2, 70, 200, 33, 17,
+                Mask.keyLengths(200, 200, 131, 0, 1)));
+        all.add(new Problem("causal and key padding", 2, 2, 130, 130, 16, 16,
+                Mask.causal().and(Mask.keyLengths(130, 97, 130))));
+        all.add(new Problem("key padding with gaps", 2, 1, 80, 150, 12, 12, Mask.keyPadding(gappy)));
+        all.add(new Problem("bool mask with holes", 1, 2, 100, 150, 8, 8, Mask.bool(holes, 100, 150)));
+        all.add(new Problem("additive mask per head", 1, 2, 130, 170, 24, 24,
+                Mask.additive(Tensor.of(bias, 1, 2, 130, 170))));
+        all.add(new Problem("one query, one key", 1, 1, 1, 1, 5, 3, Mask.none()));
+        // one (sequence, head) pair: at 2 threads backward runs its two-pass schedule (dQ by query tile, then dK, dV
+        // by ranges of 384 keys), at 1 thread the one-pass one; bitIdenticalAtOneAndTwoThreads holds them equal
+        all.add(new Problem("one head, keys past one range, causal lower right", 1, 1, 300, 900, 32, 32,
+                Mask.causal(Mask.Alignment.LOWER_RIGHT)));
+        boolean[] sparse = new boolean[100 * 800];
+        for (int i = 0; i < sparse.length; i++) {
+            sparse[i] = random.nextInt(4) != 0;
+        }
+        all.add(new Problem("one head, keys past one range, bool mask", 1, 1, 100, 800, 16, 24,
+                Mask.bool(sparse, 100, 800)));
+        return all;
+    }
+
+    private record Run(Tensor output, float[] weights, Tensor dQuery, Tensor dKey, Tensor dValue) {
+    }
+
+    /** Forward (with every head's weights) and backward of {@code loss = sum(output * R)} on one path. */
+    private static Run run(Problem p, boolean materialized) {
+        Tensor q = p.query();
+        Tensor k = p.key();
+        Tensor v = p.value();
+        Tape tape = new Tape();
+        float[] weights = new float[p.weightCount(p.numHeads())];
+        var scoreMask = p.mask().toScoreMask();
+        MaskShapes.validate(p.mask(), p.batchSize(), p.numHeads(), p.tgtLen(), p.srcLen());
+        Tensor out = materialized
+                ? AttentionOp.applyMaterialized(tape, q, k, v, AttentionLayout.HEADS_MAJOR, p.numHeads(), p.scale(),
+                scoreMask, p.srcLen(), 0f, 0L, weights)
+                : AttentionOp.apply(tape, q, k, v, AttentionLayout.HEADS_MAJOR, p.numHeads(), p.scale(), scoreMask,
+                p.srcLen(), 0f, 0L, weights);
+        Gradients grads = tape.backward(WeightedSumOp.apply(tape, out, p.lossWeights()));
+        return new Run(out, weights, grads.get(q), grads.get(k), grads.get(v));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("problems")
+    void tiledMatchesTheMaterialisingPath(Problem p) {
+        Run tiled = run(p, false);
+        Run reference = run(p, true);
+        assertThat(maxAbsDifference(tiled.output().data(), reference.output().data()))
+                .as("output of %s", p).isLessThanOrEqualTo(OUTPUT_TOLERANCE);
+        assertThat(maxAbsDifference(tiled.weights(), reference.weights()))
+                .as("weights of %s", p).isLessThanOrEqualTo(WEIGHT_TOLERANCE);
+        for (String which : List.of("query", "key", "value")) {
+            Tensor ours = switch (which) {
+                case "query" -> tiled.dQuery();
+                case "key" -> tiled.dKey();
+                default -> tiled.dValue();
+            };
+            Tensor theirs = switch (which) {
+                case "query" -> reference.dQuery();
+                case "key" -> reference.dKey();
+                default -> reference.dValue();
+            };
+            double scale = Math.max(1e-30, maxAbs(theirs.data()));
+            assertThat(maxAbsDifference(ours.data(), theirs.data()) / scale)
+                    .as("d/d %s of %s, relative to max %s", which, p, scale).isLessThanOrEqualTo(GRADIENT_TOLERANCE);
+        }
+    }
+
+    /** A query that sees no key gets a zero output, zero weights and no gradient, exactly (as the materialising path). */
+    @Test
+    void fullyMaskedRowsGiveZerosAndNoGradient() {
+        Problem p = new Problem("empty and lower right", 2, 2, 150, 100, 16, 16,
+                Mask.causal(Mask.Alignment.LOWER_RIGHT).and(Mask.keyLengths(100, 100, 0)));
+        Run tiled = run(p, false);
+        int blockedRows = 0;
+        for (int b = 0; b < p.batchSize(); b++) {
+            for (int h = 0; h < p.numHeads(); h++) {
+                for (int i = 0; i < p.tgtLen(); i++) {
+                    boolean blocked = b == 1 || i < p.tgtLen() - p.srcLen(); // padding 0, or above the diagonal
+                    if (!blocked) {
+                        continue;
+                    }
+                    blockedRows++;
+                    int row = ((b * p.numHeads() + h) * p.tgtLen() + i);
+                    for (int c = 0; c < p.valueHeadDim(); c++) {
+                        assertThat(tiled.output().data()[row * p.valueHeadDim() + c]).isZero();
+                    }
+                    for (int c = 0; c < p.headDim(); c++) {
+                        assertThat(tiled.dQuery().data()[row * p.headDim() + c]).isZero();
+                    }
+                    for (int j = 0; j < p.srcLen(); j++) {
+                        assertThat(tiled.weights()[row * p.srcLen() + j]).isZero();
+                    }
+                }
+            }
+        }
+        assertThat(blockedRows).isEqualTo(2 * (150 - 100) + 2 * 150);
+        // sequence 1 has no real key: nothing flows into its keys and values
+        int perSequence = p.numHeads() * p.srcLen() * p.headDim();
+        for (int e = perSequence; e < 2 * perSequence; e++) {
+            assertThat(tiled.dKey().data()[e]).isZero();
+            assertThat(tiled.dValue().data()[e]).isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("problems")
+    void bitIdenticalAtOneAndTwoThreads(Problem p) {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            Run one = run(p, false);
+            Parallel.setThreads(2);
+            Run two = run(p, false);
+            assertThat(two.output().bitEquals(one.output())).as("output of %s", p).isTrue();
+            assertThat(java.util.Arrays.equals(two.weights(), one.weights())).as("weights of %s", p).isTrue();
+            assertThat(two.dQuery().bitEquals(one.dQuery())).as("dQuery of %s", p).isTrue();
+            assertThat(two.dKey().bitEquals(one.dKey())).as("dKey of %s", p).isTrue();
+            assertThat(two.dValue().bitEquals(one.dValue())).as("dValue of %s", p).isTrue();
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    /** The chosen heads' weights alone are the same bits as those heads among all heads' weights. */
+    @Test
+    void chosenHeadsWeightsAreThoseHeadsOfAllWeights() {
+        Problem p = new Problem("three heads", 2, 3, 90, 110, 16, 16, Mask.causal(Mask.Alignment.LOWER_RIGHT));
+        float[] all = new float[p.weightCount(3)];
+        float[] chosen = new float[p.weightCount(2)];
+        var mask = p.mask().toScoreMask();
+        Tensor q = p.query();
+        Tensor k = p.key();
+        Tensor v = p.value();
+        Tensor outAll = AttentionOp.apply(null, q, k, v, AttentionLayout.HEADS_MAJOR, 3, p.scale(), mask, p.srcLen(),
+                0f, 0L, null, all);
+        Tensor outChosen = AttentionOp.apply(null, q, k, v, AttentionLayout.HEADS_MAJOR, 3, p.scale(), mask,
+                p.srcLen(), 0f, 0L, new int[] {0, 2}, chosen);
+        assertThat(outChosen.bitEquals(outAll)).isTrue();
+        int block = p.tgtLen() * p.srcLen();
+        for (int b = 0; b < 2; b++) {
+            int[] heads = {0, 2};
+            for (int c = 0; c < 2; c++) {
+                float[] expected = java.util.Arrays.copyOfRange(all, (b * 3 + heads[c]) * block,
+                        (b * 3 + heads[c] + 1) * block);
+                float[] actual = java.util.Arrays.copyOfRange(chosen, (b * 2 + c) * block, (b * 2 + c + 1) * block);
+                assertThat(actual).as("sequence %d head %d", b, heads[c]).containsExactly(expected);
+            }
+        }
+    }
+
+    /**
+     * Key tiles outside every query's band are never computed: NaN values there would poison any output that touched
+     * them (0 * NaN), yet the queries whose tiles end before them stay finite. The materialising path, which multiplies
+     * every weight (zeros included), turns every row NaN.
+     */
+    @Test
+    void causalAndSlidingWindowSkipBlockedKeyTiles() {
+        int n = 300;
+        checkSkipping(new Problem("causal", 1, 1, n, n, 16, 16, Mask.causal()), j -> j >= 64,
+                i -> i < 64);
+        // window 40: queries [192, 256) see keys (192 - 40, 256), so keys below 153 are never read for them
+        checkSkipping(new Problem("window", 1, 1, n, n, 16, 16, Mask.slidingWindow(40)), j -> j < 153,
+                i -> i >= 192 && i < 256);
+    }
+
+    private static void checkSkipping(Problem p, IntFunction<Boolean> poisonedKey, IntFunction<Boolean> cleanQuery) {
+        Tensor q = p.query();
+        Tensor k = p.key();
+        Tensor v = p.value();
+        for (int j = 0; j < p.srcLen(); j++) {
+            if (poisonedKey.apply(j)) {
+                java.util.Arrays.fill(v.data(), j * p.valueHeadDim(), (j + 1) * p.valueHeadDim(), Float.NaN);
+            }
+        }
+        var mask = p.mask().toScoreMask();
+        Tensor tiled = AttentionOp.apply(null, q, k, v, AttentionLayout.HEADS_MAJOR, 1, p.scale(), mask, p.srcLen(), 0f,
+                0L, null);
+        Tensor materialized = AttentionOp.applyMaterialized(null, q, k, v, AttentionLayout.HEADS_MAJOR, 1, p.scale(),
+                mask, p.srcLen(), 0f, 0L, null);
+        int clean = 0;
+        for (int i = 0; i < p.tgtLen(); i++) {
+            float first = tiled.data()[i * p.valueHeadDim()];
+            if (cleanQuery.apply(i)) {
+                clean++;
+                assertThat(first).as("%s: query %d", p.name(), i).isFinite();
+            }
+            assertThat(materialized.data()[i * p.valueHeadDim()]).as("%s: materialised query %d", p.name(), i).isNaN();
+        }
+        assertThat(clean).isEqualTo(64);
+    }
+
+    /**
+     * O(n) memory: at n = 4096 one head's forward allocates its output and a few KB, and forward + backward its output,
+     * the log-sum-exp and the three gradients, where one {@code (n, n)} block of weights alone is 64 MiB. Counted on
+     * the calling thread with one thread (so every task runs there); the least over calls, once the JIT has compiled
+     * the kernels (interpreted Vector API code allocates its vectors) and the thread's tiles exist.
+     */
+    @Test
+    void extraMemoryIsLinearInLength() {
+        int n = 4096;
+        int d = 64;
+        Problem p = new Problem("long", 1, 1, n, n, d, d, Mask.causal());
+        Tensor q = p.query();
+        Tensor k = p.key();
+        Tensor v = p.value();
+        Tensor r = p.lossWeights();
+        var mask = p.mask().toScoreMask();
+        long block = 4L * n * d; // one (n, headDim) tensor
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            long forward = Long.MAX_VALUE;
+            long training = Long.MAX_VALUE;
+            long forwardBound = block + 64 * 1024;
+            // output, dQ, dK, dV, the seed gradient of the output and the lse, plus bookkeeping
+            long trainingBound = 5 * block + 4L * n + 256 * 1024;
+            // the least of up to 30 calls: until the JIT has compiled the kernels (slower on a loaded machine),
+            // interpreted and C1 code boxes its vectors
+            for (int call = 0; call < 30 && (forward >= forwardBound || training >= trainingBound); call++) {
+                long start = allocatedBytes();
+                AttentionOp.apply(null, q, k, v, AttentionLayout.HEADS_MAJOR, 1, p.scale(), mask, n, 0f, 0L, null);
+                forward = Math.min(forward, allocatedBytes() - start);
+                start = allocatedBytes();
+                Tape tape = new Tape();
+                Tensor out = AttentionOp.apply(tape, q, k, v, AttentionLayout.HEADS_MAJOR, 1, p.scale(), mask, n, 0f,
+                        0L, null);
+                tape.backward(WeightedSumOp.apply(tape, out, r));
+                training = Math.min(training, allocatedBytes() - start);
+            }
+            assertThat(forward).as("forward bytes").isLessThan(forwardBound);
+            assertThat(training).as("forward + backward bytes").isLessThan(trainingBound);
+            assertThat(training).isLessThan(4L * n * n / 8);
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    private static long allocatedBytes() {
+        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        return bean.getThreadAllocatedBytes(Thread.currentThread().threadId());
+    }
+
+    private static float maxAbsDifference(float[] a, float[] b) {
+        assertThat(a.length).isEqualTo(b.length);
+        float max = 0;
+        for (int i = 0; i < a.length; i++) {
+            float diff = Math.abs(a[i] - b[i]);
+            if (Float.isNaN(diff)) {
+                return Float.NaN;
+            }
+            max = Math.max(max, diff);
+        }
+        return max;
+    }
+
+    private static double maxAbs(float[] a) {
+        double max = 0;
+        for (float x : a) {
+            max = Math.max(max, Math.abs(x));
+        }
+        return max;
+    }
+}
