@@ -63,7 +63,8 @@ public final class MatMul {
      * The kernel-level linear map: {@code y[rows x outFeatures] = x[rows x inFeatures] W^T (+ bias)}, rows split
      * across threads. {@code W} is the {@code (outFeatures, inFeatures)} block at {@code weight[wOff..]} (so one
      * slice of a packed projection works), {@code bias} may be null. For callers that already validated shapes.
-     * Allocates nothing when the rows are not split (a few rows, as in a one-token decoding step, or one thread).
+     * Allocates nothing per call: unsplit it calls the kernel directly, split it hands the blocks to
+     * {@link Parallel}'s workers through a body this thread keeps.
      */
     public static void linearInto(float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] bias,
                                   int biasOff, int rows, int outFeatures, int inFeatures) {
@@ -73,9 +74,75 @@ public final class MatMul {
                     inFeatures);
             return;
         }
-        forBlocks(rows, outFeatures, inFeatures, (i0, i1, j0, j1) -> linearBlock(k, y, yOff, x, xOff, weight, wOff,
-                bias, biasOff, i0, i1, j0, j1, outFeatures, inFeatures));
+        LinearBlocks blocks = LINEAR_BLOCKS.get();
+        if (blocks.inUse) { // linearInto called from one of this thread's own blocks: a body of its own
+            blocks = new LinearBlocks();
+        }
+        blocks.set(k, y, yOff, x, xOff, weight, wOff, bias, biasOff, rows, outFeatures, inFeatures);
+        try {
+            boolean byColumns = rows <= outFeatures;
+            Parallel.forRange(byColumns ? outFeatures : rows, blockSize(rows, outFeatures, inFeatures), blocks);
+        } finally {
+            blocks.clear();
+        }
     }
+
+    /**
+     * The arguments of one split {@link #linearInto} as the loop body of its blocks: one per thread, refilled at each
+     * call and emptied after it, so a split product hands its blocks to the workers without allocating (a capturing
+     * lambda would be a new object per call). Column blocks when {@code rows <= outFeatures}, as {@link #forBlocks}.
+     */
+    private static final class LinearBlocks implements Parallel.RangeBody {
+        private Kernels k;
+        private float[] y;
+        private int yOff;
+        private float[] x;
+        private int xOff;
+        private float[] weight;
+        private int wOff;
+        private float[] bias;
+        private int biasOff;
+        private int rows;
+        private int outFeatures;
+        private int inFeatures;
+        private boolean inUse;
+
+        void set(Kernels k, float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] bias,
+                 int biasOff, int rows, int outFeatures, int inFeatures) {
+            this.k = k;
+            this.y = y;
+            this.yOff = yOff;
+            this.x = x;
+            this.xOff = xOff;
+            this.weight = weight;
+            this.wOff = wOff;
+            this.bias = bias;
+            this.biasOff = biasOff;
+            this.rows = rows;
+            this.outFeatures = outFeatures;
+            this.inFeatures = inFeatures;
+            this.inUse = true;
+        }
+
+        /** Drops the references, so the thread's body does not keep the caller's arrays alive. */
+        void clear() {
+            set(null, null, 0, null, 0, null, 0, null, 0, 0, 0, 0);
+            inUse = false;
+        }
+
+        @Override
+        public void run(int start, int end) {
+            if (rows <= outFeatures) {
+                linearBlock(k, y, yOff, x, xOff, weight, wOff, bias, biasOff, 0, rows, start, end, outFeatures,
+                        inFeatures);
+            } else {
+                linearBlock(k, y, yOff, x, xOff, weight, wOff, bias, biasOff, start, end, 0, outFeatures,
+                        outFeatures, inFeatures);
+            }
+        }
+    }
+
+    private static final ThreadLocal<LinearBlocks> LINEAR_BLOCKS = ThreadLocal.withInitial(LinearBlocks::new);
 
     /** Rows {@code [i0, i1)} x columns {@code [j0, j1)} of {@link #linearInto}. */
     private static void linearBlock(Kernels k, float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff,
@@ -146,13 +213,6 @@ public final class MatMul {
         return sums;
     }
 
-    /**
-     * Runs an {@code (m x n)} product with inner dimension {@code k} as blocks across {@link Parallel}'s threads: one
-     * block per thread, cut along the columns when {@code m <= n} (each block re-packs only its rows of the left
-     * operand, the smaller one) and along the rows otherwise, in multiples of {@link #COL_BLOCK} or {@link #ROW_BLOCK};
-     * a small product is one block. The cut follows the thread count, which the bits do not depend on (see the class
-     * comment).
-     */
     /** Whether {@link #forBlocks} would hand parts of an {@code (m, n)} product over {@code k} to other threads. */
     private static boolean splits(int m, int n, int k) {
         if (m <= 0 || n <= 0 || (long) m * n * Math.max(1, k) < MIN_PARALLEL_WORK) {
@@ -162,21 +222,35 @@ public final class MatMul {
         return parts > 1;
     }
 
+    /**
+     * Runs an {@code (m x n)} product with inner dimension {@code k} as blocks across {@link Parallel}'s threads: one
+     * block per thread, cut along the columns when {@code m <= n} (each block re-packs only its rows of the left
+     * operand, the smaller one) and along the rows otherwise, in multiples of {@link #COL_BLOCK} or {@link #ROW_BLOCK};
+     * a small product is one block. The cut follows the thread count, which the bits do not depend on (see the class
+     * comment).
+     */
     private static void forBlocks(int m, int n, int k, BlockBody body) {
         if (m <= 0 || n <= 0) {
             return;
         }
-        int threads = Parallel.threads();
+        int size = blockSize(m, n, k);
+        if (m <= n) {
+            Parallel.forRange(n, size, (j0, j1) -> body.run(0, m, j0, j1));
+        } else {
+            Parallel.forRange(m, size, (i0, i1) -> body.run(i0, i1, 0, n));
+        }
+    }
+
+    /** The width of {@link #forBlocks}' column blocks when {@code m <= n}, else the height of its row blocks. */
+    private static int blockSize(int m, int n, int k) {
         boolean small = (long) m * n * Math.max(1, k) < MIN_PARALLEL_WORK;
+        int threads = Parallel.threads();
         if (m <= n) {
             int parts = small ? 1 : Math.max(1, Math.min(threads, n / COL_BLOCK));
-            int width = roundUp((n + parts - 1) / parts, COL_BLOCK);
-            Parallel.forRange(n, width, (j0, j1) -> body.run(0, m, j0, j1));
-        } else {
-            int parts = small ? 1 : Math.max(1, Math.min(threads, m / ROW_BLOCK));
-            int height = roundUp((m + parts - 1) / parts, ROW_BLOCK);
-            Parallel.forRange(m, height, (i0, i1) -> body.run(i0, i1, 0, n));
+            return roundUp((n + parts - 1) / parts, COL_BLOCK);
         }
+        int parts = small ? 1 : Math.max(1, Math.min(threads, m / ROW_BLOCK));
+        return roundUp((m + parts - 1) / parts, ROW_BLOCK);
     }
 
     private static int roundUp(int x, int multiple) {

@@ -266,7 +266,7 @@ public final class MultiHeadAttention implements Module {
      * One decoding step of {@link #forwardCached}: one new token per sequence, on caller-owned buffers. Its key and
      * value are appended to {@code cache}, then its query attends over every cached key (no mask is needed: the new
      * token is the last). The kernels of {@code forwardCached} with {@code newLen = 1}, in the same order, so the
-     * same bits; allocates nothing unless an op splits its work across threads (see
+     * same bits; allocates nothing, whether or not its ops split their work across threads (see
      * {@link AttentionOp#applyOneQueryToCache}).
      *
      * @param output  {@code (batchSize, modelDim)}, written; must not alias {@code query}
@@ -309,7 +309,7 @@ public final class MultiHeadAttention implements Module {
     /**
      * One decoding step of {@link #forwardCrossCached}: one query per sequence over the memory's keys and values
      * projected once, on caller-owned buffers; the cache is only read. Same kernels in the same order, so the same
-     * bits; allocates nothing unless an op splits its work across threads, or {@code mask} differs from the one of
+     * bits; allocates nothing (split across threads or not) unless {@code mask} differs from the one of
      * the previous call with this scratch (it is then adapted once).
      *
      * @param output     {@code (batchSize, modelDim)}, written; must not alias {@code query}
