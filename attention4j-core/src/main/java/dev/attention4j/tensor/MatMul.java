@@ -14,6 +14,11 @@ public final class MatMul {
      * ~0.1 ms on a shared VM (measured: 1 x 256 x 1024 ran at 15-28 GFLOP/s on one thread, 10-15 on two).
      */
     private static final long MIN_PARALLEL_WORK = 1 << 20;
+    /**
+     * Up to this many rows {@link #linearTransposedInto} reads a weight's kept transpose: packing the weight would cost
+     * more than the product (a decoding step's batch, beams included); above, the packing is amortised.
+     */
+    public static final int FEW_ROWS = 32;
     /** Column blocks are multiples of this (whole register blocks and packed panels of the SIMD kernel). */
     private static final int COL_BLOCK = 64;
     /** Row blocks are multiples of this (whole register blocks: 4, 6 and 8 rows divide it). */
@@ -68,18 +73,58 @@ public final class MatMul {
      */
     public static void linearInto(float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] bias,
                                   int biasOff, int rows, int outFeatures, int inFeatures) {
-        Kernels k = Kernels.active();
-        if (!splits(rows, outFeatures, inFeatures)) { // one block on this thread: no task, no lambda
-            linearBlock(k, y, yOff, x, xOff, weight, wOff, bias, biasOff, 0, rows, 0, outFeatures, outFeatures,
-                    inFeatures);
-            return;
+        linear(y, yOff, x, xOff, weight, wOff, null, bias, biasOff, rows, outFeatures, inFeatures);
+    }
+
+    /**
+     * {@link #linearInto} at inference on a weight whose transpose may be kept:
+     * {@code y[rows x outFeatures] = x[rows x inFeatures] W^T (+ bias)}. Up to {@value #FEW_ROWS} rows (a decoding
+     * step) it reads the kept transpose {@code weight.data()}, so {@code W} is not packed with gathers at every call;
+     * more rows (a prompt, an encoder) use {@code W} itself, whose packing they amortise, and make no copy. The same
+     * bits either way, and the same as {@code linearInto} on {@code W}. Checks the buffers' sizes; allocates nothing
+     * unless the transpose has to be made (at the first call and after the weight changed).
+     *
+     * @param y      {@code (rows, outFeatures)} at {@code yOff}, written; must not alias {@code x}
+     * @param x      {@code (rows, inFeatures)} at {@code xOff}
+     * @param weight the transposed weight
+     * @param bias   {@code (outFeatures)} at {@code biasOff}, or null
+     */
+    public static void linearTransposedInto(float[] y, int yOff, float[] x, int xOff, TransposedWeight weight,
+                                            float[] bias, int biasOff, int rows) {
+        int outFeatures = weight.outFeatures();
+        int inFeatures = weight.inFeatures();
+        if (rows < 0 || yOff < 0 || xOff < 0 || biasOff < 0
+                || (long) yOff + (long) rows * outFeatures > y.length
+                || (long) xOff + (long) rows * inFeatures > x.length
+                || (bias != null && (long) biasOff + outFeatures > bias.length)) {
+            throw new IllegalArgumentException("linearTransposedInto: expected rows >= 0, y holding (" + rows + ", "
+                    + outFeatures + ") floats from " + yOff + ", x (" + rows + ", " + inFeatures + ") from " + xOff
+                    + " and bias (if any) " + outFeatures + " from " + biasOff + " but got rows = " + rows
+                    + ", y.length = " + y.length + ", x.length = " + x.length + ", bias.length = "
+                    + (bias == null ? "none" : bias.length));
         }
+        if (rows <= FEW_ROWS) {
+            linear(y, yOff, x, xOff, null, 0, weight.data(), bias, biasOff, rows, outFeatures, inFeatures);
+        } else {
+            linear(y, yOff, x, xOff, weight.source().data(), weight.sourceOffset(), null, bias, biasOff, rows,
+                    outFeatures, inFeatures);
+        }
+    }
+
+    /** {@link #linearInto} on {@code weight} at {@code wOff}, or on {@code weightT} when it is not null. */
+    private static void linear(float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] weightT,
+                               float[] bias, int biasOff, int rows, int outFeatures, int inFeatures) {
+        Kernels k = Kernels.active();
         LinearBlocks blocks = LINEAR_BLOCKS.get();
-        if (blocks.inUse) { // linearInto called from one of this thread's own blocks: a body of its own
+        if (blocks.inUse) { // called from one of this thread's own blocks: a body of its own
             blocks = new LinearBlocks();
         }
-        blocks.set(k, y, yOff, x, xOff, weight, wOff, bias, biasOff, rows, outFeatures, inFeatures);
+        blocks.set(k, y, yOff, x, xOff, weight, wOff, weightT, bias, biasOff, rows, outFeatures, inFeatures);
         try {
+            if (!splits(rows, outFeatures, inFeatures)) { // one block on this thread
+                blocks.block(0, rows, 0, outFeatures);
+                return;
+            }
             boolean byColumns = rows <= outFeatures;
             Parallel.forRange(byColumns ? outFeatures : rows, blockSize(rows, outFeatures, inFeatures), blocks);
         } finally {
@@ -88,8 +133,8 @@ public final class MatMul {
     }
 
     /**
-     * The arguments of one split {@link #linearInto} as the loop body of its blocks: one per thread, refilled at each
-     * call and emptied after it, so a split product hands its blocks to the workers without allocating (a capturing
+     * The arguments of one {@link #linearInto} as the loop body of its blocks: one per thread, refilled at each call
+     * and emptied after it, so a split product hands its blocks to the workers without allocating (a capturing
      * lambda would be a new object per call). Column blocks when {@code rows <= outFeatures}, as {@link #forBlocks}.
      */
     private static final class LinearBlocks implements Parallel.RangeBody {
@@ -98,8 +143,9 @@ public final class MatMul {
         private int yOff;
         private float[] x;
         private int xOff;
-        private float[] weight;
+        private float[] weight;  // (outFeatures, inFeatures) at wOff, or null when weightT is given
         private int wOff;
+        private float[] weightT; // (inFeatures, outFeatures), or null
         private float[] bias;
         private int biasOff;
         private int rows;
@@ -107,8 +153,8 @@ public final class MatMul {
         private int inFeatures;
         private boolean inUse;
 
-        void set(Kernels k, float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] bias,
-                 int biasOff, int rows, int outFeatures, int inFeatures) {
+        void set(Kernels k, float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] weightT,
+                 float[] bias, int biasOff, int rows, int outFeatures, int inFeatures) {
             this.k = k;
             this.y = y;
             this.yOff = yOff;
@@ -116,6 +162,7 @@ public final class MatMul {
             this.xOff = xOff;
             this.weight = weight;
             this.wOff = wOff;
+            this.weightT = weightT;
             this.bias = bias;
             this.biasOff = biasOff;
             this.rows = rows;
@@ -126,38 +173,40 @@ public final class MatMul {
 
         /** Drops the references, so the thread's body does not keep the caller's arrays alive. */
         void clear() {
-            set(null, null, 0, null, 0, null, 0, null, 0, 0, 0, 0);
+            set(null, null, 0, null, 0, null, 0, null, null, 0, 0, 0, 0);
             inUse = false;
         }
 
         @Override
         public void run(int start, int end) {
             if (rows <= outFeatures) {
-                linearBlock(k, y, yOff, x, xOff, weight, wOff, bias, biasOff, 0, rows, start, end, outFeatures,
-                        inFeatures);
+                block(0, rows, start, end);
             } else {
-                linearBlock(k, y, yOff, x, xOff, weight, wOff, bias, biasOff, start, end, 0, outFeatures,
-                        outFeatures, inFeatures);
+                block(start, end, 0, outFeatures);
+            }
+        }
+
+        /** Rows {@code [i0, i1)} x columns {@code [j0, j1)}: each element one in-order chain over inFeatures. */
+        void block(int i0, int i1, int j0, int j1) {
+            int y0 = yOff + i0 * outFeatures + j0;
+            int x0 = xOff + i0 * inFeatures;
+            if (weightT != null) { // B[p, j] = weightT[p * outFeatures + j]: contiguous rows, no gathers
+                k.matmul(y, y0, outFeatures, x, x0, inFeatures, weightT, j0, outFeatures, i1 - i0, j1 - j0,
+                        inFeatures);
+            } else {               // B[p, j] = weight[wOff + j * inFeatures + p]
+                k.matmulTransB(y, y0, outFeatures, x, x0, inFeatures, weight, wOff + j0 * inFeatures, inFeatures,
+                        i1 - i0, j1 - j0, inFeatures);
+            }
+            if (bias != null) {
+                for (int i = i0; i < i1; i++) {
+                    int yi = y0 + (i - i0) * outFeatures;
+                    k.add(y, yi, y, yi, bias, biasOff + j0, j1 - j0);
+                }
             }
         }
     }
 
     private static final ThreadLocal<LinearBlocks> LINEAR_BLOCKS = ThreadLocal.withInitial(LinearBlocks::new);
-
-    /** Rows {@code [i0, i1)} x columns {@code [j0, j1)} of {@link #linearInto}. */
-    private static void linearBlock(Kernels k, float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff,
-                                    float[] bias, int biasOff, int i0, int i1, int j0, int j1, int outFeatures,
-                                    int inFeatures) {
-        int y0 = yOff + i0 * outFeatures + j0;
-        k.matmulTransB(y, y0, outFeatures, x, xOff + i0 * inFeatures, inFeatures,
-                weight, wOff + j0 * inFeatures, inFeatures, i1 - i0, j1 - j0, inFeatures);
-        if (bias != null) {
-            for (int i = i0; i < i1; i++) {
-                int yi = y0 + (i - i0) * outFeatures;
-                k.add(y, yi, y, yi, bias, biasOff + j0, j1 - j0);
-            }
-        }
-    }
 
     /**
      * The matrix product of two rank-2 tensors, {@code (m, k) x (k, n) -> (m, n)}.

@@ -13,6 +13,7 @@ import dev.attention4j.nn.Module;
 import dev.attention4j.tensor.MatMul;
 import dev.attention4j.tensor.Shapes;
 import dev.attention4j.tensor.Tensor;
+import dev.attention4j.tensor.TransposedWeight;
 
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -46,6 +47,8 @@ public final class MultiHeadAttention implements Module {
     private final Tensor outProjBias;  // (modelDim), or null
     private final Tensor biasK;        // (1, 1, modelDim), or null
     private final Tensor biasV;        // (1, 1, modelDim), or null
+    /** The kept transposes of the Q, K, V and output weights for one-token steps, made at the first step. */
+    private volatile TransposedWeight[] stepWeights;
 
     /** A module initialised as PyTorch initialises {@code nn.MultiheadAttention}, from a seeded generator. */
     public MultiHeadAttention(MultiHeadAttentionConfig config, RandomGenerator random) {
@@ -351,8 +354,8 @@ public final class MultiHeadAttention implements Module {
         AttentionOp.applyOneQueryToCache(scratch.attended, scratch.weights, scratch.query, cache.keyBuffer(),
                 cache.valueBuffer(), batchSize, cache.capacity(), cache.length(), config.numHeads(),
                 config.headDim(), scale(), mask);
-        MatMul.linearInto(output, 0, scratch.attended, 0, outProjWeight.data(), 0,
-                outProjBias == null ? null : outProjBias.data(), 0, batchSize, e, e);
+        MatMul.linearTransposedInto(output, 0, scratch.attended, 0, stepWeights()[3],
+                outProjBias == null ? null : outProjBias.data(), 0, batchSize);
     }
 
     /** {@code q (batchSize, tgtLen, modelDim)}, already projected, over the cached keys -> the projected output. */
@@ -485,19 +488,34 @@ public final class MultiHeadAttention implements Module {
      * packed weight's block read in place.
      */
     private void projectInto(Projection which, float[] out, float[] input, int rows) {
-        int e = config.modelDim();
         int index = which.ordinal();
         float[] bias = inProjBias == null ? null : inProjBias.data();
-        if (inProjWeight != null) { // rows [index * e, (index + 1) * e) of (3 * modelDim, modelDim)
-            MatMul.linearInto(out, 0, input, 0, inProjWeight.data(), index * e * e, bias, index * e, rows, e, e);
-            return;
+        MatMul.linearTransposedInto(out, 0, input, 0, stepWeights()[index], bias, index * config.modelDim(), rows);
+    }
+
+    /**
+     * The transposes a one-token step reads instead of packing the weights at every call (see
+     * {@link TransposedWeight}), indexed by {@link Projection#ordinal()} and then the output projection; each copy is
+     * made at its first use and again after its weight changed.
+     */
+    private TransposedWeight[] stepWeights() {
+        TransposedWeight[] w = stepWeights;
+        if (w == null) {
+            int e = config.modelDim();
+            w = new TransposedWeight[4];
+            for (Projection p : Projection.values()) {
+                w[p.ordinal()] = inProjWeight != null
+                        ? new TransposedWeight(inProjWeight, p.ordinal() * e, e) // its block of (3 * modelDim, modelDim)
+                        : new TransposedWeight(switch (p) {
+                            case QUERY -> qProjWeight;
+                            case KEY -> kProjWeight;
+                            case VALUE -> vProjWeight;
+                        });
+            }
+            w[3] = new TransposedWeight(outProjWeight);
+            stepWeights = w;
         }
-        Tensor weight = switch (which) {
-            case QUERY -> qProjWeight;
-            case KEY -> kProjWeight;
-            case VALUE -> vProjWeight;
-        };
-        MatMul.linearInto(out, 0, input, 0, weight.data(), 0, bias, index * e, rows, e, weight.dim(1));
+        return w;
     }
 
     @Override
