@@ -202,16 +202,9 @@ public final class AttentionOp {
                     0, pairs);
             return;
         }
-        OneQueryPairs body = ONE_QUERY_PAIRS.get();
-        if (body.inUse) { // called from one of this thread's own chunks: a body of its own
-            body = new OneQueryPairs();
-        }
+        OneQueryPairs body = Parallel.claim(ONE_QUERY_PAIRS, OneQueryPairs::new);
         body.set(k, output, weights, query, keys, values, capacity, srcLen, numHeads, headDim, scale, mask);
-        try {
-            Parallel.forRange(pairs, grain, body);
-        } finally {
-            body.clear();
-        }
+        Parallel.forRangeAndRelease(pairs, grain, body);
     }
 
     /**
@@ -219,7 +212,7 @@ public final class AttentionOp {
      * refilled at each call and emptied after it, so a split step hands its pairs to the workers without allocating
      * (a capturing lambda would be a new object per call).
      */
-    private static final class OneQueryPairs implements Parallel.RangeBody {
+    private static final class OneQueryPairs extends Parallel.KeptBody {
         private Kernels k;
         private float[] output;
         private float[] weights;
@@ -232,7 +225,6 @@ public final class AttentionOp {
         private int headDim;
         private float scale;
         private ScoreMask mask;
-        private boolean inUse;
 
         void set(Kernels k, float[] output, float[] weights, float[] query, float[] keys, float[] values, int capacity,
                  int srcLen, int numHeads, int headDim, float scale, ScoreMask mask) {
@@ -248,13 +240,11 @@ public final class AttentionOp {
             this.headDim = headDim;
             this.scale = scale;
             this.mask = mask;
-            this.inUse = true;
         }
 
-        /** Drops the references, so the thread's body does not keep the caller's arrays alive. */
-        void clear() {
+        @Override
+        protected void clear() {
             set(null, null, null, null, null, null, 0, 0, 0, 0, 0f, null);
-            inUse = false;
         }
 
         @Override

@@ -36,6 +36,46 @@ public final class Parallel {
     }
 
     /**
+     * A loop body that a call site keeps, one per thread, and refills for each call instead of making a capturing
+     * lambda, so that a split loop allocates nothing: {@link #claim} hands it out, {@link #forRangeAndRelease} (or
+     * {@link #release}) empties it afterwards.
+     */
+    public abstract static class KeptBody implements RangeBody {
+        private boolean inUse;
+
+        /** Drops what the last call set (its arrays above all), so that the kept body does not keep them alive. */
+        protected abstract void clear();
+    }
+
+    /**
+     * This thread's body from {@code kept}, or a {@code fresh} one (allocated) when this thread's is in use: a loop
+     * started from one of its own chunks. Pair with {@link #release} or {@link #forRangeAndRelease}.
+     */
+    public static <B extends KeptBody> B claim(ThreadLocal<B> kept, java.util.function.Supplier<B> fresh) {
+        B body = kept.get();
+        if (((KeptBody) body).inUse) {
+            body = fresh.get();
+        }
+        ((KeptBody) body).inUse = true;
+        return body;
+    }
+
+    /** Empties a body from {@link #claim} and gives it back. */
+    public static void release(KeptBody body) {
+        body.clear();
+        body.inUse = false;
+    }
+
+    /** {@link #forRange} on a body from {@link #claim}, then {@link #release}s it (also when a chunk throws). */
+    public static void forRangeAndRelease(int n, int grain, KeptBody body) {
+        try {
+            forRange(n, grain, body);
+        } finally {
+            release(body);
+        }
+    }
+
+    /**
      * How many times a waiting thread (a worker between loops, a caller waiting for its helpers) checks for its
      * signal before it parks: a decoding step runs one split op after another, tens of microseconds apart, and a
      * park / unpark round trip costs about as much as a short op; spinning much longer would take a shared core from

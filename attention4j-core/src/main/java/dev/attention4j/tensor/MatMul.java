@@ -115,10 +115,7 @@ public final class MatMul {
     private static void linear(float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] weightT,
                                float[] bias, int biasOff, int rows, int outFeatures, int inFeatures) {
         Kernels k = Kernels.active();
-        LinearBlocks blocks = LINEAR_BLOCKS.get();
-        if (blocks.inUse) { // called from one of this thread's own blocks: a body of its own
-            blocks = new LinearBlocks();
-        }
+        LinearBlocks blocks = Parallel.claim(LINEAR_BLOCKS, LinearBlocks::new);
         blocks.set(k, y, yOff, x, xOff, weight, wOff, weightT, bias, biasOff, rows, outFeatures, inFeatures);
         try {
             if (!splits(rows, outFeatures, inFeatures)) { // one block on this thread
@@ -128,7 +125,7 @@ public final class MatMul {
             boolean byColumns = rows <= outFeatures;
             Parallel.forRange(byColumns ? outFeatures : rows, blockSize(rows, outFeatures, inFeatures), blocks);
         } finally {
-            blocks.clear();
+            Parallel.release(blocks);
         }
     }
 
@@ -137,7 +134,7 @@ public final class MatMul {
      * and emptied after it, so a split product hands its blocks to the workers without allocating (a capturing
      * lambda would be a new object per call). Column blocks when {@code rows <= outFeatures}, as {@link #forBlocks}.
      */
-    private static final class LinearBlocks implements Parallel.RangeBody {
+    private static final class LinearBlocks extends Parallel.KeptBody {
         private Kernels k;
         private float[] y;
         private int yOff;
@@ -151,7 +148,6 @@ public final class MatMul {
         private int rows;
         private int outFeatures;
         private int inFeatures;
-        private boolean inUse;
 
         void set(Kernels k, float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] weightT,
                  float[] bias, int biasOff, int rows, int outFeatures, int inFeatures) {
@@ -168,13 +164,11 @@ public final class MatMul {
             this.rows = rows;
             this.outFeatures = outFeatures;
             this.inFeatures = inFeatures;
-            this.inUse = true;
         }
 
-        /** Drops the references, so the thread's body does not keep the caller's arrays alive. */
-        void clear() {
+        @Override
+        protected void clear() {
             set(null, null, 0, null, 0, null, 0, null, null, 0, 0, 0, 0);
-            inUse = false;
         }
 
         @Override

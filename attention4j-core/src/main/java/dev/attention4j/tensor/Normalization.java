@@ -47,23 +47,16 @@ public final class Normalization {
             k.layerNorm(out, outOff, x, xOff, gamma, beta, rows, d, eps);
             return;
         }
-        RowChunks body = ROW_CHUNKS.get();
-        if (body.inUse) { // called from one of this thread's own chunks: a body of its own
-            body = new RowChunks();
-        }
+        RowChunks body = Parallel.claim(ROW_CHUNKS, RowChunks::new);
         body.set(k, out, outOff, x, xOff, gamma, beta, d, eps);
-        try {
-            Parallel.forRange(rows, grain, body);
-        } finally {
-            body.clear();
-        }
+        Parallel.forRangeAndRelease(rows, grain, body);
     }
 
     /**
      * The arguments of one split {@link #layerNormInto} as the loop body of its chunks of rows: one per thread,
      * refilled at each call and emptied after it, so a split call hands its rows to the workers without allocating.
      */
-    private static final class RowChunks implements Parallel.RangeBody {
+    private static final class RowChunks extends Parallel.KeptBody {
         private Kernels k;
         private float[] out;
         private int outOff;
@@ -73,7 +66,6 @@ public final class Normalization {
         private float[] beta;
         private int d;
         private float eps;
-        private boolean inUse;
 
         void set(Kernels k, float[] out, int outOff, float[] x, int xOff, float[] gamma, float[] beta, int d,
                  float eps) {
@@ -86,13 +78,11 @@ public final class Normalization {
             this.beta = beta;
             this.d = d;
             this.eps = eps;
-            this.inUse = true;
         }
 
-        /** Drops the references, so the thread's body does not keep the caller's arrays alive. */
-        void clear() {
+        @Override
+        protected void clear() {
             set(null, null, 0, null, 0, null, null, 0, 0f);
-            inUse = false;
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.attention4j.generate;
 
 import dev.attention4j.kernels.Parallel;
+import dev.attention4j.kernels.WithThreads;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.nn.transformer.DecoderCache;
@@ -150,6 +151,27 @@ class AllocationFreeDecodingTest {
                 + "allocated %d bytes)", what, STEPS, MAX_RUNS, last).isEqualTo(ZERO_RUNS_IN_A_ROW);
     }
 
+    /** A model's {@code decodeStep}. */
+    @FunctionalInterface
+    interface Step {
+        float[] apply(int[] lastTokens, DecoderCache cache);
+    }
+
+    /**
+     * One step (BOS), which makes the step's buffers, then {@value #STEPS} steps on {@code cache} counted by
+     * {@code counter}; returns their bytes.
+     */
+    static long countSteps(AllocationCounter counter, Step step, DecoderCache cache, int[] tokens) {
+        Arrays.fill(tokens, BOS);
+        step.apply(tokens, cache);
+        counter.start();
+        for (int s = 0; s < STEPS; s++) {
+            Arrays.fill(tokens, 3 + s % 30);
+            step.apply(tokens, cache);
+        }
+        return counter.stop();
+    }
+
     @Test
     void seq2seqStepsAllocateNothingAtBatchOneAndFour() {
         Seq2SeqTransformer model = seq2seq();
@@ -160,14 +182,7 @@ class AllocationFreeDecodingTest {
             String what = "seq2seq decodeStep, batch " + batch;
             assertRunsReachZeroBytes(what, counter -> {
                 DecoderCache cache = model.startDecoding(memory, padding, STEPS + 1);
-                Arrays.fill(tokens, BOS);
-                model.decodeStep(tokens, cache); // the first step makes the step's buffers
-                counter.start();
-                for (int step = 0; step < STEPS; step++) {
-                    Arrays.fill(tokens, 3 + step % 30);
-                    model.decodeStep(tokens, cache);
-                }
-                return counter.stop();
+                return countSteps(counter, model::decodeStep, cache, tokens);
             });
         }
     }
@@ -180,14 +195,7 @@ class AllocationFreeDecodingTest {
             String what = "decoder-only decodeStep, batch " + batch;
             assertRunsReachZeroBytes(what, counter -> {
                 DecoderCache cache = model.startDecoding(batch, STEPS + 1);
-                Arrays.fill(tokens, BOS);
-                model.decodeStep(tokens, cache);
-                counter.start();
-                for (int step = 0; step < STEPS; step++) {
-                    Arrays.fill(tokens, 3 + step % 30);
-                    model.decodeStep(tokens, cache);
-                }
-                return counter.stop();
+                return countSteps(counter, model::decodeStep, cache, tokens);
             });
         }
     }
@@ -255,17 +263,6 @@ class AllocationFreeDecodingTest {
                 LONG_CACHE + STEPS + 2), 6L);
     }
 
-    /** Runs {@code body} with {@code threads} threads and puts the previous count back. */
-    static void withThreads(int threads, Runnable body) {
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(threads);
-            body.run();
-        } finally {
-            Parallel.setThreads(before);
-        }
-    }
-
     /**
      * {@link #assertRunsReachZeroBytes} on a run that is meant to split its ops across threads: also checks that the
      * workers did take chunks in the measured windows ({@link Parallel#handOffs}), so the 0 is the hand-off's 0 and
@@ -285,7 +282,7 @@ class AllocationFreeDecodingTest {
     @Test
     void stepsThatSplitAcrossThreadsAllocateNothing() {
         Seq2SeqTransformer model = splittingSeq2seq();
-        withThreads(SPLIT_THREADS, () -> {
+        WithThreads.run(SPLIT_THREADS, () -> {
             for (int batch : new int[] {1, 8}) {
                 int[][] src = sources(batch);
                 Mask padding = Mask.keyLengths(6, sourceLengths(batch));
@@ -293,14 +290,7 @@ class AllocationFreeDecodingTest {
                 int[] tokens = new int[batch];
                 assertSplitRunsReachZeroBytes("vocab-10k decodeStep, batch " + batch, counter -> {
                     DecoderCache cache = model.startDecoding(memory, padding, STEPS + 1);
-                    Arrays.fill(tokens, BOS);
-                    model.decodeStep(tokens, cache);
-                    counter.start();
-                    for (int step = 0; step < STEPS; step++) {
-                        Arrays.fill(tokens, 3 + step % 30);
-                        model.decodeStep(tokens, cache);
-                    }
-                    return counter.stop();
+                    return countSteps(counter, model::decodeStep, cache, tokens);
                 });
             }
         });
@@ -310,7 +300,7 @@ class AllocationFreeDecodingTest {
     @Test
     void stepsOnALongCacheAllocateNothing() {
         Seq2SeqTransformer model = splittingSeq2seq();
-        withThreads(SPLIT_THREADS, () -> {
+        WithThreads.run(SPLIT_THREADS, () -> {
             int batch = 1;
             Mask padding = Mask.keyLengths(6, sourceLengths(batch));
             Tensor memory = model.encode(sources(batch), padding, Mode.INFERENCE);
@@ -322,14 +312,7 @@ class AllocationFreeDecodingTest {
             assertSplitRunsReachZeroBytes("decodeStep after " + LONG_CACHE + " cached tokens", counter -> {
                 DecoderCache cache = model.startDecoding(memory, padding, LONG_CACHE + STEPS + 1);
                 model.decodeCached(prefix, cache);
-                Arrays.fill(tokens, 7);
-                model.decodeStep(tokens, cache);
-                counter.start();
-                for (int step = 0; step < STEPS; step++) {
-                    Arrays.fill(tokens, 3 + step % 30);
-                    model.decodeStep(tokens, cache);
-                }
-                return counter.stop();
+                return countSteps(counter, model::decodeStep, cache, tokens);
             });
         });
     }
@@ -337,7 +320,7 @@ class AllocationFreeDecodingTest {
     @Test
     void theGreedyAndSamplingLoopsAllocateNothingWhenTheirStepsSplit() {
         Seq2SeqTransformer model = splittingSeq2seq();
-        withThreads(SPLIT_THREADS, () -> {
+        WithThreads.run(SPLIT_THREADS, () -> {
             long before = Parallel.handOffs();
             assertGeneratorLoopsAllocateNothing(model, new int[] {1, 8}, "vocab 10k, ");
             assertThat(Parallel.handOffs() - before).as("loops in which a worker took chunks").isPositive();

@@ -18,15 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class ParallelTest {
 
-    /** Runs {@code body} with {@code threads} threads and puts the previous count back. */
     private static void withThreads(int threads, Runnable body) {
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(threads);
-            body.run();
-        } finally {
-            Parallel.setThreads(before);
-        }
+        WithThreads.run(threads, body);
     }
 
     @Test
