@@ -207,7 +207,7 @@ public final class Parallel {
                     team.helperDone();
                     spins = 0;
                 } else if (team.retired) {
-                    return; // no loop is offered once the team is retired (offers happen under its lock)
+                    return; // an offer made after this is taken back by its caller
                 } else if (spins < SPINS) {
                     spins++;
                     Thread.onSpinWait();
@@ -333,13 +333,13 @@ public final class Parallel {
             }
         }
 
-        /** Ends the workers once no loop runs: later {@link #run} calls return false. */
+        /**
+         * Ends the workers: each finishes the share it has taken, if any, then ends; later {@link #run} calls return
+         * false. Does not wait, so it may be called from anywhere (a chunk included). A loop that offered its chunks
+         * just before takes back the offers no worker took, as it always does, so it never waits for an ended worker.
+         */
         void retire() {
-            while (!busy.compareAndSet(false, true)) {
-                Thread.onSpinWait();
-            }
             retired = true;
-            busy.set(false);
             for (Worker w : workers) {
                 LockSupport.unpark(w);
             }
