@@ -197,6 +197,29 @@ class ParallelTest {
         }
     }
 
+    /** setThreads from inside a split loop swaps the team without waiting for the loop that runs on the old one. */
+    @Test
+    void setThreadsFromInsideALoopDoesNotDeadlock() {
+        withThreads(2, () -> assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            Thread caller = Thread.currentThread();
+            AtomicIntegerArray hits = new AtomicIntegerArray(64);
+            java.util.concurrent.atomic.AtomicBoolean swapped = new java.util.concurrent.atomic.AtomicBoolean();
+            Parallel.forRange(64, 1, (s, e) -> {
+                if (Thread.currentThread() == caller && swapped.compareAndSet(false, true)) {
+                    Parallel.setThreads(3);
+                } else if (Thread.currentThread() != caller) {
+                    sleepMillis(1); // leave chunks for the caller
+                }
+                hits.incrementAndGet(s);
+            });
+            assertTrue(swapped.get(), "the caller ran a chunk and swapped the team");
+            for (int i = 0; i < 64; i++) {
+                assertEquals(1, hits.get(i), "index " + i);
+            }
+            assertEquals(3, Parallel.threads());
+        }));
+    }
+
     /** Several user threads share one team: whoever finds it busy runs inline; nobody waits for anybody. */
     @Test
     void concurrentCallersEachCoverTheirRangeWithoutDeadlock() throws InterruptedException {
