@@ -310,10 +310,11 @@ public final class AttentionOp {
     /**
      * Attention of one new query per sequence over the first {@code srcLen} rows of a KV cache, at inference, on
      * caller-owned buffers: the attention of a decoding step. The kernels of {@link #applyToCache} with
-     * {@code tgtLen = 1}, in the same order, so the same bits. Allocates nothing unless the {@code (sequence, head)}
-     * pairs are split across threads, which they are only when there is enough work to be worth it
-     * ({@code batchSize * numHeads * 2 * srcLen * headDim} multiply-adds of at least {@value #WORK_PER_CHUNK} per
-     * chunk) and more than one thread.
+     * {@code tgtLen = 1}, in the same order, so the same bits. Allocates nothing, whether or not the
+     * {@code (sequence, head)} pairs are split across threads (they are when there is enough work to be worth it,
+     * {@code batchSize * numHeads * 2 * srcLen * headDim} multiply-adds of at least {@value #WORK_PER_CHUNK} per
+     * chunk, and more than one thread): a split hands them to {@link Parallel}'s workers through a body this thread
+     * keeps.
      *
      * @param output   {@code (batchSize, numHeads * headDim)}, written; must not alias another argument
      * @param weights  {@code (batchSize, numHeads, srcLen)} at least: scratch for the scores, left holding the
@@ -355,9 +356,59 @@ public final class AttentionOp {
                     0, pairs);
             return;
         }
-        Parallel.forRange(pairs, grain, (start, end) -> attendOneQuery(k, output, weights, query, keys, values,
-                capacity, srcLen, numHeads, headDim, scale, mask, start, end));
+        OneQueryPairs body = Parallel.claim(ONE_QUERY_PAIRS, OneQueryPairs::new);
+        body.set(k, output, weights, query, keys, values, capacity, srcLen, numHeads, headDim, scale, mask);
+        Parallel.forRangeAndRelease(pairs, grain, body);
     }
+
+    /**
+     * The arguments of one split {@link #applyOneQueryToCache} as the loop body of its chunks: one per thread,
+     * refilled at each call and emptied after it, so a split step hands its pairs to the workers without allocating
+     * (a capturing lambda would be a new object per call).
+     */
+    private static final class OneQueryPairs extends Parallel.KeptBody {
+        private Kernels k;
+        private float[] output;
+        private float[] weights;
+        private float[] query;
+        private float[] keys;
+        private float[] values;
+        private int capacity;
+        private int srcLen;
+        private int numHeads;
+        private int headDim;
+        private float scale;
+        private ScoreMask mask;
+
+        void set(Kernels k, float[] output, float[] weights, float[] query, float[] keys, float[] values, int capacity,
+                 int srcLen, int numHeads, int headDim, float scale, ScoreMask mask) {
+            this.k = k;
+            this.output = output;
+            this.weights = weights;
+            this.query = query;
+            this.keys = keys;
+            this.values = values;
+            this.capacity = capacity;
+            this.srcLen = srcLen;
+            this.numHeads = numHeads;
+            this.headDim = headDim;
+            this.scale = scale;
+            this.mask = mask;
+        }
+
+        @Override
+        protected void clear() {
+            set(null, null, null, null, null, null, 0, 0, 0, 0, 0f, null);
+        }
+
+        @Override
+        public void run(int start, int end) {
+            attendOneQuery(k, output, weights, query, keys, values, capacity, srcLen, numHeads, headDim, scale, mask,
+                    start, end);
+        }
+    }
+
+    private static final ThreadLocal<OneQueryPairs> ONE_QUERY_PAIRS = ThreadLocal.withInitial(OneQueryPairs::new);
 
     /** Pairs {@code bh = b * numHeads + h} in {@code [start, end)} of {@link #applyOneQueryToCache}. */
     private static void attendOneQuery(Kernels k, float[] output, float[] weights, float[] query, float[] keys,

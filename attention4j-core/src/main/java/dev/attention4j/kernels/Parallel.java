@@ -1,17 +1,31 @@
 package dev.attention4j.kernels;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Splits independent work across a pool sized to the cores. Chunks are cut from {@code n} and {@code grain} alone,
- * never from the thread count, and each chunk is computed by the same code whichever thread runs it, so results are
- * bit-identical at any thread count.
+ * Splits independent work across a team of threads sized to the cores. Chunks are cut from {@code n} and
+ * {@code grain} alone, never from the thread count, and each chunk is computed by the same code whichever thread runs
+ * it, so results are bit-identical at any thread count.
  *
- * <p>The thread count is {@code -Dattention4j.threads=N} (default: available processors) or {@link #setThreads}.
- * Work started from inside a worker runs inline, so nested parallel ops never deadlock or oversubscribe.
+ * <p>The thread count is {@code -Dattention4j.threads=N} (default: available processors) or {@link #setThreads}: the
+ * calling thread plus {@code N - 1} daemon workers named {@code attention4j-i}, started at the first split.
+ *
+ * <p>The hand-off allocates nothing: the workers are a fixed set of threads, parked when idle, and a split
+ * {@link #forRange} publishes its loop in the team's fields, offers it to the workers it needs, runs chunks itself,
+ * takes back the offers no worker has taken yet and waits for the others. So a caller that passes a
+ * {@link RangeBody} it keeps (a reusable object, not a capturing lambda made per call) allocates nothing per call,
+ * split or not.
+ *
+ * <p>Rules that keep it deadlock-free: work started from inside a worker runs inline on that worker, so nested
+ * parallel ops never wait for the team they run on; the team serves one caller at a time, and a {@code forRange}
+ * that finds it busy (another user thread's loop, or a chunk of the caller's own split loop calling
+ * {@code forRange} again) runs all its chunks inline on its own thread rather than wait. Results are the same bits
+ * either way; only the speed differs. An exception thrown by a chunk (on any thread) stops the loop from handing out
+ * further chunks and is rethrown by {@code forRange} once every chunk already started has finished.
  */
 public final class Parallel {
 
@@ -21,7 +35,57 @@ public final class Parallel {
         void run(int start, int end);
     }
 
-    private static volatile ForkJoinPool pool = newPool(defaultThreads());
+    /**
+     * A loop body that a call site keeps, one per thread, and refills for each call instead of making a capturing
+     * lambda, so that a split loop allocates nothing: {@link #claim} hands it out, {@link #forRangeAndRelease} (or
+     * {@link #release}) empties it afterwards.
+     */
+    public abstract static class KeptBody implements RangeBody {
+        private boolean inUse;
+
+        /** Drops what the last call set (its arrays above all), so that the kept body does not keep them alive. */
+        protected abstract void clear();
+    }
+
+    /**
+     * This thread's body from {@code kept}, or a {@code fresh} one (allocated) when this thread's is in use: a loop
+     * started from one of its own chunks. Pair with {@link #release} or {@link #forRangeAndRelease}.
+     */
+    public static <B extends KeptBody> B claim(ThreadLocal<B> kept, java.util.function.Supplier<B> fresh) {
+        B body = kept.get();
+        if (((KeptBody) body).inUse) {
+            body = fresh.get();
+        }
+        ((KeptBody) body).inUse = true;
+        return body;
+    }
+
+    /** Empties a body from {@link #claim} and gives it back. */
+    public static void release(KeptBody body) {
+        body.clear();
+        body.inUse = false;
+    }
+
+    /** {@link #forRange} on a body from {@link #claim}, then {@link #release}s it (also when a chunk throws). */
+    public static void forRangeAndRelease(int n, int grain, KeptBody body) {
+        try {
+            forRange(n, grain, body);
+        } finally {
+            release(body);
+        }
+    }
+
+    /**
+     * How many times a waiting thread (a worker between loops, a caller waiting for its helpers) checks for its
+     * signal before it parks: a decoding step runs one split op after another, tens of microseconds apart, and a
+     * park / unpark round trip costs about as much as a short op; spinning much longer would take a shared core from
+     * other work.
+     */
+    private static final int SPINS = 1 << 11;
+
+    private static volatile Team team = new Team(defaultThreads());
+    /** Loops in which a worker took chunks, since the class was loaded. */
+    private static final AtomicLong HAND_OFFS = new AtomicLong();
 
     private Parallel() {
     }
@@ -41,46 +105,49 @@ public final class Parallel {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    private static ForkJoinPool newPool(int threads) {
-        return new ForkJoinPool(threads, p -> {
-            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName("attention4j-" + t.getPoolIndex());
-            t.setDaemon(true);
-            return t;
-        }, null, false);
-    }
-
-    /** The number of threads parallel ops use. */
+    /** The number of threads parallel ops use (the calling thread included). */
     public static int threads() {
-        return pool.getParallelism();
+        return team.threads;
     }
 
-    /** Sets the number of threads (>= 1) for subsequent parallel ops. Results do not depend on it. */
+    /**
+     * Sets the number of threads (>= 1) for subsequent parallel ops. Results do not depend on it. The old team's
+     * workers end once the loop running on it (if any) has finished; a loop that read the old team just before the
+     * swap runs inline.
+     */
     public static synchronized void setThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads: expected >= 1 but got " + threads);
         }
         if (threads != threads()) {
-            // The old pool is not shut down: a loop that read it just before the swap may still submit to it. Its
-            // idle daemon workers end by themselves after the pool's keep-alive time.
-            pool = newPool(threads);
+            Team old = team;
+            team = new Team(threads);
+            old.retire();
         }
     }
 
     /**
-     * Whether {@link #forRange}{@code (n, grain, body)} would hand chunks to other threads: more than one chunk, more
-     * than one thread, and not called from inside a worker. When it would not, {@code forRange} just runs
-     * {@code body.run(start, end)} for each chunk in order on the calling thread, allocating nothing; a caller on an
-     * allocation-free path checks this first and calls its loop directly, so it never creates a capturing lambda for
-     * {@code body}. Depends on the thread count (whereas the chunks and the results never do).
+     * How many times, since the library was loaded, a worker took a share of a {@link #forRange} loop (one count per
+     * worker per loop): a loop whose chunks all ran on the caller counts 0. Lets tests and benchmarks check that work
+     * they meant to split really was split.
      */
-    public static boolean splits(int n, int grain) {
-        return n > 0 && splits(pool, chunks(n, Math.max(1, grain)));
+    public static long handOffs() {
+        return HAND_OFFS.get();
     }
 
-    private static boolean splits(ForkJoinPool p, int chunks) {
-        boolean nested = Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == p;
-        return chunks > 1 && p.getParallelism() > 1 && !nested;
+    /**
+     * Whether {@link #forRange}{@code (n, grain, body)} would offer chunks to other threads: more than one chunk, more
+     * than one thread, and not called from inside a worker. When it would not, {@code forRange} just runs
+     * {@code body.run(start, end)} for each chunk in order on the calling thread. (It may also run them inline when
+     * the team is busy with another caller's loop, which this cannot foresee.) Depends on the thread count, whereas
+     * the chunks and the results never do.
+     */
+    public static boolean splits(int n, int grain) {
+        return n > 0 && splits(team, chunks(n, Math.max(1, grain)));
+    }
+
+    private static boolean splits(Team t, int chunks) {
+        return chunks > 1 && t.threads > 1 && !(Thread.currentThread() instanceof Worker);
     }
 
     private static int chunks(int n, int grain) {
@@ -88,8 +155,13 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code body} over {@code [0, n)} in chunks of {@code grain} (the last may be shorter), in parallel when
-     * there is more than one chunk and more than one thread.
+     * Runs {@code body} over {@code [0, n)} in chunks of {@code grain} (the last may be shorter; a grain below 1
+     * counts as 1), in parallel when there is more than one chunk and more than one thread, the team is free and the
+     * caller is not a worker; otherwise each chunk in order on the calling thread. Returns when every chunk has run.
+     * Allocates nothing itself.
+     *
+     * @throws RuntimeException or {@link Error}: the first one a chunk threw (a checked exception thrown sneakily by
+     *                          a chunk on a worker arrives wrapped in a {@code RuntimeException})
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) {
@@ -97,34 +169,180 @@ public final class Parallel {
         }
         int g = Math.max(1, grain);
         int chunks = chunks(n, g);
-        ForkJoinPool p = pool;
-        if (!splits(p, chunks)) {
-            for (int c = 0; c < chunks; c++) {
-                body.run(c * g, Math.min(n, c * g + g));
-            }
+        Team t = team;
+        if (splits(t, chunks) && t.run(n, g, chunks, body)) {
             return;
         }
-        AtomicInteger next = new AtomicInteger(); // the chunks' tasks: allocated only when the work is split
-        Runnable worker = () -> {
-            for (int c; (c = next.getAndIncrement()) < chunks; ) {
-                body.run(c * g, Math.min(n, c * g + g));
-            }
-        };
-        int helpers = Math.min(p.getParallelism(), chunks) - 1;
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[helpers];
-        for (int i = 0; i < helpers; i++) {
-            tasks[i] = p.submit(worker);
+        for (int c = 0; c < chunks; c++) {
+            body.run(c * g, Math.min(n, c * g + g));
         }
-        try {
-            worker.run();
-        } finally {
-            // Wait for every helper even if this thread's chunk threw, so no chunk still runs when we return.
-            for (ForkJoinTask<?> t : tasks) {
-                t.quietlyJoin();
+    }
+
+    /** A team's worker thread: takes the loops offered to it, one at a time, and parks in between. */
+    private static final class Worker extends Thread {
+
+        static final int IDLE = 0;
+        static final int OFFERED = 1;
+        static final int RUNNING = 2;
+
+        private final Team team;
+        /** IDLE -> OFFERED (by the caller) -> RUNNING (taken by this worker) or back to IDLE (taken back). */
+        final AtomicInteger state = new AtomicInteger(IDLE);
+
+        Worker(Team team, int index) {
+            super("attention4j-" + index);
+            this.team = team;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            int spins = 0;
+            while (true) {
+                int s = state.get();
+                if (s == OFFERED && state.compareAndSet(OFFERED, RUNNING)) {
+                    HAND_OFFS.incrementAndGet();
+                    team.work();
+                    state.set(IDLE);
+                    team.helperDone();
+                    spins = 0;
+                } else if (team.retired) {
+                    return; // an offer made after this is taken back by its caller
+                } else if (spins < SPINS) {
+                    spins++;
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
             }
         }
-        for (ForkJoinTask<?> t : tasks) {
-            t.join(); // rethrows a helper's exception
+    }
+
+    /**
+     * The workers and the one loop they run at a time. The loop's fields are written by the caller holding
+     * {@link #busy} before it offers the loop (a volatile write each worker reads before it reads them), and are
+     * not written again until every worker that took the loop has reported through {@link #pending}.
+     */
+    private static final class Team {
+
+        final int threads;
+        private final Worker[] workers;
+        private boolean started;                  // guarded by busy
+        private final AtomicBoolean busy = new AtomicBoolean();
+        volatile boolean retired;
+
+        private RangeBody body;                   // the loop: body over [0, n) in chunks of grain
+        private int n;
+        private int grain;
+        private int chunks;
+        private Thread caller;                    // unparked by the last helper to finish
+        private final AtomicInteger next = new AtomicInteger();    // the next chunk to hand out
+        private final AtomicInteger pending = new AtomicInteger(); // offers not yet finished or taken back
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Team(int threads) {
+            this.threads = threads;
+            this.workers = new Worker[threads - 1];
+            for (int i = 0; i < workers.length; i++) {
+                workers[i] = new Worker(this, i);
+            }
+        }
+
+        /**
+         * Runs the loop with this team's help and returns true, or returns false at once, having run nothing, when
+         * the team is busy or retired.
+         */
+        boolean run(int n, int grain, int chunks, RangeBody body) {
+            if (!busy.compareAndSet(false, true)) {
+                return false;
+            }
+            try {
+                if (retired) {
+                    return false;
+                }
+                if (!started) {
+                    for (Worker w : workers) {
+                        w.start();
+                    }
+                    started = true;
+                }
+                this.body = body;
+                this.n = n;
+                this.grain = grain;
+                this.chunks = chunks;
+                this.caller = Thread.currentThread();
+                next.set(0);
+                int helpers = Math.min(workers.length, chunks - 1);
+                pending.set(helpers);
+                for (int i = 0; i < helpers; i++) {
+                    workers[i].state.set(Worker.OFFERED);
+                    LockSupport.unpark(workers[i]);
+                }
+                work();
+                for (int i = 0; i < helpers; i++) {
+                    // an offer no worker took yet: nothing is left to hand out, so take it back rather than wait
+                    if (workers[i].state.compareAndSet(Worker.OFFERED, Worker.IDLE)) {
+                        pending.decrementAndGet();
+                    }
+                }
+                awaitHelpers();
+                this.body = null;
+                this.caller = null;
+                Throwable f = failure.getAndSet(null);
+                if (f instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (f instanceof Error e) {
+                    throw e;
+                }
+                if (f != null) {
+                    throw new RuntimeException("a parallel chunk failed", f);
+                }
+                return true;
+            } finally {
+                busy.set(false);
+            }
+        }
+
+        /** Runs chunks until none is left, on the caller or a worker; records the first exception. */
+        void work() {
+            try {
+                for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                    body.run(c * grain, Math.min(n, c * grain + grain));
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+                next.set(chunks); // hand out nothing more
+            }
+        }
+
+        void helperDone() {
+            Thread waiting = caller; // read first: once pending is 0 the caller may start its next loop
+            if (pending.decrementAndGet() == 0) {
+                LockSupport.unpark(waiting);
+            }
+        }
+
+        private void awaitHelpers() {
+            for (int spins = 0; pending.get() != 0; spins++) {
+                if (spins < SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this); // returns at once while interrupted: then this spins, briefly
+                }
+            }
+        }
+
+        /**
+         * Ends the workers: each finishes the share it has taken, if any, then ends; later {@link #run} calls return
+         * false. Does not wait, so it may be called from anywhere (a chunk included). A loop that offered its chunks
+         * just before takes back the offers no worker took, as it always does, so it never waits for an ended worker.
+         */
+        void retire() {
+            retired = true;
+            for (Worker w : workers) {
+                LockSupport.unpark(w);
+            }
         }
     }
 }

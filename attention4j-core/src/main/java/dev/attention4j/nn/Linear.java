@@ -4,6 +4,7 @@ import dev.attention4j.autograd.LinearOp;
 import dev.attention4j.tensor.MatMul;
 import dev.attention4j.tensor.Shapes;
 import dev.attention4j.tensor.Tensor;
+import dev.attention4j.tensor.TransposedWeight;
 
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -16,6 +17,8 @@ public final class Linear implements Module {
 
     private final Tensor weight;
     private final Tensor bias;
+    /** The weight's kept transpose for {@link #forwardInto}, made at its first call. */
+    private volatile TransposedWeight transposed;
 
     private Linear(Tensor weight, Tensor bias) {
         this.weight = weight;
@@ -59,15 +62,21 @@ public final class Linear implements Module {
     }
 
     /**
-     * {@code y (rows, outFeatures) = x (rows, inFeatures) W^T + b} at inference, on caller-owned buffers: the kernel
-     * calls of {@link #forward(Tensor)}, so the same bits, allocating nothing when the rows are not split across
-     * threads (a decoding step's few rows). {@code y} must not alias {@code x}.
+     * {@code y (rows, outFeatures) = x (rows, inFeatures) W^T + b} at inference, on caller-owned buffers: the bits of
+     * {@link #forward(Tensor)}. For a few rows (a decoding step, up to {@code MatMul.FEW_ROWS}) it reads a kept
+     * transpose of the weight (made at the first such call and again after the weight changed, see
+     * {@link TransposedWeight}), so it does not pack the weight at every call; otherwise it allocates nothing.
+     * {@code y} must not alias {@code x}.
      */
     public void forwardInto(float[] y, float[] x, int rows) {
         Shapes.requireBuffer("x", x, "(rows, inFeatures)", rows, inFeatures());
         Shapes.requireBuffer("y", y, "(rows, outFeatures)", rows, outFeatures());
-        MatMul.linearInto(y, 0, x, 0, weight.data(), 0, bias == null ? null : bias.data(), 0, rows, outFeatures(),
-                inFeatures());
+        TransposedWeight t = transposed;
+        if (t == null) {
+            t = new TransposedWeight(weight);
+            transposed = t;
+        }
+        MatMul.linearTransposedInto(y, 0, x, 0, t, bias == null ? null : bias.data(), 0, rows);
     }
 
     public Tensor weight() {

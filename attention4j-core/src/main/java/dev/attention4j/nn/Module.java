@@ -90,6 +90,7 @@ public interface Module {
         for (Map.Entry<String, Tensor> p : params.entrySet()) {
             float[] src = state.get(p.getKey()).data();
             System.arraycopy(src, 0, p.getValue().data(), 0, src.length);
+            p.getValue().markModified();
         }
     }
 

@@ -14,6 +14,11 @@ public final class MatMul {
      * ~0.1 ms on a shared VM (measured: 1 x 256 x 1024 ran at 15-28 GFLOP/s on one thread, 10-15 on two).
      */
     private static final long MIN_PARALLEL_WORK = 1 << 20;
+    /**
+     * Up to this many rows {@link #linearTransposedInto} reads a weight's kept transpose: packing the weight would cost
+     * more than the product (a decoding step's batch, beams included); above, the packing is amortised.
+     */
+    public static final int FEW_ROWS = 32;
     /** Column blocks are multiples of this (whole register blocks and packed panels of the SIMD kernel). */
     private static final int COL_BLOCK = 64;
     /** Row blocks are multiples of this (whole register blocks: 4, 6 and 8 rows divide it). */
@@ -63,34 +68,139 @@ public final class MatMul {
      * The kernel-level linear map: {@code y[rows x outFeatures] = x[rows x inFeatures] W^T (+ bias)}, rows split
      * across threads. {@code W} is the {@code (outFeatures, inFeatures)} block at {@code weight[wOff..]} (so one
      * slice of a packed projection works), {@code bias} may be null. For callers that already validated shapes.
-     * Allocates nothing when the rows are not split (a few rows, as in a one-token decoding step, or one thread).
+     * Allocates nothing per call: unsplit it calls the kernel directly, split it hands the blocks to
+     * {@link Parallel}'s workers through a body this thread keeps.
      */
     public static void linearInto(float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] bias,
                                   int biasOff, int rows, int outFeatures, int inFeatures) {
-        Kernels k = Kernels.active();
-        if (!splits(rows, outFeatures, inFeatures)) { // one block on this thread: no task, no lambda
-            linearBlock(k, y, yOff, x, xOff, weight, wOff, bias, biasOff, 0, rows, 0, outFeatures, outFeatures,
-                    inFeatures);
-            return;
-        }
-        forBlocks(rows, outFeatures, inFeatures, (i0, i1, j0, j1) -> linearBlock(k, y, yOff, x, xOff, weight, wOff,
-                bias, biasOff, i0, i1, j0, j1, outFeatures, inFeatures));
+        linear(y, yOff, x, xOff, weight, wOff, null, bias, biasOff, rows, outFeatures, inFeatures);
     }
 
-    /** Rows {@code [i0, i1)} x columns {@code [j0, j1)} of {@link #linearInto}. */
-    private static void linearBlock(Kernels k, float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff,
-                                    float[] bias, int biasOff, int i0, int i1, int j0, int j1, int outFeatures,
-                                    int inFeatures) {
-        int y0 = yOff + i0 * outFeatures + j0;
-        k.matmulTransB(y, y0, outFeatures, x, xOff + i0 * inFeatures, inFeatures,
-                weight, wOff + j0 * inFeatures, inFeatures, i1 - i0, j1 - j0, inFeatures);
-        if (bias != null) {
-            for (int i = i0; i < i1; i++) {
-                int yi = y0 + (i - i0) * outFeatures;
-                k.add(y, yi, y, yi, bias, biasOff + j0, j1 - j0);
+    /**
+     * {@link #linearInto} at inference on a weight whose transpose may be kept:
+     * {@code y[rows x outFeatures] = x[rows x inFeatures] W^T (+ bias)}. Up to {@value #FEW_ROWS} rows (a decoding
+     * step) it reads the kept transpose {@code weight.data()}, so {@code W} is not packed with gathers at every call;
+     * more rows (a prompt, an encoder) use {@code W} itself, whose packing they amortise, and make no copy. The same
+     * bits either way, and the same as {@code linearInto} on {@code W}. Checks the buffers' sizes; allocates nothing
+     * unless the transpose has to be made (at the first call and after the weight changed).
+     *
+     * @param y      {@code (rows, outFeatures)} at {@code yOff}, written; must not alias {@code x}
+     * @param x      {@code (rows, inFeatures)} at {@code xOff}
+     * @param weight the transposed weight
+     * @param bias   {@code (outFeatures)} at {@code biasOff}, or null
+     */
+    public static void linearTransposedInto(float[] y, int yOff, float[] x, int xOff, TransposedWeight weight,
+                                            float[] bias, int biasOff, int rows) {
+        int outFeatures = weight.outFeatures();
+        int inFeatures = weight.inFeatures();
+        if (rows < 0 || yOff < 0 || xOff < 0 || biasOff < 0
+                || (long) yOff + (long) rows * outFeatures > y.length
+                || (long) xOff + (long) rows * inFeatures > x.length
+                || (bias != null && (long) biasOff + outFeatures > bias.length)) {
+            throw new IllegalArgumentException("linearTransposedInto: expected rows >= 0, y holding (" + rows + ", "
+                    + outFeatures + ") floats from " + yOff + ", x (" + rows + ", " + inFeatures + ") from " + xOff
+                    + " and bias (if any) " + outFeatures + " from " + biasOff + " but got rows = " + rows
+                    + ", y.length = " + y.length + ", x.length = " + x.length + ", bias.length = "
+                    + (bias == null ? "none" : bias.length));
+        }
+        if (rows <= FEW_ROWS) {
+            linear(y, yOff, x, xOff, null, 0, weight.data(), bias, biasOff, rows, outFeatures, inFeatures);
+        } else {
+            linear(y, yOff, x, xOff, weight.source().data(), weight.sourceOffset(), null, bias, biasOff, rows,
+                    outFeatures, inFeatures);
+        }
+    }
+
+    /** {@link #linearInto} on {@code weight} at {@code wOff}, or on {@code weightT} when it is not null. */
+    private static void linear(float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] weightT,
+                               float[] bias, int biasOff, int rows, int outFeatures, int inFeatures) {
+        Kernels k = Kernels.active();
+        LinearBlocks blocks = Parallel.claim(LINEAR_BLOCKS, LinearBlocks::new);
+        blocks.set(k, y, yOff, x, xOff, weight, wOff, weightT, bias, biasOff, rows, outFeatures, inFeatures);
+        try {
+            if (!splits(rows, outFeatures, inFeatures)) { // one block on this thread
+                blocks.block(0, rows, 0, outFeatures);
+                return;
+            }
+            boolean byColumns = rows <= outFeatures;
+            Parallel.forRange(byColumns ? outFeatures : rows, blockSize(rows, outFeatures, inFeatures), blocks);
+        } finally {
+            Parallel.release(blocks);
+        }
+    }
+
+    /**
+     * The arguments of one {@link #linearInto} as the loop body of its blocks: one per thread, refilled at each call
+     * and emptied after it, so a split product hands its blocks to the workers without allocating (a capturing
+     * lambda would be a new object per call). Column blocks when {@code rows <= outFeatures}, as {@link #forBlocks}.
+     */
+    private static final class LinearBlocks extends Parallel.KeptBody {
+        private Kernels k;
+        private float[] y;
+        private int yOff;
+        private float[] x;
+        private int xOff;
+        private float[] weight;  // (outFeatures, inFeatures) at wOff, or null when weightT is given
+        private int wOff;
+        private float[] weightT; // (inFeatures, outFeatures), or null
+        private float[] bias;
+        private int biasOff;
+        private int rows;
+        private int outFeatures;
+        private int inFeatures;
+
+        void set(Kernels k, float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] weightT,
+                 float[] bias, int biasOff, int rows, int outFeatures, int inFeatures) {
+            this.k = k;
+            this.y = y;
+            this.yOff = yOff;
+            this.x = x;
+            this.xOff = xOff;
+            this.weight = weight;
+            this.wOff = wOff;
+            this.weightT = weightT;
+            this.bias = bias;
+            this.biasOff = biasOff;
+            this.rows = rows;
+            this.outFeatures = outFeatures;
+            this.inFeatures = inFeatures;
+        }
+
+        @Override
+        protected void clear() {
+            set(null, null, 0, null, 0, null, 0, null, null, 0, 0, 0, 0);
+        }
+
+        @Override
+        public void run(int start, int end) {
+            if (rows <= outFeatures) {
+                block(0, rows, start, end);
+            } else {
+                block(start, end, 0, outFeatures);
+            }
+        }
+
+        /** Rows {@code [i0, i1)} x columns {@code [j0, j1)}: each element one in-order chain over inFeatures. */
+        void block(int i0, int i1, int j0, int j1) {
+            int y0 = yOff + i0 * outFeatures + j0;
+            int x0 = xOff + i0 * inFeatures;
+            if (weightT != null) { // B[p, j] = weightT[p * outFeatures + j]: contiguous rows, no gathers
+                k.matmul(y, y0, outFeatures, x, x0, inFeatures, weightT, j0, outFeatures, i1 - i0, j1 - j0,
+                        inFeatures);
+            } else {               // B[p, j] = weight[wOff + j * inFeatures + p]
+                k.matmulTransB(y, y0, outFeatures, x, x0, inFeatures, weight, wOff + j0 * inFeatures, inFeatures,
+                        i1 - i0, j1 - j0, inFeatures);
+            }
+            if (bias != null) {
+                for (int i = i0; i < i1; i++) {
+                    int yi = y0 + (i - i0) * outFeatures;
+                    k.add(y, yi, y, yi, bias, biasOff + j0, j1 - j0);
+                }
             }
         }
     }
+
+    private static final ThreadLocal<LinearBlocks> LINEAR_BLOCKS = ThreadLocal.withInitial(LinearBlocks::new);
 
     /**
      * The matrix product of two rank-2 tensors, {@code (m, k) x (k, n) -> (m, n)}.
@@ -146,13 +256,6 @@ public final class MatMul {
         return sums;
     }
 
-    /**
-     * Runs an {@code (m x n)} product with inner dimension {@code k} as blocks across {@link Parallel}'s threads: one
-     * block per thread, cut along the columns when {@code m <= n} (each block re-packs only its rows of the left
-     * operand, the smaller one) and along the rows otherwise, in multiples of {@link #COL_BLOCK} or {@link #ROW_BLOCK};
-     * a small product is one block. The cut follows the thread count, which the bits do not depend on (see the class
-     * comment).
-     */
     /** Whether {@link #forBlocks} would hand parts of an {@code (m, n)} product over {@code k} to other threads. */
     private static boolean splits(int m, int n, int k) {
         if (m <= 0 || n <= 0 || (long) m * n * Math.max(1, k) < MIN_PARALLEL_WORK) {
@@ -162,21 +265,35 @@ public final class MatMul {
         return parts > 1;
     }
 
+    /**
+     * Runs an {@code (m x n)} product with inner dimension {@code k} as blocks across {@link Parallel}'s threads: one
+     * block per thread, cut along the columns when {@code m <= n} (each block re-packs only its rows of the left
+     * operand, the smaller one) and along the rows otherwise, in multiples of {@link #COL_BLOCK} or {@link #ROW_BLOCK};
+     * a small product is one block. The cut follows the thread count, which the bits do not depend on (see the class
+     * comment).
+     */
     private static void forBlocks(int m, int n, int k, BlockBody body) {
         if (m <= 0 || n <= 0) {
             return;
         }
-        int threads = Parallel.threads();
+        int size = blockSize(m, n, k);
+        if (m <= n) {
+            Parallel.forRange(n, size, (j0, j1) -> body.run(0, m, j0, j1));
+        } else {
+            Parallel.forRange(m, size, (i0, i1) -> body.run(i0, i1, 0, n));
+        }
+    }
+
+    /** The width of {@link #forBlocks}' column blocks when {@code m <= n}, else the height of its row blocks. */
+    private static int blockSize(int m, int n, int k) {
         boolean small = (long) m * n * Math.max(1, k) < MIN_PARALLEL_WORK;
+        int threads = Parallel.threads();
         if (m <= n) {
             int parts = small ? 1 : Math.max(1, Math.min(threads, n / COL_BLOCK));
-            int width = roundUp((n + parts - 1) / parts, COL_BLOCK);
-            Parallel.forRange(n, width, (j0, j1) -> body.run(0, m, j0, j1));
-        } else {
-            int parts = small ? 1 : Math.max(1, Math.min(threads, m / ROW_BLOCK));
-            int height = roundUp((m + parts - 1) / parts, ROW_BLOCK);
-            Parallel.forRange(m, height, (i0, i1) -> body.run(i0, i1, 0, n));
+            return roundUp((n + parts - 1) / parts, COL_BLOCK);
         }
+        int parts = small ? 1 : Math.max(1, Math.min(threads, m / ROW_BLOCK));
+        return roundUp((m + parts - 1) / parts, ROW_BLOCK);
     }
 
     private static int roundUp(int x, int multiple) {

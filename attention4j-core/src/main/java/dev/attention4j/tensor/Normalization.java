@@ -36,7 +36,8 @@ public final class Normalization {
     /**
      * The kernel-level layer norm of {@code rows} contiguous rows of {@code d}, rows split across threads; {@code out}
      * may alias {@code x}. For callers that already validated shapes. Allocates nothing when the rows are not split
-     * (a few rows, as in a one-token decoding step, or one thread).
+     * (a few rows, as in a one-token decoding step, or one thread), nor when they are: a split hands them to
+     * {@link Parallel}'s workers through a body this thread keeps.
      */
     public static void layerNormInto(float[] out, int outOff, float[] x, int xOff, float[] gamma, float[] beta,
                                      int rows, int d, float eps) {
@@ -46,7 +47,49 @@ public final class Normalization {
             k.layerNorm(out, outOff, x, xOff, gamma, beta, rows, d, eps);
             return;
         }
-        Parallel.forRange(rows, grain, (start, end) -> k.layerNorm(out, outOff + start * d, x, xOff + start * d,
-                gamma, beta, end - start, d, eps));
+        RowChunks body = Parallel.claim(ROW_CHUNKS, RowChunks::new);
+        body.set(k, out, outOff, x, xOff, gamma, beta, d, eps);
+        Parallel.forRangeAndRelease(rows, grain, body);
     }
+
+    /**
+     * The arguments of one split {@link #layerNormInto} as the loop body of its chunks of rows: one per thread,
+     * refilled at each call and emptied after it, so a split call hands its rows to the workers without allocating.
+     */
+    private static final class RowChunks extends Parallel.KeptBody {
+        private Kernels k;
+        private float[] out;
+        private int outOff;
+        private float[] x;
+        private int xOff;
+        private float[] gamma;
+        private float[] beta;
+        private int d;
+        private float eps;
+
+        void set(Kernels k, float[] out, int outOff, float[] x, int xOff, float[] gamma, float[] beta, int d,
+                 float eps) {
+            this.k = k;
+            this.out = out;
+            this.outOff = outOff;
+            this.x = x;
+            this.xOff = xOff;
+            this.gamma = gamma;
+            this.beta = beta;
+            this.d = d;
+            this.eps = eps;
+        }
+
+        @Override
+        protected void clear() {
+            set(null, null, 0, null, 0, null, null, 0, 0f);
+        }
+
+        @Override
+        public void run(int start, int end) {
+            k.layerNorm(out, outOff + start * d, x, xOff + start * d, gamma, beta, end - start, d, eps);
+        }
+    }
+
+    private static final ThreadLocal<RowChunks> ROW_CHUNKS = ThreadLocal.withInitial(RowChunks::new);
 }

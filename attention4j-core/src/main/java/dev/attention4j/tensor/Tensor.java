@@ -16,10 +16,17 @@ public final class Tensor {
 
     private final Shape shape;
     private final float[] data;
+    /** (1): bumped by {@link #markModified}, shared with the views of the same data (see {@link #reshape}). */
+    private final long[] version;
 
     private Tensor(Shape shape, float[] data) {
+        this(shape, data, new long[1]);
+    }
+
+    private Tensor(Shape shape, float[] data, long[] version) {
         this.shape = shape;
         this.data = data;
+        this.version = version;
     }
 
     /** A tensor of zeros. */
@@ -101,9 +108,29 @@ public final class Tensor {
         return data[flatIndex(index)];
     }
 
-    /** Sets the element at the given indices. */
+    /** Sets the element at the given indices (and marks the tensor modified, see {@link #version}). */
     public void set(float value, int... index) {
         data[flatIndex(index)] = value;
+        markModified();
+    }
+
+    /**
+     * A counter that changes whenever the data is written in place through the library: {@link #set}, loading a
+     * state dict, an optimizer step. What is derived from a parameter and kept (the transposed weights of decoding
+     * steps, {@link TransposedWeight}) is rebuilt when it changes. Shared by the views of the same data
+     * ({@link #reshape}).
+     */
+    public long version() {
+        return version[0];
+    }
+
+    /**
+     * Records that the data was written in place. Code that writes a parameter's {@link #data()} itself (rather than
+     * through {@code Module.loadStateDict} or an optimizer) calls this afterwards, so that the copies kept for
+     * decoding steps are rebuilt; without it they would keep the old values.
+     */
+    public void markModified() {
+        version[0]++;
     }
 
     private int flatIndex(int[] index) {
@@ -146,7 +173,7 @@ public final class Tensor {
             throw new IllegalArgumentException("cannot reshape a tensor of shape " + shape + " (" + data.length
                     + " elements) to " + Arrays.toString(dims));
         }
-        return new Tensor(target, data);
+        return new Tensor(target, data, version);
     }
 
     /** A deep copy. */

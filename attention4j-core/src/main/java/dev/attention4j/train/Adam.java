@@ -139,6 +139,7 @@ public final class Adam implements Optimizer {
                     name -> new ParamState(Tensor.zeros(param.shape()), Tensor.zeros(param.shape()), 0));
             state.step++;
             update(param.data(), grad.data(), state.expAvg.data(), state.expAvgSq.data(), state.step, lr);
+            param.markModified();
         }
         steps++;
     }

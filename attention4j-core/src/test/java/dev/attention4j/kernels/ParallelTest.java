@@ -18,15 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class ParallelTest {
 
-    /** Runs {@code body} with {@code threads} threads and puts the previous count back. */
     private static void withThreads(int threads, Runnable body) {
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(threads);
-            body.run();
-        } finally {
-            Parallel.setThreads(before);
-        }
+        WithThreads.run(threads, body);
     }
 
     @Test
@@ -162,6 +155,171 @@ class ParallelTest {
         k.matmulTransB(whole, m * n, n, a, 0, kk, bt, 0, kk, m, n, kk);
         assertBitsEqual(k.name() + ": 1 thread vs 2 threads", results.get(0), results.get(1));
         assertBitsEqual(k.name() + ": split vs one call", whole, results.get(0));
+    }
+
+    @Test
+    void anExceptionFromAChunkOnAWorkerReachesTheCallerAndTheTeamStaysUsable() {
+        withThreads(2, () -> assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            Thread caller = Thread.currentThread();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () ->
+                    Parallel.forRange(200, 1, (s, end) -> {
+                        if (Thread.currentThread() != caller) {
+                            throw new IllegalStateException("chunk " + s + " failed on a worker");
+                        }
+                        sleepMillis(1); // leave chunks for the worker
+                    }));
+            assertTrue(e.getMessage().endsWith("failed on a worker"), e.getMessage());
+            IllegalArgumentException own = assertThrows(IllegalArgumentException.class, () ->
+                    Parallel.forRange(200, 1, (s, end) -> {
+                        if (Thread.currentThread() == caller) {
+                            throw new IllegalArgumentException("chunk " + s + " failed on the caller");
+                        }
+                        sleepMillis(1); // leave chunks for the caller
+                    }));
+            assertTrue(own.getMessage().endsWith("failed on the caller"), own.getMessage());
+            AtomicIntegerArray hits = new AtomicIntegerArray(500);
+            Parallel.forRange(500, 3, (s, end) -> {
+                for (int i = s; i < end; i++) {
+                    hits.incrementAndGet(i);
+                }
+            });
+            for (int i = 0; i < 500; i++) {
+                assertEquals(1, hits.get(i), "after the failures, index " + i);
+            }
+        }));
+    }
+
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** setThreads from inside a split loop swaps the team without waiting for the loop that runs on the old one. */
+    @Test
+    void setThreadsFromInsideALoopDoesNotDeadlock() {
+        withThreads(2, () -> assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            Thread caller = Thread.currentThread();
+            AtomicIntegerArray hits = new AtomicIntegerArray(64);
+            java.util.concurrent.atomic.AtomicBoolean swapped = new java.util.concurrent.atomic.AtomicBoolean();
+            Parallel.forRange(64, 1, (s, e) -> {
+                if (Thread.currentThread() == caller && swapped.compareAndSet(false, true)) {
+                    Parallel.setThreads(3);
+                } else if (Thread.currentThread() != caller) {
+                    sleepMillis(1); // leave chunks for the caller
+                }
+                hits.incrementAndGet(s);
+            });
+            assertTrue(swapped.get(), "the caller ran a chunk and swapped the team");
+            for (int i = 0; i < 64; i++) {
+                assertEquals(1, hits.get(i), "index " + i);
+            }
+            assertEquals(3, Parallel.threads());
+        }));
+    }
+
+    /** Several user threads share one team: whoever finds it busy runs inline; nobody waits for anybody. */
+    @Test
+    void concurrentCallersEachCoverTheirRangeWithoutDeadlock() throws InterruptedException {
+        int callers = 4;
+        int loops = 300;
+        int n = 1000;
+        AtomicIntegerArray hits = new AtomicIntegerArray(callers * n);
+        ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        withThreads(2, () -> assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            List<Thread> threads = new ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                int base = c * n;
+                Thread t = new Thread(() -> {
+                    try {
+                        for (int l = 0; l < loops; l++) {
+                            Parallel.forRange(n, 7, (s, e) -> {
+                                for (int i = s; i < e; i++) {
+                                    hits.incrementAndGet(base + i);
+                                }
+                            });
+                        }
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                }, "caller-" + c);
+                threads.add(t);
+                t.start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+        }));
+        assertTrue(errors.isEmpty(), errors.toString());
+        for (int i = 0; i < callers * n; i++) {
+            assertEquals(loops, hits.get(i), "index " + i);
+        }
+    }
+
+    /** A loop body kept by the caller and refilled per call, as the allocation-free call sites keep theirs. */
+    private static final class Squares implements Parallel.RangeBody {
+        float[] in;
+        float[] out;
+
+        @Override
+        public void run(int start, int end) {
+            for (int i = start; i < end; i++) {
+                out[i] = in[i] * in[i];
+            }
+        }
+    }
+
+    /**
+     * The hand-off itself allocates nothing: split loops on a body the caller keeps, counted on the calling thread
+     * and the workers, reach 0 bytes once compiled (repeated until 5 measurements in a row are 0, as in
+     * AllocationFreeDecodingTest), and the workers did take chunks.
+     */
+    @Test
+    void aSplitLoopOnAKeptBodyAllocatesNothing() {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        mx.setThreadAllocatedMemoryEnabled(true);
+        Squares body = new Squares();
+        body.in = new float[4096];
+        body.out = new float[4096];
+        for (int i = 0; i < body.in.length; i++) {
+            body.in[i] = i;
+        }
+        withThreads(2, () -> {
+            long handOffsBefore = Parallel.handOffs();
+            int zeroRuns = 0;
+            long last = -1;
+            for (int run = 0; run < 2000 && zeroRuns < 5; run++) {
+                long bytes = -workerBytes(mx); // the thread list is made before this thread's count is read
+                bytes -= mx.getThreadAllocatedBytes(Thread.currentThread().threadId());
+                for (int l = 0; l < 100; l++) {
+                    Parallel.forRange(body.in.length, 256, body);
+                }
+                bytes += mx.getThreadAllocatedBytes(Thread.currentThread().threadId());
+                bytes += workerBytes(mx); // and after it
+                last = bytes;
+                zeroRuns = bytes == 0 ? zeroRuns + 1 : 0;
+            }
+            assertEquals(5, zeroRuns, "runs of 100 split loops in a row that allocated nothing (the last: " + last
+                    + " bytes)");
+            assertTrue(Parallel.handOffs() > handOffsBefore, "the workers took chunks");
+            for (int i = 0; i < body.in.length; i++) {
+                assertEquals((float) i * i, body.out[i], "index " + i);
+            }
+        });
+    }
+
+    /** Bytes allocated so far by the attention4j workers. */
+    private static long workerBytes(com.sun.management.ThreadMXBean mx) {
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t != Thread.currentThread() && t.getName().startsWith("attention4j-")) {
+                sum += Math.max(0, mx.getThreadAllocatedBytes(t.threadId()));
+            }
+        }
+        return sum;
     }
 
     private static void assertBitsEqual(String what, float[] expected, float[] actual) {

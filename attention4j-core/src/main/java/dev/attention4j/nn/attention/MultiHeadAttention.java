@@ -13,6 +13,7 @@ import dev.attention4j.nn.Module;
 import dev.attention4j.tensor.MatMul;
 import dev.attention4j.tensor.Shapes;
 import dev.attention4j.tensor.Tensor;
+import dev.attention4j.tensor.TransposedWeight;
 
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -46,6 +47,8 @@ public final class MultiHeadAttention implements Module {
     private final Tensor outProjBias;  // (modelDim), or null
     private final Tensor biasK;        // (1, 1, modelDim), or null
     private final Tensor biasV;        // (1, 1, modelDim), or null
+    /** The kept transposes of the Q, K, V and output weights for one-token steps, made at the first step. */
+    private volatile TransposedWeight[] stepWeights;
 
     /** A module initialised as PyTorch initialises {@code nn.MultiheadAttention}, from a seeded generator. */
     public MultiHeadAttention(MultiHeadAttentionConfig config, RandomGenerator random) {
@@ -267,7 +270,7 @@ public final class MultiHeadAttention implements Module {
      * One decoding step of {@link #forwardCached}: one new token per sequence, on caller-owned buffers. Its key and
      * value are appended to {@code cache}, then its query attends over every cached key (no mask is needed: the new
      * token is the last). The kernels of {@code forwardCached} with {@code newLen = 1}, in the same order, so the
-     * same bits; allocates nothing unless an op splits its work across threads (see
+     * same bits; allocates nothing, whether or not its ops split their work across threads (see
      * {@link AttentionOp#applyOneQueryToCache}).
      *
      * @param output  {@code (batchSize, modelDim)}, written; must not alias {@code query}
@@ -310,7 +313,7 @@ public final class MultiHeadAttention implements Module {
     /**
      * One decoding step of {@link #forwardCrossCached}: one query per sequence over the memory's keys and values
      * projected once, on caller-owned buffers; the cache is only read. Same kernels in the same order, so the same
-     * bits; allocates nothing unless an op splits its work across threads, or {@code mask} differs from the one of
+     * bits; allocates nothing (split across threads or not) unless {@code mask} differs from the one of
      * the previous call with this scratch (it is then adapted once).
      *
      * @param output     {@code (batchSize, modelDim)}, written; must not alias {@code query}
@@ -352,8 +355,8 @@ public final class MultiHeadAttention implements Module {
         AttentionOp.applyOneQueryToCache(scratch.attended, scratch.weights, scratch.query, cache.keyBuffer(),
                 cache.valueBuffer(), batchSize, cache.capacity(), cache.length(), config.numHeads(),
                 config.headDim(), scale(), mask);
-        MatMul.linearInto(output, 0, scratch.attended, 0, outProjWeight.data(), 0,
-                outProjBias == null ? null : outProjBias.data(), 0, batchSize, e, e);
+        MatMul.linearTransposedInto(output, 0, scratch.attended, 0, stepWeights()[3],
+                outProjBias == null ? null : outProjBias.data(), 0, batchSize);
     }
 
     /** {@code q (batchSize, tgtLen, modelDim)}, already projected, over the cached keys -> the projected output. */
@@ -498,19 +501,34 @@ public final class MultiHeadAttention implements Module {
      * packed weight's block read in place.
      */
     private void projectInto(Projection which, float[] out, float[] input, int rows) {
-        int e = config.modelDim();
         int index = which.ordinal();
         float[] bias = inProjBias == null ? null : inProjBias.data();
-        if (inProjWeight != null) { // rows [index * e, (index + 1) * e) of (3 * modelDim, modelDim)
-            MatMul.linearInto(out, 0, input, 0, inProjWeight.data(), index * e * e, bias, index * e, rows, e, e);
-            return;
+        MatMul.linearTransposedInto(out, 0, input, 0, stepWeights()[index], bias, index * config.modelDim(), rows);
+    }
+
+    /**
+     * The transposes a one-token step reads instead of packing the weights at every call (see
+     * {@link TransposedWeight}), indexed by {@link Projection#ordinal()} and then the output projection; each copy is
+     * made at its first use and again after its weight changed.
+     */
+    private TransposedWeight[] stepWeights() {
+        TransposedWeight[] w = stepWeights;
+        if (w == null) {
+            int e = config.modelDim();
+            w = new TransposedWeight[4];
+            for (Projection p : Projection.values()) {
+                w[p.ordinal()] = inProjWeight != null
+                        ? new TransposedWeight(inProjWeight, p.ordinal() * e, e) // its block of (3 * modelDim, modelDim)
+                        : new TransposedWeight(switch (p) {
+                            case QUERY -> qProjWeight;
+                            case KEY -> kProjWeight;
+                            case VALUE -> vProjWeight;
+                        });
+            }
+            w[3] = new TransposedWeight(outProjWeight);
+            stepWeights = w;
         }
-        Tensor weight = switch (which) {
-            case QUERY -> qProjWeight;
-            case KEY -> kProjWeight;
-            case VALUE -> vProjWeight;
-        };
-        MatMul.linearInto(out, 0, input, 0, weight.data(), 0, bias, index * e, rows, e, weight.dim(1));
+        return w;
     }
 
     @Override

@@ -138,8 +138,8 @@ public final class DecoderOnlyTransformer implements Module {
      * <p>Allocation-free once the JIT has compiled it: the activations and the logits live in buffers that the cache
      * makes at its first step and reuses, so the returned array is a view that the next step on {@code cache}
      * overwrites (copy it to keep it).
-     * Nothing is allocated per step unless an op splits its work across threads (big batches or long caches, see
-     * {@code Parallel.splits}).
+     * Nothing is allocated per step, also when an op splits its work across threads (big batches, long caches or a big
+     * vocabulary): the hand-off to {@code Parallel}'s workers allocates nothing.
      *
      * @return the logits {@code (batchSize, vocabSize)}, valid until the next step on {@code cache}
      * @throws IllegalStateException when the cache is full (nothing changes then)

@@ -143,8 +143,9 @@ public final class Seq2SeqTransformer implements Module {
      * <p>Allocation-free once the JIT has compiled it: the activations and the logits live in buffers that the cache
      * makes at its first step and reuses, so the returned array is a view that the next step on {@code cache}
      * overwrites (copy it to keep it).
-     * Nothing is allocated per step unless an op splits its work across threads (big batches or long caches, see
-     * {@code Parallel.splits}) or the memory's keys and values are projected every step
+     * Nothing is allocated per step, also when an op splits its work across threads (big batches, long caches or a big
+     * vocabulary: the hand-off to {@code Parallel}'s workers allocates nothing), unless the memory's keys and values
+     * are projected every step
      * ({@link CrossAttentionCaching#PROJECT_EVERY_STEP}).
      *
      * @param lastTokens the token just chosen (BOS at the first step) of each sequence, {@code (batchSize)}

@@ -129,6 +129,31 @@ class DecodeStepTest {
         }
     }
 
+    /**
+     * The steps read kept transposes of the weights ({@code TransposedWeight}); loading other weights into the model
+     * after steps have run must reach them: the steps on new caches give the bits of the Tensor path (which reads the
+     * weights themselves) on the new weights, and not the old logits.
+     */
+    @Test
+    void stepsAfterLoadingOtherWeightsUseTheNewWeights() {
+        TransformerLayerConfig layer = layer(16, 2, 32, NormPlacement.PRE, Activation.GELU);
+        Seq2SeqTransformer model = seq2seq(21L, layer, 2, Seq2SeqConfig.Positions.SINUSOIDAL,
+                Seq2SeqConfig.OutputProjection.SEPARATE);
+        Seq2SeqTransformer other = seq2seq(22L, layer, 2, Seq2SeqConfig.Positions.SINUSOIDAL,
+                Seq2SeqConfig.OutputProjection.SEPARATE);
+        Mask srcPadding = Mask.keyLengths(6, SOURCE_LENGTHS);
+        int[] tokens = {1, 2, 3};
+        Tensor memory = model.encode(SOURCES, srcPadding, Mode.INFERENCE);
+        float[] before = model.decodeStep(tokens, model.startDecoding(memory, srcPadding, 4)).clone();
+
+        model.loadStateDict(other.stateDict());
+        memory = model.encode(SOURCES, srcPadding, Mode.INFERENCE);
+        Tensor expected = model.decodeCached(asColumn(tokens), model.startDecoding(memory, srcPadding, 4));
+        float[] actual = model.decodeStep(tokens, model.startDecoding(memory, srcPadding, 4));
+        assertSameBits("after loadStateDict", expected, actual);
+        assertThat(actual).as("the new weights give other logits").isNotEqualTo(before);
+    }
+
     /** A prompt fed at once through the Tensor path, then steps: the step continues the same caches. */
     @Test
     void stepsAfterAPrefillChunkGiveTheBitsOfTheTensorPath() {
