@@ -3,8 +3,12 @@ package dev.attention4j.bench;
 import ai.onnxruntime.OrtException;
 import dev.attention4j.kernels.KernelChoice;
 import dev.attention4j.kernels.Parallel;
+import dev.attention4j.models.embeddings.SentenceEmbedder;
 import dev.attention4j.models.embeddings.TextEmbedder;
+import dev.attention4j.models.embeddings.TokenBatch;
+import dev.attention4j.models.embeddings.TokenEncoder;
 import dev.attention4j.models.pretrained.EmbeddingModels;
+import dev.attention4j.tensor.Tensor;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +36,8 @@ import java.util.Locale;
  * medians over the rounds, and each ratio is the median of the per-round ratios. Before timing, every side's
  * embeddings are compared with attention4j's (worst cosine over the corpus).
  *
- * <p>Arguments: {@code [threads] [rounds] [sentences]}, default 2, 5 and 4000.
+ * <p>Arguments: {@code [threads] [rounds] [sentences] [attention4j]}, default 2, 5 and 4000; a fourth argument
+ * {@code attention4j} times attention4j's side alone (to profile it).
  */
 public final class CorpusThroughput {
 
@@ -59,6 +64,7 @@ public final class CorpusThroughput {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int count = args.length > 2 ? Integer.parseInt(args[2]) : 4000;
+        boolean oursOnly = args.length > 3 && args[3].equals("attention4j"); // for profiling our side alone
         Parallel.setThreads(threads);
         TextEmbedder model = EmbeddingModels.load(EmbeddingModels.DEFAULT).embedder();
         TextEmbedder embedder = new TextEmbedder(model.tokenizer(), model.sentenceEmbedder(), MAX_TOKENS);
@@ -70,17 +76,19 @@ public final class CorpusThroughput {
             lengths[i] = ids[i].length;
         }
         describe(lengths);
+        describeOwnBatches(embedder, corpus, lengths);
 
         try (OrtSentenceEmbedder ort = new OrtSentenceEmbedder(threads)) {
             System.out.printf(Locale.ROOT, "all-MiniLM-L6-v2: attention4j (%s, %d threads) vs ONNX Runtime %s (%d"
                     + " intra-op threads); Java %s, %d processors; %d rounds, one pass over the corpus per side per"
                     + " round%n", KernelChoice.report().implementation(), threads, ort.version(), threads,
                     Runtime.version(), Runtime.getRuntime().availableProcessors(), rounds);
-            List<Named> sides = List.of(
+            List<Named> all = List.of(
                     new Named("attention4j (TextEmbedder.embed)", () -> embedder.embed(corpus)),
                     new Named("ORT, batches of 32, corpus order", () -> ortBatches(ort, ids, corpusOrder(count))),
                     new Named("ORT, one at a time", () -> ortOneByOne(ort, ids)),
                     new Named("ORT, length-sorted batches of 32", () -> ortBatches(ort, ids, sortedOrder(lengths))));
+            List<Named> sides = oursOnly ? all.subList(0, 1) : all;
             float[][] reference = sides.get(0).side().run(); // also the warm-up
             for (Named s : sides.subList(1, sides.size())) {
                 System.out.printf(Locale.ROOT, "  %-34s 1 - worst cosine vs attention4j over the corpus: %.1e%n",
@@ -140,6 +148,33 @@ public final class CorpusThroughput {
                     + " real ones%n", batching.name(), padded, 100.0 * (padded - real) / padded,
                     (double) paddedPairs / realPairs);
         }
+    }
+
+    /** The padding of the batches {@code embedder} hands its encoder, counted on one pass over the corpus. */
+    private static void describeOwnBatches(TextEmbedder embedder, List<String> corpus, int[] lengths) {
+        long[] counts = new long[3]; // batches, padded tokens, padded attention scores (per head and layer)
+        SentenceEmbedder plain = embedder.sentenceEmbedder();
+        TokenEncoder counting = new TokenEncoder() {
+            @Override
+            public Tensor encode(TokenBatch batch) {
+                counts[0]++;
+                counts[1] += (long) batch.batchSize() * batch.seqLen();
+                counts[2] += (long) batch.batchSize() * batch.seqLen() * batch.seqLen();
+                return plain.encoder().encode(batch);
+            }
+
+            @Override
+            public int hiddenSize() {
+                return plain.encoder().hiddenSize();
+            }
+        };
+        new TextEmbedder(embedder.tokenizer(), new SentenceEmbedder(counting, plain.pooling(), plain.normalize()),
+                embedder.maxTokens()).embed(corpus);
+        long real = Arrays.stream(lengths).asLongStream().sum();
+        long realPairs = Arrays.stream(lengths).asLongStream().map(n -> n * n).sum();
+        System.out.printf(Locale.ROOT, "  %-28s tokens computed %d (%.1f%% padding), attention scores %.2fx the"
+                + " real ones, %d batches%n", "attention4j's own batches", counts[1],
+                100.0 * (counts[1] - real) / counts[1], (double) counts[2] / realPairs, counts[0]);
     }
 
     private static int[] corpusOrder(int n) {
