@@ -1,22 +1,15 @@
 package dev.attention4j.bench;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.attention4j.kernels.KernelChoice;
 import dev.attention4j.kernels.Parallel;
 import dev.attention4j.models.embeddings.TextEmbedder;
 import dev.attention4j.models.pretrained.EmbeddingModel;
 import dev.attention4j.models.pretrained.EmbeddingModels;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -24,8 +17,8 @@ import java.util.SplittableRandom;
  * batch x tokens 1 x 16, 1 x 128 and 32 x 128.
  *
  * <p>attention4j: texts in, embeddings out ({@link TextEmbedder#embed(List)}: our tokenizer, our encoder, mean
- * pooling, L2). ONNX Runtime: the same {@code .onnx} file on the same token ids (ours, which equal HF tokenizers'),
- * {@code session.run} then the same pooling and L2 in Java. Each text is long enough to be cut at exactly the case's
+ * pooling, L2). ONNX Runtime ({@link OrtSentenceEmbedder}): the same {@code .onnx} file on the same token ids (ours, which
+ * equal HF tokenizers'), {@code session.run} then the same pooling and L2 in Java. Each text is long enough to be cut at exactly the case's
  * token count, so neither side pads. After a warm-up, the two sides alternate in rounds (so load from elsewhere hits
  * both); the figures are the medians over rounds, and the ratio is the median of the per-round ratios. Before timing,
  * the two sides' embeddings are compared (cosine), so that the race is between equal results.
@@ -48,31 +41,21 @@ public final class EmbeddingThroughput {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         Parallel.setThreads(threads);
         EmbeddingModel model = EmbeddingModels.load(EmbeddingModels.DEFAULT);
-        Path onnx = Files.createTempFile("all-minilm-l6-v2-", ".onnx");
-        try (InputStream in = EmbeddingThroughput.class.getClassLoader()
-                .getResourceAsStream("all-minilm-l6-v2.onnx")) {
-            Files.copy(in, onnx, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setIntraOpNumThreads(threads);
-        options.setInterOpNumThreads(1);
-        try (OrtSession session = env.createSession(onnx.toString(), options)) {
-            Files.delete(onnx);
+        try (OrtSentenceEmbedder ort = new OrtSentenceEmbedder(threads)) {
             System.out.printf(Locale.ROOT, "all-MiniLM-L6-v2: attention4j (%s, %d threads) vs ONNX Runtime %s (%d"
                     + " intra-op threads); Java %s, %d processors; %.1f s per side per round, %d rounds%n",
-                    KernelChoice.report().implementation(), threads, env.getVersion(), threads, Runtime.version(),
+                    KernelChoice.report().implementation(), threads, ort.version(), threads, Runtime.version(),
                     Runtime.getRuntime().availableProcessors(), seconds, rounds);
             System.out.println("batch x tokens   attention4j sent/s   ONNX Runtime sent/s   ratio (median, min-max)"
                     + "   1 - cosine");
             for (int[] c : CASES) {
-                runCase(model, session, env, c[0], c[1], seconds, rounds);
+                runCase(model, ort, c[0], c[1], seconds, rounds);
             }
         }
     }
 
-    private static void runCase(EmbeddingModel model, OrtSession session, OrtEnvironment env, int batchSize,
-                                int tokens, double seconds, int rounds) throws OrtException {
+    private static void runCase(EmbeddingModel model, OrtSentenceEmbedder ort, int batchSize, int tokens,
+                                double seconds, int rounds) throws OrtException {
         TextEmbedder embedder = new TextEmbedder(model.embedder().tokenizer(), model.embedder().sentenceEmbedder(),
                 tokens).withBatching(batchSize, batchSize * tokens);
         List<String> texts = texts(batchSize, tokens);
@@ -83,67 +66,28 @@ public final class EmbeddingThroughput {
                 throw new IllegalStateException("text " + b + " has " + ids[b].length + " tokens, not " + tokens);
             }
         }
-        long[][] ones = new long[batchSize][tokens];
-        for (long[] row : ones) {
-            Arrays.fill(row, 1);
+        Side ours = () -> embedder.embed(texts);
+        Side theirs = () -> ort.embed(ids);
+        double cosine = Statistics.worstCosine(ours.run(), theirs.run());
+        measure(ours, seconds / 2);                    // warm-up
+        measure(theirs, seconds / 2);
+        double[] oursRate = new double[rounds];
+        double[] theirsRate = new double[rounds];
+        double[] ratio = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            oursRate[r] = measure(ours, seconds) * batchSize;
+            theirsRate[r] = measure(theirs, seconds) * batchSize;
+            ratio[r] = oursRate[r] / theirsRate[r];
         }
-        try (OnnxTensor inputIds = OnnxTensor.createTensor(env, ids);
-             OnnxTensor mask = OnnxTensor.createTensor(env, ones);
-             OnnxTensor types = OnnxTensor.createTensor(env, new long[batchSize][tokens])) {
-            Map<String, OnnxTensor> inputs = Map.of("input_ids", inputIds, "attention_mask", mask,
-                    "token_type_ids", types);
-            Side ours = () -> embedder.embed(texts);
-            Side theirs = () -> ortEmbed(session, inputs);
-            double cosine = worstCosine(ours.run(), theirs.run());
-            measure(ours, seconds / 2);                    // warm-up
-            measure(theirs, seconds / 2);
-            double[] oursRate = new double[rounds];
-            double[] theirsRate = new double[rounds];
-            double[] ratio = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                oursRate[r] = measure(ours, seconds) * batchSize;
-                theirsRate[r] = measure(theirs, seconds) * batchSize;
-                ratio[r] = oursRate[r] / theirsRate[r];
-            }
-            double[] sortedRatio = ratio.clone();
-            Arrays.sort(sortedRatio);
-            System.out.printf(Locale.ROOT, "%5d x %-6d %18.1f %21.1f %10.2fx (%.2f-%.2f) %14.1e%n", batchSize, tokens,
-                    median(oursRate), median(theirsRate), median(ratio), sortedRatio[0],
-                    sortedRatio[rounds - 1], 1 - cosine);
-        }
+        System.out.printf(Locale.ROOT, "%5d x %-6d %18.1f %21.1f %10.2fx (%.2f-%.2f) %14.1e%n", batchSize, tokens,
+                Statistics.median(oursRate), Statistics.median(theirsRate), Statistics.median(ratio),
+                Statistics.min(ratio), Statistics.max(ratio), 1 - cosine);
     }
 
     /** One side of the race: a batch of embeddings, {@code [batchSize][dim]}. */
     @FunctionalInterface
     private interface Side {
         float[][] run() throws OrtException;
-    }
-
-    /** ORT's last hidden state, mean-pooled over the (unpadded) tokens and L2-normalised. */
-    private static float[][] ortEmbed(OrtSession session, Map<String, OnnxTensor> inputs) throws OrtException {
-        try (OrtSession.Result result = session.run(inputs)) {
-            float[][][] hidden = (float[][][]) result.get(0).getValue(); // (batchSize, seqLen, hiddenSize)
-            float[][] out = new float[hidden.length][];
-            for (int b = 0; b < hidden.length; b++) {
-                int dim = hidden[b][0].length;
-                double[] sum = new double[dim];
-                for (float[] token : hidden[b]) {
-                    for (int i = 0; i < dim; i++) {
-                        sum[i] += token[i];
-                    }
-                }
-                double norm = 0;
-                for (int i = 0; i < dim; i++) {
-                    sum[i] /= hidden[b].length;
-                    norm += sum[i] * sum[i];
-                }
-                out[b] = new float[dim];
-                for (int i = 0; i < dim; i++) {
-                    out[b][i] = (float) (sum[i] / Math.max(Math.sqrt(norm), 1e-12));
-                }
-            }
-            return out;
-        }
     }
 
     /** Calls per second over about {@code seconds} (at least one call). */
@@ -158,29 +102,6 @@ public final class EmbeddingThroughput {
             elapsed = System.nanoTime() - start;
         } while (elapsed < budget);
         return calls / (elapsed / 1e9);
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static double worstCosine(float[][] a, float[][] b) {
-        double worst = 1;
-        for (int r = 0; r < a.length; r++) {
-            double dot = 0;
-            double aa = 0;
-            double bb = 0;
-            for (int i = 0; i < a[r].length; i++) {
-                dot += (double) a[r][i] * b[r][i];
-                aa += (double) a[r][i] * a[r][i];
-                bb += (double) b[r][i] * b[r][i];
-            }
-            worst = Math.min(worst, dot / Math.sqrt(aa * bb));
-        }
-        return worst;
     }
 
     /** Seeded random word salads, each long enough to be cut at {@code tokens}. */
