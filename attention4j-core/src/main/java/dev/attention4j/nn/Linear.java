@@ -56,23 +56,8 @@ public final class Linear implements Module {
         return forward(x, Mode.INFERENCE);
     }
 
-    /**
-     * {@code x (..., inFeatures) -> (..., outFeatures)}, recorded on the mode's tape when training. Without a tape and
-     * with at most {@code MatMul.FEW_ROWS} rows (a short sentence through an encoder at inference) it goes through
-     * {@link #forwardInto} and its kept transpose of the weight instead of packing the weight at every call: the same
-     * bits.
-     */
+    /** {@code x (..., inFeatures) -> (..., outFeatures)}, recorded on the mode's tape when training. */
     public Tensor forward(Tensor x, Mode mode) {
-        if (mode.tape() == null && x.rank() >= 1 && x.dim(x.rank() - 1) == inFeatures()) {
-            int rows = x.size() / inFeatures();
-            if (rows > 0 && rows <= MatMul.FEW_ROWS) {
-                int[] dims = x.shape().dims();
-                dims[dims.length - 1] = outFeatures();
-                float[] y = new float[rows * outFeatures()];
-                forwardInto(y, x.data(), rows);
-                return Tensor.of(y, dims);
-            }
-        }
         return LinearOp.apply(mode.tape(), x, weight, bias);
     }
 
