@@ -1,7 +1,10 @@
-"""Timing shared by the PyTorch sides of `attention4j bench ...`. PyTorchRival copies this file beside the script it
-runs, so a script imports it as `from rival_timing import timed`."""
+"""Timing (and the BLAS in use) shared by the PyTorch sides of `attention4j bench ...`. PyTorchRival copies this file
+beside the script it runs, so a script imports it as `from rival_timing import timed, blas_name`."""
+import os
 import statistics
 import time
+
+import torch
 
 
 def timed(fn, warmup, min_seconds, min_calls, max_calls=1_000_000):
@@ -16,3 +19,13 @@ def timed(fn, warmup, min_seconds, min_calls, max_calls=1_000_000):
         fn()
         times.append((time.perf_counter() - t0) * 1000)
     return statistics.median(times)
+
+
+def blas_name():
+    """Debian's torch calls the system libblas.so.3, which update-alternatives points at OpenBLAS when installed."""
+    real = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+    if "openblas" in real:
+        return "openblas"
+    if os.path.exists(real):
+        return "reference BLAS"
+    return "mkl" if "USE_MKL=ON" in torch.__config__.show() else "unknown"

@@ -9,21 +9,10 @@ libopenblas0-openmp installed the products go to OpenBLAS sgemm.
 """
 import argparse
 import json
-import os
 
 import torch
 
-from rival_timing import timed
-
-
-def blas_name():
-    """Debian's torch calls the system libblas.so.3, which update-alternatives points at OpenBLAS when installed."""
-    real = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
-    if "openblas" in real:
-        return "openblas"
-    if os.path.exists(real):
-        return "reference BLAS"
-    return "mkl" if "USE_MKL=ON" in torch.__config__.show() else "unknown"
+from rival_timing import blas_name, timed
 
 
 def main():

@@ -8,11 +8,11 @@ reference BLAS and is several times slower.
 import argparse
 import json
 import math
-import statistics
-import time
 
 import torch
 from torch import nn
+
+from rival_timing import blas_name, timed
 
 
 class Seq2Seq(nn.Module):
@@ -73,33 +73,11 @@ def main():
         with torch.no_grad():
             model(src, tgt_in)
 
-    def timed(fn):
-        for _ in range(a.warmup):
-            fn()
-        times = []
-        for _ in range(a.steps):
-            t0 = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - t0) * 1000)
-        return statistics.median(times)
-
-    step_ms = timed(step)
-    forward_ms = timed(forward_only)
+    step_ms = timed(step, a.warmup, min_seconds=0, min_calls=a.steps, max_calls=a.steps)
+    forward_ms = timed(forward_only, a.warmup, min_seconds=0, min_calls=a.steps, max_calls=a.steps)
     print(json.dumps({"step_ms": step_ms, "forward_ms": forward_ms, "threads": torch.get_num_threads(),
                       "torch": torch.__version__, "blas": blas_name(),
                       "parameters": sum(q.numel() for q in model.parameters())}))
-
-
-def blas_name():
-    """Debian's torch calls the system libblas.so.3, which update-alternatives points at OpenBLAS when installed."""
-    import os
-    real = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
-    if "openblas" in real:
-        return "openblas"
-    if os.path.exists(real):
-        return "reference BLAS"
-    cfg = torch.__config__.show()
-    return "mkl" if "USE_MKL=ON" in cfg else "unknown"
 
 
 if __name__ == "__main__":
