@@ -4,6 +4,7 @@ import dev.attention4j.generate.DecoderCaching;
 import dev.attention4j.generate.GenerationConfig;
 import dev.attention4j.generate.Generator;
 import dev.attention4j.generate.Sampler;
+import dev.attention4j.kernels.AllocationCounter;
 import dev.attention4j.kernels.KernelChoice;
 import dev.attention4j.kernels.Parallel;
 import dev.attention4j.nn.Mode;
@@ -177,37 +178,6 @@ final class GenerateBench implements Callable<Integer> {
             bytes = counter.stop();
         }
         return bytes / ((double) src.length * (n - 1));
-    }
-
-    /**
-     * Counts the heap bytes allocated between {@link #start} and {@link #stop} by the calling thread and the
-     * library's pool workers ({@code attention4j-*}, which run the other chunks of parallel ops). The thread list is
-     * taken outside the window, so the counting allocates nothing inside it.
-     */
-    private static final class AllocationCounter {
-        private final com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        private long bytes;
-
-        void start() {
-            bytes = -workerBytes();
-            bytes -= threads.getThreadAllocatedBytes(Thread.currentThread().threadId());
-        }
-
-        long stop() {
-            bytes += threads.getThreadAllocatedBytes(Thread.currentThread().threadId());
-            return bytes + workerBytes(); // a worker started inside the window counts from 0
-        }
-
-        private long workerBytes() {
-            long sum = 0;
-            for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (t != Thread.currentThread() && t.getName().startsWith("attention4j-")) {
-                    sum += Math.max(0, threads.getThreadAllocatedBytes(t.threadId()));
-                }
-            }
-            return sum;
-        }
     }
 
     private static long usedHeapAfterGc(MemoryMXBean heap) {

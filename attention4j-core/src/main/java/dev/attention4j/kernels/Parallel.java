@@ -29,6 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Parallel {
 
+    /** The prefix of the worker threads' names, followed by their index. */
+    private static final String WORKER_NAME = "attention4j-";
+
     /** Body of a parallel loop over {@code [start, end)}. */
     @FunctionalInterface
     public interface RangeBody {
@@ -178,6 +181,11 @@ public final class Parallel {
         }
     }
 
+    /** Whether {@code thread} is one of the threads that run the chunks of split loops (named {@code attention4j-i}). */
+    static boolean isWorker(Thread thread) {
+        return thread instanceof Worker;
+    }
+
     /** A team's worker thread: takes the loops offered to it, one at a time, and parks in between. */
     private static final class Worker extends Thread {
 
@@ -190,7 +198,7 @@ public final class Parallel {
         final AtomicInteger state = new AtomicInteger(IDLE);
 
         Worker(Team team, int index) {
-            super("attention4j-" + index);
+            super(WORKER_NAME + index);
             this.team = team;
             setDaemon(true);
         }

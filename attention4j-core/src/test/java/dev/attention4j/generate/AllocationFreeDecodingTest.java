@@ -1,5 +1,6 @@
 package dev.attention4j.generate;
 
+import dev.attention4j.kernels.AllocationCounter;
 import dev.attention4j.kernels.Parallel;
 import dev.attention4j.kernels.WithThreads;
 import dev.attention4j.nn.Mode;
@@ -14,7 +15,6 @@ import dev.attention4j.nn.transformer.TransformerLayerConfig;
 import dev.attention4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -82,39 +82,6 @@ class AllocationFreeDecodingTest {
     static DecoderOnlyTransformer decoderOnly() {
         return new DecoderOnlyTransformer(layer(NormPlacement.PRE), 2, 40, STEPS + 8,
                 Seq2SeqConfig.Positions.LEARNED, 4L);
-    }
-
-    /** Counts heap bytes allocated between {@link #start} and {@link #stop} here and in the pool's workers. */
-    static final class AllocationCounter {
-        private final com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        private long bytes;
-
-        AllocationCounter() {
-            assertThat(threads.isThreadAllocatedMemorySupported()).as("this JVM counts allocated bytes per thread")
-                    .isTrue();
-            threads.setThreadAllocatedMemoryEnabled(true);
-        }
-
-        void start() {
-            bytes = -workerBytes(); // the thread list is made before the window opens
-            bytes -= threads.getThreadAllocatedBytes(Thread.currentThread().threadId());
-        }
-
-        long stop() {
-            bytes += threads.getThreadAllocatedBytes(Thread.currentThread().threadId());
-            return bytes + workerBytes(); // read after the window closed
-        }
-
-        private long workerBytes() {
-            long sum = 0;
-            for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (t != Thread.currentThread() && t.getName().startsWith("attention4j-")) {
-                    sum += Math.max(0, threads.getThreadAllocatedBytes(t.threadId()));
-                }
-            }
-            return sum;
-        }
     }
 
     /**

@@ -278,9 +278,7 @@ class ParallelTest {
      */
     @Test
     void aSplitLoopOnAKeptBodyAllocatesNothing() {
-        com.sun.management.ThreadMXBean mx =
-                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        mx.setThreadAllocatedMemoryEnabled(true);
+        AllocationCounter counter = new AllocationCounter();
         Squares body = new Squares();
         body.in = new float[4096];
         body.out = new float[4096];
@@ -292,13 +290,11 @@ class ParallelTest {
             int zeroRuns = 0;
             long last = -1;
             for (int run = 0; run < 2000 && zeroRuns < 5; run++) {
-                long bytes = -workerBytes(mx); // the thread list is made before this thread's count is read
-                bytes -= mx.getThreadAllocatedBytes(Thread.currentThread().threadId());
+                counter.start();
                 for (int l = 0; l < 100; l++) {
                     Parallel.forRange(body.in.length, 256, body);
                 }
-                bytes += mx.getThreadAllocatedBytes(Thread.currentThread().threadId());
-                bytes += workerBytes(mx); // and after it
+                long bytes = counter.stop();
                 last = bytes;
                 zeroRuns = bytes == 0 ? zeroRuns + 1 : 0;
             }
@@ -309,17 +305,6 @@ class ParallelTest {
                 assertEquals((float) i * i, body.out[i], "index " + i);
             }
         });
-    }
-
-    /** Bytes allocated so far by the attention4j workers. */
-    private static long workerBytes(com.sun.management.ThreadMXBean mx) {
-        long sum = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t != Thread.currentThread() && t.getName().startsWith("attention4j-")) {
-                sum += Math.max(0, mx.getThreadAllocatedBytes(t.threadId()));
-            }
-        }
-        return sum;
     }
 
     private static void assertBitsEqual(String what, float[] expected, float[] actual) {
