@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * body or the scalar tail. For that reason this class avoids the two Vector API operations whose bits depend on the
  * JIT tier (measured on JDK 25: interpreted and C2 code disagree): {@code reduceLanes(ADD)}, whose lane order is
  * unspecified, is replaced by a fixed XOR butterfly ({@link #BUTTERFLY}), and {@code lanewise(EXP)}, which C2 maps to a
- * different library than the interpreter, is replaced by {@link #exp(FloatVector)}, a polynomial built from exactly
+ * different library than the interpreter, is replaced by {@link #expInPlace}, a polynomial built from exactly
  * rounded lanewise operations (within 1 ulp of {@code (float) Math.exp}) with a bit-identical scalar version for tails.
  */
 public final class VectorKernels implements Kernels {
@@ -39,8 +39,8 @@ public final class VectorKernels implements Kernels {
      * {@code for (partner : BUTTERFLY) v = v.add(v.rearrange(partner))}, not called as a helper. A vector passed to a helper that C2 declines to inline is boxed on every
      * call, and C2 does decline small helpers: on a path its profile (possibly stale, after time in tier 2) calls rare
      * ("low call site frequency", seen for dot's sum inside the old matmulTransB's tail columns) or once a big method
-     * has used up its node budget (seen for the sum in softmax's exp pass). One helper remains, on a path that runs
-     * whenever its method does: {@link #exp(FloatVector)}, in loops entered only when there are vectors.
+     * has used up its node budget (seen for the sum in softmax's exp pass). The one shared vector helper,
+     * {@link #expInPlace}, therefore works on the array: no vector crosses a method boundary.
      */
     private static final VectorShuffle<Float>[] BUTTERFLY = butterfly();
 
@@ -137,9 +137,18 @@ public final class VectorKernels implements Kernels {
     // ---------------------------------------------------------------------------------------------------------------
     // exp, in vector and scalar form with identical bits per lane
 
-    /** e^x per lane, within 1 ulp of {@code (float) Math.exp}; -inf -> 0, NaN -> NaN, x > 88.376 -> +inf. */
-    static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(EXP_LO).min(EXP_HI);
+    /**
+     * {@code x[i .. i + LANES) = e^x} per lane, in place, within 1 ulp of {@code (float) Math.exp}; -inf -> 0, NaN ->
+     * NaN, x > 88.376 -> +inf. It reads and writes the array, never takes or returns a vector: a vector passed to or
+     * returned from a helper that C2 does not inline is boxed on every call, and C2 did decline this one — measured:
+     * when the helper that loops over it ran in tier 2 while the C2 queue was long, C2 later inlined that loop into
+     * softmax with its tier-2 profile (no call-site counts), judged this call cold and left it out of line, and every
+     * decoding step allocated ~1.8 KB from then on. Callers store the argument, call, and load the result: the same
+     * float values, so the same bits, wherever it is inlined.
+     */
+    static void expInPlace(float[] x, int i) {
+        FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+        FloatVector xc = v.max(EXP_LO).min(EXP_HI);
         FloatVector t = xc.fma(LOG2E, ROUND_MAGIC);
         FloatVector nf = t.sub(ROUND_MAGIC);
         FloatVector r = nf.fma(FloatVector.broadcast(SPECIES, -LN2_HI), xc);
@@ -151,12 +160,13 @@ public final class VectorKernels implements Kernels {
         p = p.fma(r, FloatVector.broadcast(SPECIES, E0));
         FloatVector y = p.fma(r.mul(r), r).add(1f);
         FloatVector pow2 = t.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return y.mul(pow2)
-                .blend(0f, x.compare(VectorOperators.LT, EXP_LO))
-                .blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_HI));
+        y.mul(pow2)
+                .blend(0f, v.compare(VectorOperators.LT, EXP_LO))
+                .blend(Float.POSITIVE_INFINITY, v.compare(VectorOperators.GT, EXP_HI))
+                .intoArray(x, i);
     }
 
-    /** The scalar form of {@link #exp(FloatVector)}: the same operations, so the same bits. */
+    /** The scalar form of {@link #expInPlace}: the same operations, so the same bits. */
     static float exp(float x) {
         float xc = Math.min(Math.max(x, EXP_LO), EXP_HI);
         float t = Math.fma(xc, LOG2E, ROUND_MAGIC);
@@ -197,17 +207,16 @@ public final class VectorKernels implements Kernels {
 
     /**
      * The vector part of {@link #expShifted}, {@code nv > 0} a multiple of {@code LANES}: the lane sum of the new
-     * values. A method of its own, called only when there are vectors, so that its loop is hot in every profile and C2
-     * inlines {@link #exp(FloatVector)} into it. With the loop inside a caller compiled while short rows dominated
-     * (the loop cold, as in the first steps of decoding), C2 called exp out of line and boxed a vector on every call
-     * of the compiled code (see the micro-kernels' note).
+     * values. A method of its own, called only when there are vectors, so that its loop is hot in the profiles of
+     * its callers: with the loop inside a caller compiled while short rows dominated (the loop cold, as in the first
+     * steps of decoding), C2 compiled the loop's vectors poorly (see the micro-kernels' note).
      */
     private static float expShiftedVectors(float[] x, int off, int nv, float shift) {
         FloatVector vsum = FloatVector.zero(SPECIES);
         for (int i = 0; i < nv; i += LANES) {
-            FloatVector e = exp(FloatVector.fromArray(SPECIES, x, off + i).sub(shift));
-            e.intoArray(x, off + i);
-            vsum = vsum.add(e);
+            FloatVector.fromArray(SPECIES, x, off + i).sub(shift).intoArray(x, off + i);
+            expInPlace(x, off + i);
+            vsum = vsum.add(FloatVector.fromArray(SPECIES, x, off + i));
         }
         for (VectorShuffle<Float> partner : BUTTERFLY) { // the fixed lane sum, written out
             vsum = vsum.add(vsum.rearrange(partner));
@@ -414,7 +423,10 @@ public final class VectorKernels implements Kernels {
             FloatVector t = FloatVector.broadcast(SPECIES, 1f).div(az.mul(Erf.P).add(1f));
             FloatVector poly = t.mul(Erf.A5).add(Erf.A4).mul(t).add(Erf.A3).mul(t).add(Erf.A2).mul(t).add(Erf.A1)
                     .mul(t);
-            FloatVector y = FloatVector.broadcast(SPECIES, 1f).sub(poly.mul(exp(az.neg().mul(az))));
+            int o = outOff + i; // out may be x: v is already loaded
+            az.neg().mul(az).intoArray(out, o);
+            expInPlace(out, o);
+            FloatVector y = FloatVector.broadcast(SPECIES, 1f).sub(poly.mul(FloatVector.fromArray(SPECIES, out, o)));
             // copySign(y, z): |y| with the sign bit of z
             FloatVector erf = y.abs().reinterpretAsInts()
                     .or(z.reinterpretAsInts().and(0x80000000))
@@ -467,7 +479,7 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** Lanes by {@link #exp(FloatVector)}, tail columns by its scalar form: the same bits in either. */
+    /** Lanes by {@link #expInPlace}, tail columns by its scalar form: the same bits in either. */
     @Override
     public void expColumnsSum(float[] x, int xOff, int ldx, float[] shift, float[] sum, int rows, int cols) {
         int nv = SPECIES.loopBound(cols);
@@ -494,9 +506,9 @@ public final class VectorKernels implements Kernels {
             FloatVector s = FloatVector.fromArray(SPECIES, sum, j);
             for (int r = 0; r < rows; r++) {
                 int i = xOff + r * ldx + j;
-                FloatVector e = exp(FloatVector.fromArray(SPECIES, x, i).sub(sh));
-                e.intoArray(x, i);
-                s = s.add(e);
+                FloatVector.fromArray(SPECIES, x, i).sub(sh).intoArray(x, i);
+                expInPlace(x, i);
+                s = s.add(FloatVector.fromArray(SPECIES, x, i));
             }
             s.intoArray(sum, j);
         }
@@ -522,7 +534,8 @@ public final class VectorKernels implements Kernels {
             FloatVector sh = FloatVector.fromArray(SPECIES, shift, j);
             for (int r = 0; r < rows; r++) {
                 int i = xOff + r * ldx + j;
-                exp(FloatVector.fromArray(SPECIES, x, i).sub(sh)).intoArray(x, i);
+                FloatVector.fromArray(SPECIES, x, i).sub(sh).intoArray(x, i);
+                expInPlace(x, i);
             }
         }
     }
