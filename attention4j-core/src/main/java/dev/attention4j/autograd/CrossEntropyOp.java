@@ -1,5 +1,6 @@
 package dev.attention4j.autograd;
 
+import dev.attention4j.kernels.Kernels;
 import dev.attention4j.kernels.Parallel;
 import dev.attention4j.tensor.Tensor;
 
@@ -11,7 +12,8 @@ import dev.attention4j.tensor.Tensor;
  *   loss_r = (1 - eps) * (-log p[r, y_r]) + eps / V * sum_v (-log p[r, v]),   p[r] = softmax(logits[r])
  *   loss   = mean over counted rows of loss_r
  * </pre>
- * Forward keeps each row's log-sum-exp; backward, with {@code n} counted rows:
+ * Forward keeps each counted row's softmax (the kernels' {@code softmax}, which also gives the log-sum-exp of the
+ * loss); backward turns it into the gradient in place, with {@code n} counted rows:
  * {@code dlogits[r, v] = dloss / n * (p[r, v] - (1 - eps) [v == y_r] - eps / V)}, 0 on ignored rows.
  *
  * <p>When every row is ignored the loss is 0 and so is the gradient (PyTorch returns NaN there: 0 / 0); a batch of
@@ -54,26 +56,24 @@ public final class CrossEntropyOp {
         int rows = targets.length;
         float[] x = logits.data();                                // (rows, vocabSize)
         double eps = labelSmoothing;
-        double[] logSumExp = new double[rows];                    // (rows)
+        // With a tape, the softmax of every counted row is kept and becomes the gradient in place; without one, each
+        // chunk reuses one row.
+        float[] probs = tape == null ? null : new float[logits.size()]; // (rows, vocabSize), 0 on ignored rows
+        float[] ones = new float[vocabSize];
+        java.util.Arrays.fill(ones, 1f);
         double[] rowLoss = new double[rows];                      // (rows), 0 on ignored rows
+        Kernels k = Kernels.active();
         Parallel.forRange(rows, rowGrain(vocabSize), (start, end) -> {
+            float[] p = probs != null ? probs : new float[vocabSize];
             for (int r = start; r < end; r++) {
                 if (targets[r] == ignoreIndex) {
                     continue;
                 }
                 int off = r * vocabSize;
-                float max = x[off];
-                for (int v = 1; v < vocabSize; v++) {
-                    max = Math.max(max, x[off + v]);
-                }
-                double sumExp = 0.0;
-                double sumLogits = 0.0;
-                for (int v = 0; v < vocabSize; v++) {
-                    sumExp += Math.exp((double) x[off + v] - max);
-                    sumLogits += x[off + v];
-                }
-                double lse = max + Math.log(sumExp);
-                logSumExp[r] = lse;
+                int pOff = probs != null ? off : 0;
+                System.arraycopy(x, off, p, pOff, vocabSize);
+                double lse = k.softmax(p, pOff, vocabSize);
+                double sumLogits = k.dot(x, off, ones, 0, vocabSize);
                 // (1 - eps)(lse - x_y) + eps / V * sum_v (lse - x_v)
                 rowLoss[r] = lse - (1.0 - eps) * x[off + targets[r]] - eps * sumLogits / vocabSize;
             }
@@ -90,26 +90,26 @@ public final class CrossEntropyOp {
         if (tape != null) {
             int[] savedTargets = targets.clone();                 // the caller may reuse its array
             int n = counted;
-            tape.record(grads -> backward(grads, loss, logits, savedTargets, ignoreIndex, eps, logSumExp, n));
+            tape.record(grads -> backward(grads, loss, logits, probs, savedTargets, ignoreIndex, eps, n));
         }
         return loss;
     }
 
-    private static void backward(Gradients grads, Tensor loss, Tensor logits, int[] targets, int ignoreIndex,
-                                 double eps, double[] logSumExp, int counted) {
+    /** Turns the kept softmax {@code probs} into the gradient in place and hands it to {@code grads}. */
+    private static void backward(Gradients grads, Tensor loss, Tensor logits, float[] probs, int[] targets,
+                                 int ignoreIndex, double eps, int counted) {
         Tensor dLoss = grads.get(loss);
         if (dLoss == null) {
             return;
         }
         int vocabSize = logits.dim(-1);
         int rows = targets.length;
-        Tensor dLogitsT = Tensor.zeros(logits.shape());
+        float[] dx = probs;                                       // (rows, vocabSize), 0 on ignored rows
         if (counted > 0) {
-            float[] x = logits.data();                            // (rows, vocabSize)
-            float[] dx = dLogitsT.data();                         // (rows, vocabSize)
             double g = (double) dLoss.data()[0] / counted;
-            double onTarget = 1.0 - eps;
-            double uniform = eps / vocabSize;
+            float gf = (float) g;
+            float uniform = (float) (eps / vocabSize);
+            float onTarget = (float) (1.0 - eps);
             Parallel.forRange(rows, rowGrain(vocabSize), (start, end) -> {
                 for (int r = start; r < end; r++) {
                     int y = targets[r];
@@ -117,15 +117,15 @@ public final class CrossEntropyOp {
                         continue;                                 // stays 0
                     }
                     int off = r * vocabSize;
-                    double lse = logSumExp[r];
-                    for (int v = 0; v < vocabSize; v++) {
-                        double p = Math.exp(x[off + v] - lse);
-                        dx[off + v] = (float) (g * (p - (v == y ? onTarget : 0.0) - uniform));
+                    float py = dx[off + y];
+                    for (int v = off; v < off + vocabSize; v++) {
+                        dx[v] = gf * (dx[v] - uniform);
                     }
+                    dx[off + y] = gf * (py - onTarget - uniform);
                 }
             });
         }
-        grads.add(logits, dLogitsT);
+        grads.add(logits, Tensor.of(dx, logits.shape().dims()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.attention4j.autograd;
 
+import dev.attention4j.kernels.Parallel;
 import dev.attention4j.tensor.Tensor;
 
 /**
@@ -10,6 +11,9 @@ import dev.attention4j.tensor.Tensor;
  */
 public final class DropoutOp {
 
+    /** Elements per parallel chunk: a hash and a multiply each. */
+    private static final int ELEMENTS_PER_CHUNK = 1 << 15;
+
     private DropoutOp() {
     }
 
@@ -19,18 +23,27 @@ public final class DropoutOp {
             return x;
         }
         Tensor y = x.copy();
-        applyInPlace(y.data(), 0, y.size(), 0L, p, seed);
+        applySplit(y.data(), p, seed);
         if (tape != null) {
             tape.record(grads -> {
                 Tensor dy = grads.get(y);
                 if (dy != null) {
                     Tensor dx = dy.copy();
-                    applyInPlace(dx.data(), 0, dx.size(), 0L, p, seed);
+                    applySplit(dx.data(), p, seed);
                     grads.add(x, dx);
                 }
             });
         }
         return y;
+    }
+
+    /**
+     * Dropout in place on the whole of {@code x}, split across threads: each element's fate is a function of its
+     * index alone, so the bits do not depend on the split.
+     */
+    private static void applySplit(float[] x, float p, long seed) {
+        Parallel.forRange(x.length, ELEMENTS_PER_CHUNK, (start, end) -> applyInPlace(x, start, end - start, start, p,
+                seed));
     }
 
     /** Dropout in place on {@code x[off .. off+n)}, element {@code i} hashed as {@code firstIndex + i}. */

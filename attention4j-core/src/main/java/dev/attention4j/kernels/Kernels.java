@@ -60,8 +60,11 @@ public interface Kernels {
     /**
      * Softmax in place over {@code x[off .. off+n)}: {@code exp(x_i - max) / sum_j exp(x_j - max)}. Entries of
      * {@code -inf} get weight 0; a row that is entirely {@code -inf} (fully masked) becomes all zeros.
+     *
+     * @return the row's log-sum-exp before normalising, {@code max + log(sum_j exp(x_j - max))} with the sum as
+     *         computed here (so {@code log x_i = x_i - lse} of the input); {@code -inf} for a fully masked row
      */
-    void softmax(float[] x, int off, int n);
+    float softmax(float[] x, int off, int n);
 
     /**
      * Layer normalisation of {@code rows} contiguous rows of {@code cols}:

@@ -107,7 +107,7 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void softmax(float[] x, int off, int n) {
+    public float softmax(float[] x, int off, int n) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             max = Math.max(max, x[off + i]);
@@ -116,7 +116,7 @@ public final class ScalarKernels implements Kernels {
             for (int i = 0; i < n; i++) {
                 x[off + i] = 0f;
             }
-            return;
+            return Float.NEGATIVE_INFINITY;
         }
         float sum = 0f;
         for (int i = 0; i < n; i++) {
@@ -128,6 +128,7 @@ public final class ScalarKernels implements Kernels {
         for (int i = 0; i < n; i++) {
             x[off + i] *= inv;
         }
+        return max + (float) Math.log(sum);
     }
 
     @Override

@@ -309,7 +309,7 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void softmax(float[] x, int off, int n) {
+    public float softmax(float[] x, int off, int n) {
         int nv = SPECIES.loopBound(n);
         FloatVector vmax = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         int i = 0;
@@ -327,7 +327,7 @@ public final class VectorKernels implements Kernels {
             // Scalar on purpose: a rare branch, kept small so that C2 has the node budget to inline the vector
             // helpers of the exp pass into this method (a helper it cannot inline boxes a vector on every call).
             java.util.Arrays.fill(x, off, off + n, 0f);
-            return;
+            return Float.NEGATIVE_INFINITY;
         }
         float sum = expShifted(x, off, n, max);
         float inv = 1f / sum;
@@ -337,6 +337,7 @@ public final class VectorKernels implements Kernels {
         for (; i < n; i++) {
             x[off + i] *= inv;
         }
+        return max + (float) Math.log(sum);
     }
 
     @Override

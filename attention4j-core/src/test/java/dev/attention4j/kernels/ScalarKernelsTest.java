@@ -182,10 +182,12 @@ class ScalarKernelsTest {
                 for (int i = 0; i < n; i++) {
                     want[i] /= sum;
                 }
-                K.softmax(x, 3, n);
+                float lse = K.softmax(x, 3, n);
                 float[] got = java.util.Arrays.copyOfRange(x, 3, 3 + n);
                 String what = "n=" + n + " scale " + scale;
                 Tolerances.REFERENCE_SOFTMAX.assertClose(what, want, got);
+                Tolerances.REFERENCE_LOG_SUM_EXP.assertClose(what + ": the returned log-sum-exp", max + Math.log(sum),
+                        lse);
                 double total = 0;
                 for (float v : got) {
                     total += v;

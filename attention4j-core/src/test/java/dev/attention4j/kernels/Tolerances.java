@@ -26,6 +26,8 @@ enum Tolerances {
     RELU(0, 0),
     /** exp within 1 ulp of {@code Math.exp}, a differently ordered sum; atol covers exp's flush of subnormals. */
     SOFTMAX(1e-9, 4e-6),
+    /** softmax's returned {@code max + log(sum)}: the sums above, then one log and one add rounded to float. */
+    LOG_SUM_EXP(2e-6, 1e-6),
     /** Tiled attention's column steps: exp within 1 ulp, the column sums in the same order. */
     EXP_COLUMNS(1e-9, 4e-6),
     /** Mean and variance summed in a different order (and var with fma). */
@@ -43,6 +45,7 @@ enum Tolerances {
     /** Two float roundings (y + alpha * x). */
     REFERENCE_AXPY(1e-7, 0x1p-23),
     REFERENCE_SOFTMAX(1e-9, 4e-6),
+    REFERENCE_LOG_SUM_EXP(2e-6, 1e-6),
     REFERENCE_LAYER_NORM(3e-6, 3e-6),
     /**
      * Abramowitz and Stegun 7.1.26 is within 1.5e-7 in exact arithmetic, but evaluated in float (as Erf does, for the

@@ -556,10 +556,11 @@ class VectorKernelsTest {
                     }
                 }
                 Mat xs = x.copy();
-                vector.softmax(x.data, 4, n);
-                SCALAR.softmax(xs.data, 4, n);
+                float lse = vector.softmax(x.data, 4, n);
+                float scalarLse = SCALAR.softmax(xs.data, 4, n);
                 String what = "n=" + n + " variant " + variant;
                 Tolerances.SOFTMAX.assertClose(what, xs.region(), x.region());
+                Tolerances.LOG_SUM_EXP.assertClose(what + ": the returned log-sum-exp", scalarLse, lse);
                 assertOutsideUntouched("softmax " + what, x);
                 if (variant == 3) {
                     for (float v : x.region()) {
