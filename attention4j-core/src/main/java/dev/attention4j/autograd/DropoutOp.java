@@ -1,5 +1,7 @@
 package dev.attention4j.autograd;
 
+import dev.attention4j.kernels.DropoutHash;
+import dev.attention4j.kernels.Kernels;
 import dev.attention4j.kernels.Parallel;
 import dev.attention4j.tensor.Tensor;
 
@@ -48,32 +50,16 @@ public final class DropoutOp {
 
     /** Dropout in place on {@code x[off .. off+n)}, element {@code i} hashed as {@code firstIndex + i}. */
     public static void applyInPlace(float[] x, int off, int n, long firstIndex, float p, long seed) {
-        float scale = 1f / (1f - p);
-        long threshold = threshold(p);
-        long key = mix(seed);
-        for (int i = 0; i < n; i++) {
-            x[off + i] = kept(key, firstIndex + i, threshold) ? x[off + i] * scale : 0f;
-        }
+        Kernels.active().dropout(x, off, n, firstIndex, DropoutHash.mix(seed), DropoutHash.threshold(p), 1f / (1f - p));
     }
 
     /** Whether element {@code index} survives dropout {@code p} under {@code seed}. */
     public static boolean keeps(long seed, long index, float p) {
-        return kept(mix(seed), index, threshold(p));
+        return DropoutHash.kept(DropoutHash.mix(seed), index, DropoutHash.threshold(p));
     }
 
-    /** Element {@code index} is kept when 32 well-mixed bits of (key, index) reach {@code p * 2^32}. */
-    private static boolean kept(long key, long index, long threshold) {
-        return (mix(key + index * 0x9E3779B97F4A7C15L) >>> 32) >= threshold;
-    }
-
-    private static long threshold(float p) {
-        return (long) Math.ceil((double) p * (1L << 32));
-    }
-
-    /** SplitMix64's finaliser: a fast, well-mixed 64-bit hash (also used to derive child seeds). */
+    /** {@link DropoutHash#mix}: SplitMix64's finaliser, also used to derive child seeds. */
     public static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return DropoutHash.mix(z);
     }
 }

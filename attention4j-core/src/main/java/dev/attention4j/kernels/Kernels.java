@@ -67,6 +67,12 @@ public interface Kernels {
     float softmax(float[] x, int off, int n);
 
     /**
+     * Inverted dropout in place over {@code x[off .. off+n)}: element {@code i} becomes {@code x[off + i] * scale} if
+     * {@link DropoutHash#kept}{@code (key, firstIndex + i, threshold)}, else 0.
+     */
+    void dropout(float[] x, int off, int n, long firstIndex, long key, long threshold, float scale);
+
+    /**
      * Layer normalisation of {@code rows} contiguous rows of {@code cols}:
      * {@code out = (x - mean) / sqrt(var + eps) * gamma + beta}, with the biased variance (as PyTorch).
      * {@code out} may alias {@code x}.

@@ -107,6 +107,13 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void dropout(float[] x, int off, int n, long firstIndex, long key, long threshold, float scale) {
+        for (int i = 0; i < n; i++) {
+            x[off + i] = DropoutHash.kept(key, firstIndex + i, threshold) ? x[off + i] * scale : 0f;
+        }
+    }
+
+    @Override
     public float softmax(float[] x, int off, int n) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {

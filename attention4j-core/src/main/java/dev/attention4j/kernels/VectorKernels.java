@@ -1,6 +1,8 @@
 package dev.attention4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -43,6 +45,12 @@ public final class VectorKernels implements Kernels {
      * {@link #expInPlace}, therefore works on the array: no vector crosses a method boundary.
      */
     private static final VectorShuffle<Float>[] BUTTERFLY = butterfly();
+
+    /** Longs of the same vector size, for dropout's 64-bit hash: two long vectors per float vector. */
+    private static final VectorSpecies<Long> LONG_SPECIES = VectorSpecies.of(long.class, SPECIES.vectorShape());
+    private static final int LONG_LANES = LONG_SPECIES.length();
+    /** {@code 0, 1, ..., LONG_LANES - 1}. */
+    private static final long[] LONG_IOTA = java.util.stream.LongStream.range(0, LONG_LANES).toArray();
 
     // exp: Cody-Waite range reduction x = n ln2 + r, Cephes' expf polynomial on r, 2^n built in the exponent bits.
     private static final float EXP_LO = -87.33654f;   // ~ ln(Float.MIN_NORMAL); below: 0
@@ -305,6 +313,42 @@ public final class VectorKernels implements Kernels {
             for (; c < cols; c++) {
                 x[row + c] += bias[biasOff + c];
             }
+        }
+    }
+
+    /**
+     * {@link DropoutHash#kept}'s hash on two long vectors per float vector (the 64-bit multiplies wrap as Java's do),
+     * their two masks joined into one float mask: the same elements kept, and the same {@code x * scale}, as the
+     * scalar twin.
+     */
+    @Override
+    public void dropout(float[] x, int off, int n, long firstIndex, long key, long threshold, float scale) {
+        int nv = SPECIES.loopBound(n);
+        if (LONG_LANES * 2 == LANES) {
+            LongVector iota = LongVector.fromArray(LONG_SPECIES, LONG_IOTA, 0);
+            for (int i = 0; i < nv; i += LANES) {
+                long index = firstIndex + i;
+                LongVector z0 = iota.add(index).mul(DropoutHash.GOLDEN).add(key);
+                LongVector z1 = iota.add(index + LONG_LANES).mul(DropoutHash.GOLDEN).add(key);
+                z0 = z0.lanewise(VectorOperators.XOR, z0.lanewise(VectorOperators.LSHR, 30)).mul(DropoutHash.MIX1);
+                z1 = z1.lanewise(VectorOperators.XOR, z1.lanewise(VectorOperators.LSHR, 30)).mul(DropoutHash.MIX1);
+                z0 = z0.lanewise(VectorOperators.XOR, z0.lanewise(VectorOperators.LSHR, 27)).mul(DropoutHash.MIX2);
+                z1 = z1.lanewise(VectorOperators.XOR, z1.lanewise(VectorOperators.LSHR, 27)).mul(DropoutHash.MIX2);
+                z0 = z0.lanewise(VectorOperators.XOR, z0.lanewise(VectorOperators.LSHR, 31));
+                z1 = z1.lanewise(VectorOperators.XOR, z1.lanewise(VectorOperators.LSHR, 31));
+                long keep = z0.lanewise(VectorOperators.LSHR, 32).compare(VectorOperators.GE, threshold).toLong()
+                        | z1.lanewise(VectorOperators.LSHR, 32).compare(VectorOperators.GE, threshold).toLong()
+                        << LONG_LANES;
+                VectorMask<Float> kept = VectorMask.fromLong(SPECIES, keep);
+                FloatVector.zero(SPECIES)
+                        .blend(FloatVector.fromArray(SPECIES, x, off + i).mul(scale), kept)
+                        .intoArray(x, off + i);
+            }
+        } else {
+            nv = 0; // no long species of this shape with half the lanes: all scalar
+        }
+        for (int i = nv; i < n; i++) {
+            x[off + i] = DropoutHash.kept(key, firstIndex + i, threshold) ? x[off + i] * scale : 0f;
         }
     }
 

@@ -163,6 +163,32 @@ class ScalarKernelsTest {
     // ---------------------------------------------------------------------------------------------------------------
     // Softmax
 
+    /**
+     * Dropout at rate p over 200,000 elements: the kept fraction within 4.5 standard deviations of {@code 1 - p}, kept
+     * elements exactly {@code x * scale}, the rest 0, and the kept set exactly {@link DropoutHash#kept}'s.
+     */
+    @Test
+    void dropoutKeepsAboutOneMinusPAndScalesWhatItKeeps() {
+        int n = 200_000;
+        Random rnd = new Random(31);
+        for (float p : new float[] {0.1f, 0.5f, 0.9f}) {
+            float[] x = random(rnd, n, 2f);
+            float[] y = x.clone();
+            float scale = 1f / (1f - p);
+            long key = DropoutHash.mix(77L);
+            long threshold = DropoutHash.threshold(p);
+            K.dropout(y, 0, n, 1000L, key, threshold, scale);
+            int kept = 0;
+            for (int i = 0; i < n; i++) {
+                boolean keep = DropoutHash.kept(key, 1000L + i, threshold);
+                assertEquals(keep ? x[i] * scale : 0f, y[i], "p=" + p + " element " + i);
+                kept += keep ? 1 : 0;
+            }
+            double sd = Math.sqrt(n * p * (1.0 - p));
+            assertTrue(Math.abs(kept - n * (1.0 - p)) <= 4.5 * sd, "p=" + p + ": kept " + kept + " of " + n);
+        }
+    }
+
     @Test
     void softmaxMatchesExpOverSumAndSumsToOne() {
         Random rnd = new Random(24);

@@ -538,6 +538,43 @@ class VectorKernelsTest {
     // ---------------------------------------------------------------------------------------------------------------
     // Softmax and exp
 
+    /**
+     * Dropout keeps exactly the elements the scalar twin keeps, with the same {@code x * scale} bits, at every size,
+     * offset and first index (also across the sign of the 64-bit index arithmetic), for several rates; and a run
+     * split anywhere gives the bits of one call.
+     */
+    @Test
+    void dropoutKeepsTheElementsTheScalarTwinKeeps() {
+        Random rnd = new Random(17);
+        for (int n : sizes()) {
+            for (float p : new float[] {0.1f, 0.5f, 0.95f}) {
+                for (long first : new long[] {0L, 5L, (1L << 40) + 3, Long.MAX_VALUE - n}) {
+                    Mat x = randomVector(rnd, n, 4, 3f);
+                    Mat xs = x.copy();
+                    long key = DropoutHash.mix(rnd.nextLong());
+                    long threshold = DropoutHash.threshold(p);
+                    vector.dropout(x.data, 4, n, first, key, threshold, 1f / (1f - p));
+                    SCALAR.dropout(xs.data, 4, n, first, key, threshold, 1f / (1f - p));
+                    String what = "dropout n=" + n + " p=" + p + " first=" + first;
+                    assertBitIdentical(what, xs.data, x.data);
+                    assertOutsideUntouched(what, x);
+                }
+            }
+        }
+        int n = 7 * lanes + 5;
+        Mat x = randomVector(rnd, n, 0, 3f);
+        for (int[] cuts : chunkings(rnd, n)) {
+            float[] full = x.data.clone();
+            float[] split = x.data.clone();
+            vector.dropout(full, 0, n, 11L, 99L, DropoutHash.threshold(0.3f), 1f / 0.7f);
+            for (int q = 0; q + 1 < cuts.length; q++) {
+                vector.dropout(split, cuts[q], cuts[q + 1] - cuts[q], 11L + cuts[q], 99L, DropoutHash.threshold(0.3f),
+                        1f / 0.7f);
+            }
+            assertBitIdentical("dropout cut at " + java.util.Arrays.toString(cuts), full, split);
+        }
+    }
+
     @Test
     void softmaxMatchesScalarIncludingMaskedEntriesAndFullyMaskedRows() {
         Random rnd = new Random(9);
