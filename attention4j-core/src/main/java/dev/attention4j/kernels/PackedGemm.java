@@ -84,6 +84,10 @@ final class PackedGemm {
             }
             return;
         }
+        if (bps == 1 && FewRowsGemm.applies(m, k)) { // x W^T on a few rows: W read in place, not packed
+            FewRowsGemm.gemm(c, cOff, ldc, a, aOff, ars, aps, b, bOff, bjs, m, n, k);
+            return;
+        }
         Scratch s = SCRATCH.get();
         if (m < SMALL_M && bjs == 1) {
             for (int i = 0; i < m; i++) {
