@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * in L1; the panels of the block; the {@code MR x NR} register block of {@link #kernel12x2} (24 accumulators). A short
  * last sliver runs 4-row and 1-row blocks ({@link #kernel4x2}, {@link #kernel1x2}) rather than a zero-padded 12-row
  * one; a ragged last panel (fewer than {@code NR} columns, zero padded) runs on a scratch tile whose valid part is
- * copied back. Fewer than {@link #SMALL_M} rows with contiguous rows of B skip the packing ({@link #unpackedRow}).
+ * copied back. Fewer than {@link #SMALL_M} rows with contiguous rows of B skip the packing ({@link #unpackedRow}), and
+ * so does {@code a b^T} on the few rows {@link FewRowsGemm#applies} accepts (it reads {@code b} in place, same bits).
  *
  * <p>Determinism: every element of {@code C} is one in-order fma chain {@code s = 0; s = fma(A[i, p], B[p, j], s)}
  * over {@code p = 0 .. k-1} (a k-block after the first resumes from the partial sum stored in {@code C}), whatever
@@ -50,8 +51,9 @@ final class PackedGemm {
     /**
      * Products with fewer rows than this (decoding's single row) and rows of B contiguous skip the packing: each packed
      * element of B would be used by fewer than {@code SMALL_M} rows, so packing costs more than it saves. A transposed
-     * B ({@code x W^T}) is packed whatever {@code m}: reading it unpacked takes a gather per vector either way, and
-     * packed it runs no slower (measured: gathers straight from 1024-float rows ran at half the speed).
+     * B ({@code x W^T}) outside {@link FewRowsGemm}'s rows is packed whatever {@code m}: reading it unpacked takes a
+     * gather per vector either way, and packed it runs no slower (measured: gathers straight from 1024-float rows ran
+     * at half the speed).
      */
     static final int SMALL_M = 4;
 
@@ -82,6 +84,10 @@ final class PackedGemm {
             for (int i = 0; i < m; i++) {
                 java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             }
+            return;
+        }
+        if (bps == 1 && FewRowsGemm.applies(m, k)) { // x W^T on a few rows: W read in place, not packed
+            FewRowsGemm.gemm(c, cOff, ldc, a, aOff, ars, aps, b, bOff, bjs, m, n, k);
             return;
         }
         Scratch s = SCRATCH.get();

@@ -366,6 +366,45 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * {@code x W^T} on few rows ({@link FewRowsGemm}, which reads {@code W} in place with the rows of {@code x} in the
+     * lanes) gives the bits of the one in-order fma chain, as the packed path does: every row count from below its
+     * lower bound to above its upper one (one panel, a narrow last panel, several panels, ragged ones), {@code n}
+     * ending in 12-, 4- and 1-row blocks of {@code W}, {@code k} short, odd and at its bound, with offsets and leading
+     * dimensions wider than the rows; and the same bits whichever columns (rows of {@code W}) share the call.
+     */
+    @Test
+    void fewRowsTransposedProductGivesTheBitsOfOneInOrderFmaChain() {
+        Random rnd = new Random(10);
+        MatmulOp op = MatmulOp.MATMUL_TRANS_B;
+        int n = 2 * 12 + 4 + 3;
+        for (int k : new int[] {1, lanes + 3, FewRowsGemm.MAX_K_FOR_MORE_ROWS, FewRowsGemm.MAX_K_FOR_MORE_ROWS + 1}) {
+            for (int m = 1; m <= FewRowsGemm.MAX_ROWS + 1; m++) {
+                Mat a = op.a(rnd, m, k);
+                Mat b = op.b(rnd, n, k);
+                Mat c = guarded(m, n, 11, 3);
+                op.runRows(vector, c, a, b, 0, m, n, k);
+                String what = "m=" + m + " n=" + n + " k=" + k + " (few-rows path: " + FewRowsGemm.applies(m, k) + ")";
+                assertBitIdentical(what, op.inOrderFmaChain(a, b, m, n, k), c.region());
+                assertOutsideUntouched(what, c);
+                if (m == FewRowsGemm.MIN_ROWS || m == FewRowsGemm.ONE_VECTOR_ROWS + 1 || m == FewRowsGemm.MAX_ROWS) {
+                    for (int[] cuts : chunkings(rnd, n)) {
+                        Mat cut = guarded(m, n, 11, 3);
+                        for (int q = 0; q + 1 < cuts.length; q++) {
+                            op.runCols(vector, cut, a, b, cuts[q], cuts[q + 1], m, k);
+                        }
+                        assertBitIdentical(what + " columns cut at " + java.util.Arrays.toString(cuts), c.data,
+                                cut.data);
+                    }
+                }
+            }
+        }
+        assertTrue(FewRowsGemm.applies(FewRowsGemm.MIN_ROWS, 1) && FewRowsGemm.applies(FewRowsGemm.MAX_ROWS,
+                FewRowsGemm.MAX_K_FOR_MORE_ROWS) && FewRowsGemm.applies(FewRowsGemm.ONE_VECTOR_ROWS, 4096)
+                && !FewRowsGemm.applies(FewRowsGemm.MAX_ROWS, FewRowsGemm.MAX_K_FOR_MORE_ROWS + 1),
+                "the shapes above cover both paths");
+    }
+
     /** Cut points (starting at 0, ending at {@code n}): singles, [1, rest], [rest, 1], 3-then-4s, and random ones. */
     private static List<int[]> chunkings(Random rnd, int n) {
         List<int[]> out = new ArrayList<>();
