@@ -44,13 +44,14 @@ final class EmbedBench implements Callable<Integer> {
             description = "Batch x tokens per call, each text exactly that many tokens (default ${DEFAULT-VALUE}).")
     private List<String> cases;
     @Option(names = "--seconds", defaultValue = "2", description = "Seconds per side per round (default "
-            + "${DEFAULT-VALUE}); half as long again to warm up.")
+            + "${DEFAULT-VALUE}), after a warm-up of half that per side.")
     private double seconds;
     @Option(names = "--rounds", defaultValue = "5", description = "Rounds, the sides alternating; medians over rounds "
             + "(default ${DEFAULT-VALUE}).")
     private int rounds;
     @Option(names = "--corpus", description = "Instead of fixed shapes: the first --sentences English sentences of "
-            + "Europarl (mixed lengths), attention4j's batching against ONNX Runtime batched three ways.")
+            + "Europarl (mixed lengths), attention4j's batching against ONNX Runtime batched three ways; one pass "
+            + "per side per round (--cases and --seconds do not apply).")
     private boolean corpus;
     @Option(names = "--sentences", defaultValue = "4000", description = "Sentences of the corpus (--corpus) "
             + "(default ${DEFAULT-VALUE}).")
