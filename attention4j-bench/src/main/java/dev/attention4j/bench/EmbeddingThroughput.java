@@ -6,6 +6,7 @@ import dev.attention4j.kernels.Parallel;
 import dev.attention4j.models.embeddings.TextEmbedder;
 import dev.attention4j.models.pretrained.EmbeddingModel;
 import dev.attention4j.models.pretrained.EmbeddingModels;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,13 +82,13 @@ public final class EmbeddingThroughput implements ToolProvider {
         int before = Parallel.threads();
         try {
             Parallel.setThreads(threads);
-            race(out, threads, seconds, rounds, cases);
+            race(out, threads, seconds, rounds, cases, () -> new OrtSentenceEmbedder(threads));
             return 0;
         } catch (OrtException e) {
             err.println("error: ONNX Runtime failed while running: " + e.getMessage());
             err.flush();
             return 1;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             err.println("error: " + e);
             err.flush();
             return 1;
@@ -120,13 +121,20 @@ public final class EmbeddingThroughput implements ToolProvider {
         return cases.toArray(int[][]::new);
     }
 
-    private static void race(PrintWriter out, int threads, double seconds, int rounds, int[][] cases)
-            throws java.io.IOException, OrtException {
+    /** Opens the rival; throws when ONNX Runtime cannot start. */
+    @FunctionalInterface
+    interface Rival {
+        OrtSentenceEmbedder open() throws IOException, OrtException;
+    }
+
+    /** The table, one row per case; when {@code rival} cannot open, attention4j's side alone and why. */
+    static void race(PrintWriter out, int threads, double seconds, int rounds, int[][] cases, Rival rival)
+            throws IOException, OrtException {
         EmbeddingModel model = EmbeddingModels.load(EmbeddingModels.DEFAULT);
         OrtSentenceEmbedder ort = null;
         String ortName;
         try {
-            ort = new OrtSentenceEmbedder(threads);
+            ort = rival.open();
             ortName = "ONNX Runtime " + ort.version();
         } catch (OrtException | LinkageError e) { // the native library or the jar missing
             ortName = "ONNX Runtime (unavailable: " + e + ")";
