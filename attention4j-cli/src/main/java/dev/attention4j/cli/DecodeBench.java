@@ -29,15 +29,16 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /**
- * {@code attention4j bench generate}: greedy decoding of an encoder-decoder Transformer with the full KV cache, with
+ * {@code attention4j bench decode} (also {@code bench generate}, its first name): greedy decoding of an
+ * encoder-decoder Transformer with the full KV cache, with
  * the self-attention cache only (the memory's keys and values projected again every step) and with no cache (the
  * prefix recomputed every step), at several output lengths: tokens per second side by side, then the cache's memory
  * against the formula {@code 2 x layers x length x d_model x 4 bytes} (per sequence).
  */
-@Command(name = "generate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "decode", aliases = "generate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Times greedy generation with and without the KV caches at several output lengths, and "
                 + "measures the cache's memory against 2 x layers x length x d_model x 4 bytes."})
-final class GenerateBench implements Callable<Integer> {
+final class DecodeBench implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
@@ -62,7 +63,7 @@ final class GenerateBench implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         int maxLength = lengths.stream().mapToInt(Integer::intValue).max().orElse(1);
-        out.printf(Locale.ROOT, "attention4j bench generate: greedy decoding, exactly N new tokens per sequence%n"
+        out.printf(Locale.ROOT, "attention4j bench decode: greedy decoding, exactly N new tokens per sequence%n"
                         + "  %s, vocab %d, batch %d, source %d tokens, "
                         + "%d threads, kernels %s%n", shape.describe(), shape.vocab, batch, srcLen,
                 Parallel.threads(), KernelChoice.report().implementation());
@@ -78,7 +79,7 @@ final class GenerateBench implements Callable<Integer> {
         int[] srcLengths = new int[batch];
         Arrays.fill(srcLengths, srcLen);
 
-        warmUp(model, src, srcLengths);
+        warmUp(model, src, srcLengths, Math.min(32, maxLength));
         out.printf(Locale.ROOT, "%n  %-8s %16s %16s %16s %12s %12s%n", "tokens", "full cache", "self cache only",
                 "no cache", "full/none", "full/self");
         for (int n : lengths) {
@@ -133,9 +134,12 @@ final class GenerateBench implements Callable<Integer> {
         return 0;
     }
 
-    /** Compiles the hot paths of every mode before anything is timed. */
-    private static void warmUp(Seq2SeqTransformer model, int[][] src, int[] srcLengths) {
-        GenerationConfig config = new GenerationConfig(32, Set.of(), 1.0, Sampler.greedy(), DecoderCaching.FULL);
+    /**
+     * Compiles the hot paths of every mode before anything is timed, with {@code tokens} new tokens (no more than the
+     * longest timed length: the model has positions for that many only).
+     */
+    private static void warmUp(Seq2SeqTransformer model, int[][] src, int[] srcLengths, int tokens) {
+        GenerationConfig config = new GenerationConfig(tokens, Set.of(), 1.0, Sampler.greedy(), DecoderCaching.FULL);
         for (int i = 0; i < 5; i++) {
             for (DecoderCaching caching : DecoderCaching.values()) {
                 Generator.generate(model, src, srcLengths, 1, config.withCaching(caching));
