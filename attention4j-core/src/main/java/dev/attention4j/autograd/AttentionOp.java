@@ -123,6 +123,114 @@ public final class AttentionOp {
     }
 
     /**
+     * Self-attention on packed projections, as one product by a packed {@code in_proj_weight (3 * modelDim,
+     * modelDim)} makes them: {@code qkv (batchSize, len, 3 * numHeads * headDim)}, each row {@code Q | K | V}, each
+     * of the three tokens major ({@link AttentionLayout#TOKENS_MAJOR}), read in place with a row stride of
+     * {@code 3 * modelDim}. The tiled path of {@link #apply(Tape, Tensor, Tensor, Tensor, AttentionLayout, int,
+     * float, ScoreMask, int, float, long, int[], float[])} with {@code tgtLen = srcLen = maskedSrcLen = len} and no
+     * dropout: the same kernels on the same values, so the same bits as that call on the three parts copied out.
+     * Backward gives {@code qkv} one gradient, {@code (batchSize, len, 3 * modelDim)}.
+     *
+     * @param weightHeads null for every head, or ascending head indices in {@code [0, numHeads)}
+     * @param weightsOut  null, or {@code batchSize * heads * len * len} floats, zero-filled, receiving the chosen
+     *                    heads' weights as {@code (batchSize, heads, len, len)}
+     * @return {@code (batchSize, len, numHeads * headDim)}
+     */
+    public static Tensor applyPacked(Tape tape, Tensor qkv, int numHeads, float scale, ScoreMask mask,
+                                     int[] weightHeads, float[] weightsOut) {
+        Dims d = checkPacked(qkv, numHeads, scale, mask);
+        int[] heads = checkHeads(weightHeads, numHeads, weightsOut, d);
+        Tensor output = Tensor.zeros(d.batchSize(), d.tgtLen(), numHeads * d.headDim());
+        float[] logSumExp = tape == null && weightsOut == null ? null
+                : new float[d.batchSize() * numHeads * d.tgtLen()];
+        TiledAttention.Problem p = packedProblem(qkv, d, scale, mask);
+        TiledAttention.forward(Operand.of(AttentionLayout.TOKENS_MAJOR, output, numHeads, d.tgtLen(), d.headDim()),
+                logSumExp, p);
+        if (weightsOut != null) {
+            TiledAttention.weights(weightsOut, heads, logSumExp, p);
+        }
+        if (tape != null) {
+            tape.record(new PackedBackward(qkv, output, p, logSumExp));
+        }
+        return output;
+    }
+
+    /**
+     * {@link #applyPacked} at inference keeping nothing: the output is written over the queries, then gathered to
+     * the front. On return {@code qkv.data()[0, batchSize * len * modelDim)} holds the output
+     * {@code (batchSize, len, numHeads * headDim)}, contiguous, and the rest of {@code qkv} is left over (neither
+     * queries, keys nor values any more). The same bits as {@link #applyPacked}. Allocates nothing beyond the
+     * per-thread tiles.
+     *
+     * <p>Why overwriting is safe: each (sequence, head, query tile) task reads its queries once, before it visits
+     * any key, and writes its output rows (zeros for a query that sees no key) only after its last key tile, to
+     * exactly the place it read them from; no other task reads those queries, and no task writes a key or value.
+     */
+    public static void applyPackedInPlace(Tensor qkv, int numHeads, float scale, ScoreMask mask) {
+        Dims d = checkPacked(qkv, numHeads, scale, mask);
+        TiledAttention.Problem p = packedProblem(qkv, d, scale, mask);
+        TiledAttention.forward(p.query(), null, p); // the output over the queries
+        int modelDim = numHeads * d.headDim();
+        float[] data = qkv.data();
+        int rows = d.batchSize() * d.tgtLen();
+        // row r's output moves from r * 3 * modelDim to r * modelDim: never onto a row still to move
+        for (int r = 1; r < rows; r++) {
+            System.arraycopy(data, r * 3 * modelDim, data, r * modelDim, modelDim);
+        }
+    }
+
+    private static Dims checkPacked(Tensor qkv, int numHeads, float scale, ScoreMask mask) {
+        Objects.requireNonNull(qkv, "qkv must not be null");
+        Objects.requireNonNull(mask, "mask must not be null (ScoreMask.NONE masks nothing)");
+        if (numHeads < 1 || qkv.rank() != 3 || qkv.dim(2) % (3 * numHeads) != 0) {
+            throw new IllegalArgumentException("qkv: expected shape (batchSize, len, 3 * numHeads * headDim) with "
+                    + "numHeads = " + numHeads + " but got " + qkv.shape());
+        }
+        if (!Float.isFinite(scale)) {
+            throw new IllegalArgumentException("scale: expected a finite number but got " + scale);
+        }
+        int len = qkv.dim(1);
+        if ((long) len * len > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("len * len = " + len + " * " + len
+                    + " scores per head do not fit in one Java array");
+        }
+        int headDim = qkv.dim(2) / (3 * numHeads);
+        return new Dims(qkv.dim(0), numHeads, len, len, len, headDim, headDim);
+    }
+
+    private static TiledAttention.Problem packedProblem(Tensor qkv, Dims d, float scale, ScoreMask mask) {
+        int h = d.numHeads();
+        int n = d.tgtLen();
+        return new TiledAttention.Problem(Operand.packed(qkv, 0, h, n, d.headDim()),
+                Operand.packed(qkv, 1, h, n, d.headDim()), Operand.packed(qkv, 2, h, n, d.valueHeadDim()), d, scale,
+                mask);
+    }
+
+    /** {@link #applyPacked}'s recorded backward: one gradient for the packed projections. */
+    record PackedBackward(Tensor qkv, Tensor output, TiledAttention.Problem problem, float[] logSumExp)
+            implements Node {
+
+        @Override
+        public void backward(Gradients grads) {
+            Tensor dOutput = grads.get(output);
+            if (dOutput == null) {
+                return;
+            }
+            Dims d = problem.dims();
+            int numHeads = d.numHeads();
+            int n = d.tgtLen();
+            Tensor dQkv = Tensor.zeros(qkv.shape()); // (batchSize, len, 3 * modelDim): dQ | dK | dV
+            TiledAttention.backward(Operand.packed(dQkv, 0, numHeads, n, d.headDim()),
+                    Operand.packed(dQkv, 1, numHeads, n, d.headDim()),
+                    Operand.packed(dQkv, 2, numHeads, n, d.valueHeadDim()),
+                    Operand.of(AttentionLayout.TOKENS_MAJOR, dOutput, numHeads, n, d.valueHeadDim()),
+                    Operand.of(AttentionLayout.TOKENS_MAJOR, output, numHeads, n, d.valueHeadDim()), logSumExp,
+                    problem);
+            grads.add(qkv, dQkv);
+        }
+    }
+
+    /**
      * The materialising path: each head's whole {@code (tgtLen, srcLen)} score block computed, softmaxed (and
      * dropped out) in one piece, then multiplied by the values; backward likewise. The same contract as
      * {@link #apply(Tape, Tensor, Tensor, Tensor, AttentionLayout, int, float, ScoreMask, int, float, long, float[])};
@@ -601,9 +709,13 @@ public final class AttentionOp {
 
     /**
      * A head's view of one operand: element {@code (b, h, row, col)} is at
-     * {@code b * batchStride + h * headStride + row * rowStride + col}.
+     * {@code offset + b * batchStride + h * headStride + row * rowStride + col}.
      */
-    record Operand(float[] data, int batchStride, int headStride, int rowStride) {
+    record Operand(float[] data, int offset, int batchStride, int headStride, int rowStride) {
+
+        Operand(float[] data, int batchStride, int headStride, int rowStride) {
+            this(data, 0, batchStride, headStride, rowStride);
+        }
 
         /** {@code t} seen as {@code numHeads} heads of {@code (len, width)} per sequence, laid out as {@code layout}. */
         static Operand of(AttentionLayout layout, Tensor t, int numHeads, int len, int width) {
@@ -615,8 +727,18 @@ public final class AttentionOp {
             };
         }
 
+        /**
+         * Third {@code part} (0: Q, 1: K, 2: V) of packed projections {@code qkv (batchSize, len, 3 * numHeads *
+         * width)}, whose rows are {@code Q | K | V}, each tokens major: head {@code h} of part {@code part} is columns
+         * {@code [part * numHeads * width + h * width, ... + width)}.
+         */
+        static Operand packed(Tensor qkv, int part, int numHeads, int len, int width) {
+            int modelDim = numHeads * width;
+            return new Operand(qkv.data(), part * modelDim, len * 3 * modelDim, width, 3 * modelDim);
+        }
+
         int at(int b, int h) {
-            return b * batchStride + h * headStride;
+            return offset + b * batchStride + h * headStride;
         }
     }
 

@@ -100,8 +100,10 @@ final class TiledAttention {
     }
 
     /**
-     * The forward: writes the output through {@code out} (whose rows must start zeroed: a query that sees no key is
-     * left at 0) and each query's log-sum-exp into {@code logSumExp} ({@code (batchSize, numHeads, tgtLen)}).
+     * The forward: writes every output row through {@code out} (0 for a query that sees no key) and each query's
+     * log-sum-exp into {@code logSumExp} ({@code (batchSize, numHeads, tgtLen)}), unless it is null. {@code out}
+     * may be {@code p.query()} itself: a task reads its query tile once, before its first key tile, and writes the
+     * same rows and columns of its head only after its last one.
      */
     static void forward(Operand out, float[] logSumExp, Problem p) {
         Kernels k = Kernels.active();
@@ -159,6 +161,8 @@ final class TiledAttention {
             boolean sees = sum > 0f;
             if (sees) {
                 k.scale(out.data(), o + r * out.rowStride(), t.acc, r * dv, 1f / sum, dv);
+            } else { // sees no key: 0, as in the materialising path (the row may hold the queries, see forward)
+                Arrays.fill(out.data(), o + r * out.rowStride(), o + r * out.rowStride() + dv, 0f);
             }
             if (logSumExp != null) {
                 logSumExp[bh * d.tgtLen() + i0 + r] = sees

@@ -774,6 +774,47 @@ class VectorKernelsTest {
      * vectors, 4 x 4, single rows, single vectors, scalar tail columns) it falls in; and within the scalar twin's
      * tolerance.
      */
+    /**
+     * The strides tiled attention uses at head dim 64, which the SIMD tile product runs with as constants: B rows 64
+     * apart and A read by rows ({@code aps = 1}) or transposed from a {@code (k, 64)} tile ({@code aps = 64}), at
+     * the tile sizes and ragged ones; each element still one in-order fma chain.
+     */
+    @Test
+    void tileMatmulsAtTheFixedAttentionStrides() {
+        Random rnd = new Random(22);
+        for (int m : new int[] {96, 64, 61, 7}) {
+            for (int n : new int[] {64, 48, 16}) {
+                for (int k : new int[] {64, 96, 37}) {
+                    for (boolean transposedA : m <= 64 ? new boolean[] {false, true} : new boolean[] {false}) {
+                        Mat a = transposedA ? random(rnd, k, m, 3, 64 - m, 1f) : random(rnd, m, k, 3, 2, 1f);
+                        int ars = transposedA ? 1 : a.ld;
+                        int aps = transposedA ? 64 : 1;
+                        Mat b = random(rnd, k, n, 5, 64 - n, 1f); // rows 64 apart
+                        Mat c = random(rnd, m, n, 4, 2, 1f);
+                        Mat start = c.copy();
+                        String what = "m=" + m + " n=" + n + " k=" + k + (transposedA ? " A^T" : "");
+                        vector.tileMatmulAdd(c.data, c.off, c.ld, a.data, a.off, ars, aps, b.data, b.off, b.ld, m, n,
+                                k);
+                        float[] chain = new float[m * n];
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                float sum = start.data[start.off + i * start.ld + j];
+                                for (int p = 0; p < k; p++) {
+                                    sum = Math.fma(a.data[a.off + i * ars + p * aps], b.data[b.off + p * b.ld + j],
+                                            sum);
+                                }
+                                chain[i * n + j] = sum;
+                            }
+                        }
+                        assertEquals(64, b.ld);
+                        assertBitIdentical("tileMatmulAdd " + what, chain, c.region());
+                        assertOutsideUntouched("tileMatmulAdd " + what, c);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void tileMatmulsGiveOneInOrderFmaChainPerElement() {
         Random rnd = new Random(21);

@@ -134,6 +134,11 @@ public final class MultiHeadAttention implements Module {
         MaskShapes.validate(m, batchSize, config.numHeads(), tgtLen, srcLen);
 
         Tape tape = mode.tape();
+        int[] held = heldHeads(weights, observed);
+        float dropout = mode instanceof Mode.Training ? config.dropout() : 0f;
+        if (dropout == 0f && projectsOnce(query, key, value)) {
+            return packedSelfAttention(query, m, weights, tape, observer, site, observed, held);
+        }
         Tensor q = project(Projection.QUERY, query, tape); // (batchSize, tgtLen, modelDim)
         Tensor k = project(Projection.KEY, key, tape);     // (batchSize, srcLen, modelDim)
         Tensor v = project(Projection.VALUE, value, tape); // (batchSize, srcLen, modelDim)
@@ -148,10 +153,8 @@ public final class MultiHeadAttention implements Module {
         int keys = k.dim(1); // srcLen + the extra, always visible keys
 
         int numHeads = config.numHeads();
-        int[] held = heldHeads(weights, observed);
         // probs: (batchSize, held.length, tgtLen, keys), the weights of the heads returned or observed
         float[] probs = held.length == 0 ? null : new float[batchSize * held.length * tgtLen * keys];
-        float dropout = mode instanceof Mode.Training ? config.dropout() : 0f;
         long seed = mode instanceof Mode.Training t ? t.seed() : 0L;
         // attended: (batchSize, tgtLen, numHeads * headDim), head h in columns [h * headDim, (h + 1) * headDim)
         Tensor attended = AttentionOp.apply(tape, q, k, v, AttentionLayout.TOKENS_MAJOR, numHeads,
@@ -160,6 +163,47 @@ public final class MultiHeadAttention implements Module {
         Tensor output = LinearOp.apply(tape, attended, outProjWeight, outProjBias);
         report(observer, site, observed, probs, held, batchSize, tgtLen, keys);
         return new AttentionOutput(output, requested(weights, probs, batchSize, numHeads, tgtLen, keys));
+    }
+
+    /**
+     * Whether a forward can project Q, K and V in one product by the packed {@code in_proj_weight}, read in place:
+     * self-attention (one tensor for all three) with a packed weight and no extra keys.
+     */
+    private boolean projectsOnce(Tensor query, Tensor key, Tensor value) {
+        return inProjWeight != null && query == key && key == value && !config.addBiasKv() && !config.addZeroAttn();
+    }
+
+    /**
+     * Self-attention without dropout on one projection {@code qkv = x in_proj_weight^T + in_proj_bias}: no copy of
+     * the weight's blocks, and the tiled attention reads Q, K and V in place in {@code qkv}. At inference with no
+     * weights wanted nothing is kept: the heads' output overwrites the queries ({@link AttentionOp#applyPackedInPlace})
+     * and the output projection reads it there, so a call allocates {@code qkv} and the output only. The same bits
+     * as the three projections apart.
+     */
+    private AttentionOutput packedSelfAttention(Tensor x, Mask mask, AttentionWeights weights, Tape tape,
+                                                AttentionObserver observer, AttentionSite site, int[] observed,
+                                                int[] held) {
+        int e = config.modelDim();
+        int batchSize = x.dim(0);
+        int len = x.dim(1);
+        int numHeads = config.numHeads();
+        Tensor qkv = LinearOp.apply(tape, x, inProjWeight, inProjBias); // (batchSize, len, 3 * modelDim): Q | K | V
+        if (tape == null && held.length == 0) {
+            AttentionOp.applyPackedInPlace(qkv, numHeads, scale(), MaskShapes.scoreMask(mask));
+            // qkv's first batchSize * len * modelDim floats: the heads' output (batchSize, len, numHeads * headDim)
+            Tensor output = Tensor.zeros(batchSize, len, e);
+            MatMul.linearInto(output.data(), 0, qkv.data(), 0, outProjWeight.data(), 0,
+                    outProjBias == null ? null : outProjBias.data(), 0, batchSize * len, e, e);
+            return new AttentionOutput(output, null);
+        }
+        // probs: (batchSize, held.length, len, len), the weights of the heads returned or observed
+        float[] probs = held.length == 0 ? null : new float[batchSize * held.length * len * len];
+        // attended: (batchSize, len, numHeads * headDim)
+        Tensor attended = AttentionOp.applyPacked(tape, qkv, numHeads, scale(), MaskShapes.scoreMask(mask), held,
+                probs);
+        Tensor output = LinearOp.apply(tape, attended, outProjWeight, outProjBias);
+        report(observer, site, observed, probs, held, batchSize, len, len);
+        return new AttentionOutput(output, requested(weights, probs, batchSize, numHeads, len, len));
     }
 
     /** An empty cache for this module's keys and values: {@code capacity} tokens of {@code batchSize} sequences. */
@@ -485,6 +529,18 @@ public final class MultiHeadAttention implements Module {
     private Tensor project(Projection which, Tensor input, Tape tape) {
         int e = config.modelDim();
         int index = which.ordinal();
+        if (tape == null && inProjWeight != null) { // the packed weight's block read in place, no copy
+            if (input.rank() < 1 || input.dim(-1) != e) {
+                throw new IllegalArgumentException("input: expected shape (..., " + e + ") to match the " + which
+                        + " block of in_proj_weight " + inProjWeight.shape() + " but got " + input.shape());
+            }
+            int[] dims = input.shape().dims();
+            dims[dims.length - 1] = e;
+            Tensor out = Tensor.zeros(dims); // (batchSize, len, modelDim)
+            MatMul.linearInto(out.data(), 0, input.data(), 0, inProjWeight.data(), index * e * e,
+                    inProjBias == null ? null : inProjBias.data(), index * e, out.size() / e, e, e);
+            return out;
+        }
         Tensor weight = inProjWeight != null
                 ? SliceOp.rows(tape, inProjWeight, index * e, e) // (modelDim, modelDim) block of the packed weight
                 : switch (which) {

@@ -166,6 +166,82 @@ class TiledAttentionTest {
         }
     }
 
+    /** Self-attention problems (one length, one head width) for the packed entry points. */
+    static List<Problem> packedProblems() {
+        SplittableRandom random = new SplittableRandom(6);
+        float[] bias = new float[2 * 130 * 130];
+        for (int i = 0; i < bias.length; i++) {
+            bias[i] = random.nextInt(5) == 0 ? Float.NEGATIVE_INFINITY : (float) random.nextDouble(-1, 1);
+        }
+        return List.of(
+                new Problem("no mask", 2, 2, 150, 150, 24, 24, Mask.none()),
+                new Problem("causal", 1, 3, 200, 200, 16, 16, Mask.causal()),
+                new Problem("causal and key padding with an empty sequence", 2, 2, 130, 130, 16, 16,
+                        Mask.causal().and(Mask.keyLengths(130, 97, 0))),
+                new Problem("additive mask per head", 1, 2, 130, 130, 8, 8,
+                        Mask.additive(Tensor.of(bias, 1, 2, 130, 130))));
+    }
+
+    /**
+     * {@link AttentionOp#applyPacked} and {@link AttentionOp#applyPackedInPlace} on {@code qkv (b, n, 3 * h * d)}
+     * give the bits of {@link AttentionOp#apply} (itself checked against the materialising path above) on Q, K and V
+     * copied out as three tensors: output, weights, and the three gradients as the thirds of one {@code dQkv}; the
+     * in-place output (written over the queries, zeros for queries that see nothing) gathered to the front. At 1 and
+     * 2 threads.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("packedProblems")
+    void packedProjectionsGiveTheBitsOfSeparateOnes(Problem p) {
+        int b = p.batchSize();
+        int n = p.tgtLen();
+        int modelDim = p.numHeads() * p.headDim();
+        Tensor qkv = Tensor.randn(9, b, n, 3 * modelDim);
+        Tensor[] parts = new Tensor[3]; // (b, n, modelDim) each: Q, K, V
+        for (int part = 0; part < 3; part++) {
+            parts[part] = Tensor.zeros(b, n, modelDim);
+            for (int row = 0; row < b * n; row++) {
+                System.arraycopy(qkv.data(), row * 3 * modelDim + part * modelDim, parts[part].data(),
+                        row * modelDim, modelDim);
+            }
+        }
+        Tensor r = Tensor.randn(4, b, n, modelDim);
+        var mask = p.mask().toScoreMask();
+        MaskShapes.validate(p.mask(), b, p.numHeads(), n, n);
+        for (int threads : new int[] {1, 2}) {
+            dev.attention4j.kernels.WithThreads.run(threads, () -> {
+                Tape tape = new Tape();
+                float[] weights = new float[p.weightCount(p.numHeads())];
+                Tensor separate = AttentionOp.apply(tape, parts[0], parts[1], parts[2], AttentionLayout.TOKENS_MAJOR,
+                        p.numHeads(), p.scale(), mask, n, 0f, 0L, weights);
+                Gradients grads = tape.backward(WeightedSumOp.apply(tape, separate, r));
+
+                Tape packedTape = new Tape();
+                float[] packedWeights = new float[p.weightCount(p.numHeads())];
+                Tensor packed = AttentionOp.applyPacked(packedTape, qkv, p.numHeads(), p.scale(), mask, null,
+                        packedWeights);
+                Gradients packedGrads = packedTape.backward(WeightedSumOp.apply(packedTape, packed, r));
+                assertThat(packed.bitEquals(separate)).as("output of %s at %d threads", p, threads).isTrue();
+                assertThat(packedWeights).as("weights of %s", p).containsExactly(weights);
+                float[] dQkv = packedGrads.get(qkv).data();
+                for (int part = 0; part < 3; part++) {
+                    float[] expected = grads.get(parts[part]).data();
+                    for (int row = 0; row < b * n; row++) {
+                        float[] actual = java.util.Arrays.copyOfRange(dQkv, row * 3 * modelDim + part * modelDim,
+                                row * 3 * modelDim + (part + 1) * modelDim);
+                        assertThat(actual).as("gradient part %d row %d of %s", part, row, p)
+                                .containsExactly(java.util.Arrays.copyOfRange(expected, row * modelDim,
+                                        (row + 1) * modelDim));
+                    }
+                }
+
+                Tensor inPlace = qkv.copy();
+                AttentionOp.applyPackedInPlace(inPlace, p.numHeads(), p.scale(), mask);
+                assertThat(java.util.Arrays.copyOf(inPlace.data(), b * n * modelDim))
+                        .as("in-place output of %s at %d threads", p, threads).containsExactly(separate.data());
+            });
+        }
+    }
+
     /** A query that sees no key gets a zero output, zero weights and no gradient, exactly (as the materialising path). */
     @Test
     void fullyMaskedRowsGiveZerosAndNoGradient() {
