@@ -186,9 +186,7 @@ public final class AttentionOp {
             throw new IllegalArgumentException("qkv: expected shape (batchSize, len, 3 * numHeads * headDim) with "
                     + "numHeads = " + numHeads + " but got " + qkv.shape());
         }
-        if (!Float.isFinite(scale)) {
-            throw new IllegalArgumentException("scale: expected a finite number but got " + scale);
-        }
+        requireFiniteScale(scale);
         int len = qkv.dim(1);
         if ((long) len * len > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("len * len = " + len + " * " + len
@@ -268,13 +266,17 @@ public final class AttentionOp {
                               float scale, ScoreMask mask, int maskedSrcLen, float dropout) {
         Dims d = Dims.of(query, key, value, layout, numHeads, maskedSrcLen);
         Objects.requireNonNull(mask, "mask must not be null (ScoreMask.NONE masks nothing)");
-        if (!Float.isFinite(scale)) {
-            throw new IllegalArgumentException("scale: expected a finite number but got " + scale);
-        }
+        requireFiniteScale(scale);
         if (!(dropout >= 0f && dropout < 1f)) {
             throw new IllegalArgumentException("dropout: expected a probability in [0, 1) but got " + dropout);
         }
         return d;
+    }
+
+    private static void requireFiniteScale(float scale) {
+        if (!Float.isFinite(scale)) {
+            throw new IllegalArgumentException("scale: expected a finite number but got " + scale);
+        }
     }
 
     /** The chosen heads ({@code null}: all), checked with the size of {@code weightsOut}. */

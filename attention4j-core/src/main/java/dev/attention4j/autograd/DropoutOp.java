@@ -57,9 +57,4 @@ public final class DropoutOp {
     public static boolean keeps(long seed, long index, float p) {
         return DropoutHash.kept(DropoutHash.mix(seed), index, DropoutHash.threshold(p));
     }
-
-    /** {@link DropoutHash#mix}: SplitMix64's finaliser, also used to derive child seeds. */
-    public static long mix(long z) {
-        return DropoutHash.mix(z);
-    }
 }

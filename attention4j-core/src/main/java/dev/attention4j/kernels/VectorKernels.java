@@ -323,33 +323,27 @@ public final class VectorKernels implements Kernels {
      */
     @Override
     public void dropout(float[] x, int off, int n, long firstIndex, long key, long threshold, float scale) {
-        int nv = SPECIES.loopBound(n);
-        if (LONG_LANES * 2 == LANES) {
-            LongVector iota = LongVector.fromArray(LONG_SPECIES, LONG_IOTA, 0);
-            for (int i = 0; i < nv; i += LANES) {
-                long index = firstIndex + i;
-                LongVector z0 = iota.add(index).mul(DropoutHash.GOLDEN).add(key);
-                LongVector z1 = iota.add(index + LONG_LANES).mul(DropoutHash.GOLDEN).add(key);
-                z0 = z0.lanewise(VectorOperators.XOR, z0.lanewise(VectorOperators.LSHR, 30)).mul(DropoutHash.MIX1);
-                z1 = z1.lanewise(VectorOperators.XOR, z1.lanewise(VectorOperators.LSHR, 30)).mul(DropoutHash.MIX1);
-                z0 = z0.lanewise(VectorOperators.XOR, z0.lanewise(VectorOperators.LSHR, 27)).mul(DropoutHash.MIX2);
-                z1 = z1.lanewise(VectorOperators.XOR, z1.lanewise(VectorOperators.LSHR, 27)).mul(DropoutHash.MIX2);
-                z0 = z0.lanewise(VectorOperators.XOR, z0.lanewise(VectorOperators.LSHR, 31));
-                z1 = z1.lanewise(VectorOperators.XOR, z1.lanewise(VectorOperators.LSHR, 31));
-                long keep = z0.lanewise(VectorOperators.LSHR, 32).compare(VectorOperators.GE, threshold).toLong()
-                        | z1.lanewise(VectorOperators.LSHR, 32).compare(VectorOperators.GE, threshold).toLong()
-                        << LONG_LANES;
-                VectorMask<Float> kept = VectorMask.fromLong(SPECIES, keep);
-                FloatVector.zero(SPECIES)
-                        .blend(FloatVector.fromArray(SPECIES, x, off + i).mul(scale), kept)
-                        .intoArray(x, off + i);
-            }
-        } else {
-            nv = 0; // no long species of this shape with half the lanes: all scalar
+        int nv = SPECIES.loopBound(n); // LONG_LANES is LANES / 2 at every supported shape
+        LongVector iota = LongVector.fromArray(LONG_SPECIES, LONG_IOTA, 0);
+        for (int i = 0; i < nv; i += LANES) {
+            long index = firstIndex + i;
+            LongVector z0 = iota.add(index).mul(DropoutHash.GOLDEN).add(key);
+            LongVector z1 = iota.add(index + LONG_LANES).mul(DropoutHash.GOLDEN).add(key);
+            z0 = z0.lanewise(VectorOperators.XOR, z0.lanewise(VectorOperators.LSHR, 30)).mul(DropoutHash.MIX1);
+            z1 = z1.lanewise(VectorOperators.XOR, z1.lanewise(VectorOperators.LSHR, 30)).mul(DropoutHash.MIX1);
+            z0 = z0.lanewise(VectorOperators.XOR, z0.lanewise(VectorOperators.LSHR, 27)).mul(DropoutHash.MIX2);
+            z1 = z1.lanewise(VectorOperators.XOR, z1.lanewise(VectorOperators.LSHR, 27)).mul(DropoutHash.MIX2);
+            z0 = z0.lanewise(VectorOperators.XOR, z0.lanewise(VectorOperators.LSHR, 31));
+            z1 = z1.lanewise(VectorOperators.XOR, z1.lanewise(VectorOperators.LSHR, 31));
+            long keep = z0.lanewise(VectorOperators.LSHR, 32).compare(VectorOperators.GE, threshold).toLong()
+                    | z1.lanewise(VectorOperators.LSHR, 32).compare(VectorOperators.GE, threshold).toLong()
+                    << LONG_LANES;
+            VectorMask<Float> kept = VectorMask.fromLong(SPECIES, keep);
+            FloatVector.zero(SPECIES)
+                    .blend(FloatVector.fromArray(SPECIES, x, off + i).mul(scale), kept)
+                    .intoArray(x, off + i);
         }
-        for (int i = nv; i < n; i++) {
-            x[off + i] = DropoutHash.kept(key, firstIndex + i, threshold) ? x[off + i] * scale : 0f;
-        }
+        ScalarKernels.INSTANCE.dropout(x, off + nv, n - nv, firstIndex + nv, key, threshold, scale); // the tail
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.attention4j.nn;
 
-import dev.attention4j.autograd.DropoutOp;
 import dev.attention4j.autograd.Tape;
+import dev.attention4j.kernels.DropoutHash;
 
 /**
  * Whether a forward pass is inference (no dropout, nothing recorded) or training (dropout driven by a seed, and,
@@ -50,7 +50,7 @@ public sealed interface Mode {
     record Training(long seed, Tape tape) implements Mode {
         @Override
         public Mode child(int index) {
-            return new Training(DropoutOp.mix(seed * 0x9E3779B97F4A7C15L + index + 1), tape);
+            return new Training(DropoutHash.mix(seed * 0x9E3779B97F4A7C15L + index + 1), tape);
         }
     }
 }

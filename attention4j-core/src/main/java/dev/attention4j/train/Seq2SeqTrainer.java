@@ -1,9 +1,9 @@
 package dev.attention4j.train;
 
 import dev.attention4j.autograd.CrossEntropyOp;
-import dev.attention4j.autograd.DropoutOp;
 import dev.attention4j.autograd.Gradients;
 import dev.attention4j.autograd.Tape;
+import dev.attention4j.kernels.DropoutHash;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.nn.transformer.Seq2SeqTransformer;
@@ -77,7 +77,7 @@ public final class Seq2SeqTrainer {
         for (int i = 0; i < microBatches.size(); i++) {
             Batch batch = microBatches.get(i);
             Tape tape = new Tape();
-            Mode mode = Mode.training(DropoutOp.mix(config.seed() ^ DropoutOp.mix(step * 1_000_003L + i)), tape);
+            Mode mode = Mode.training(DropoutHash.mix(config.seed() ^ DropoutHash.mix(step * 1_000_003L + i)), tape);
             Tensor logits = model.forward(batch.src(), batch.tgtIn(), sourcePadding(batch), targetPadding(batch),
                     mode); // (batchSize, tgtLen, tgtVocab)
             Tensor loss = CrossEntropyOp.apply(tape, logits, flatten(batch.tgtOut()), Tokenizer.PAD_ID,
