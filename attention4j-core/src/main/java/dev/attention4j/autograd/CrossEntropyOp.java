@@ -2,6 +2,7 @@ package dev.attention4j.autograd;
 
 import dev.attention4j.kernels.Kernels;
 import dev.attention4j.kernels.Parallel;
+import dev.attention4j.tensor.BufferPool;
 import dev.attention4j.tensor.Tensor;
 
 /**
@@ -58,7 +59,7 @@ public final class CrossEntropyOp {
         double eps = labelSmoothing;
         // With a tape, the softmax of every counted row is kept and becomes the gradient in place; without one, each
         // chunk reuses one row.
-        float[] probs = tape == null ? null : new float[logits.size()]; // (rows, vocabSize), 0 on ignored rows
+        float[] probs = tape == null ? null : BufferPool.zeros(logits.size()); // (rows, vocabSize), 0 on ignored rows
         float[] ones = new float[vocabSize];
         java.util.Arrays.fill(ones, 1f);
         double[] rowLoss = new double[rows];                      // (rows), 0 on ignored rows

@@ -29,15 +29,14 @@ public final class Tensor {
         this.version = version;
     }
 
-    /** A tensor of zeros. */
+    /** A tensor of zeros (its array lent by the thread's open {@link BufferPool} scope, if any). */
     public static Tensor zeros(int... dims) {
-        Shape shape = Shape.of(dims);
-        return new Tensor(shape, new float[shape.size()]);
+        return zeros(Shape.of(dims));
     }
 
-    /** A tensor of zeros with the given shape. */
+    /** A tensor of zeros with the given shape (its array lent by the thread's open {@link BufferPool} scope, if any). */
     public static Tensor zeros(Shape shape) {
-        return new Tensor(shape, new float[shape.size()]);
+        return new Tensor(shape, BufferPool.zeros(shape.size()));
     }
 
     /** Wraps {@code data} (not copied) as a tensor of the given dims; the lengths must agree. */
@@ -176,9 +175,9 @@ public final class Tensor {
         return new Tensor(target, data, version);
     }
 
-    /** A deep copy. */
+    /** A deep copy (its array lent by the thread's open {@link BufferPool} scope, if any). */
     public Tensor copy() {
-        return new Tensor(shape, data.clone());
+        return new Tensor(shape, BufferPool.copyOf(data));
     }
 
     /** True when the shapes are equal and every element is bit-for-bit the same. */

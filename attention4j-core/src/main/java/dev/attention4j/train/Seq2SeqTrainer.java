@@ -7,6 +7,7 @@ import dev.attention4j.kernels.DropoutHash;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.nn.transformer.Seq2SeqTransformer;
+import dev.attention4j.tensor.BufferPool;
 import dev.attention4j.tensor.Tensor;
 import dev.attention4j.train.data.Batch;
 import dev.attention4j.train.data.Batcher;
@@ -43,6 +44,7 @@ public final class Seq2SeqTrainer {
     private final LearningRateSchedule schedule;
     private final TrainingConfig config;
     private final Map<String, Tensor> params;
+    private BufferPool buffers = new BufferPool();
     private long step;
     private double priorSeconds;    // wall-clock time of the runs this one resumed
     private long startedNanos = System.nanoTime();
@@ -54,6 +56,11 @@ public final class Seq2SeqTrainer {
         this.schedule = Objects.requireNonNull(schedule, "schedule");
         this.config = Objects.requireNonNull(config, "config");
         this.params = model.namedParameters();
+    }
+
+    /** Replaces the pool that lends each step its arrays (tests compare against one that lends nothing). */
+    void useBufferPool(BufferPool pool) {
+        this.buffers = Objects.requireNonNull(pool, "pool");
     }
 
     /** Wall-clock seconds since this trainer started (or was restored), plus those of the runs it resumed. */
@@ -71,26 +78,33 @@ public final class Seq2SeqTrainer {
         if (microBatches.isEmpty()) {
             throw new IllegalArgumentException("microBatches: expected at least one batch but got none");
         }
-        GradientAccumulator accumulator = new GradientAccumulator(params);
         double lossSum = 0;
         long tokens = 0;
-        for (int i = 0; i < microBatches.size(); i++) {
-            Batch batch = microBatches.get(i);
-            Tape tape = new Tape();
-            Mode mode = Mode.training(DropoutHash.mix(config.seed() ^ DropoutHash.mix(step * 1_000_003L + i)), tape);
-            Tensor logits = model.forward(batch.src(), batch.tgtIn(), sourcePadding(batch), targetPadding(batch),
-                    mode); // (batchSize, tgtLen, tgtVocab)
-            Tensor loss = CrossEntropyOp.apply(tape, logits, flatten(batch.tgtOut()), Tokenizer.PAD_ID,
-                    config.labelSmoothing());
-            accumulator.add(tape.backward(loss));
-            lossSum += loss.data()[0];
-            tokens += batch.tokens();
-        }
-        Gradients grads = accumulator.takeAverage();
-        float gradNorm = GradientClipping.clipGlobalNorm(params, grads,
-                config.clipNorm() > 0 ? config.clipNorm() : Float.POSITIVE_INFINITY);
+        float gradNorm;
         float learningRate = schedule.at(step + 1);
-        optimizer.step(params, grads, learningRate);
+        // Activations and gradients are lent by the pool and handed back when the step ends, so the next step of the
+        // same shapes reuses them; nothing made in the scope outlives it (the loss is read out as a number).
+        try (BufferPool.Scope scope = buffers.open()) {
+            GradientAccumulator accumulator = new GradientAccumulator(params);
+            for (int i = 0; i < microBatches.size(); i++) {
+                Batch batch = microBatches.get(i);
+                Tape tape = new Tape();
+                Mode mode = Mode.training(DropoutHash.mix(config.seed() ^ DropoutHash.mix(step * 1_000_003L + i)),
+                        tape);
+                Tensor logits = model.forward(batch.src(), batch.tgtIn(), sourcePadding(batch), targetPadding(batch),
+                        mode); // (batchSize, tgtLen, tgtVocab)
+                Tensor loss = CrossEntropyOp.apply(tape, logits, flatten(batch.tgtOut()), Tokenizer.PAD_ID,
+                        config.labelSmoothing());
+                accumulator.add(tape.backward(loss));
+                lossSum += loss.data()[0];
+                tokens += batch.tokens();
+            }
+            Gradients grads = accumulator.takeAverage();
+            gradNorm = GradientClipping.clipGlobalNorm(params, grads,
+                    config.clipNorm() > 0 ? config.clipNorm() : Float.POSITIVE_INFINITY);
+            // the optimizer's state must outlive the step
+            scope.runOnHeap(() -> optimizer.step(params, grads, learningRate));
+        }
         step++;
         return new StepReport(step, lossSum / microBatches.size(), learningRate, gradNorm, tokens, elapsedSeconds());
     }

@@ -8,6 +8,7 @@ import dev.attention4j.nn.transformer.Seq2SeqConfig;
 import dev.attention4j.nn.transformer.Seq2SeqTransformer;
 import dev.attention4j.nn.transformer.TransformerConfig;
 import dev.attention4j.nn.transformer.TransformerLayerConfig;
+import dev.attention4j.tensor.BufferPool;
 import dev.attention4j.tensor.Tensor;
 import dev.attention4j.train.data.Batch;
 import dev.attention4j.train.data.BatchLimits;
@@ -118,6 +119,28 @@ class Seq2SeqTrainerTest {
         } finally {
             Parallel.setThreads(before);
         }
+    }
+
+    @Test
+    void reusedStepBuffersGiveTheBitsOfFreshOnes() {
+        // The suite lends every array through the pool and poisons what a step returns (see the surefire
+        // configuration), so a tensor that outlived its step would turn the weights into NaN here.
+        Seq2SeqTransformer pooled = model(0.1f);
+        Seq2SeqTransformer fresh = model(0.1f);
+        Seq2SeqTrainer a = trainer(pooled, TrainingConfig.of(4, SEED).withAccumulationSteps(2));
+        Seq2SeqTrainer b = trainer(fresh, TrainingConfig.of(4, SEED).withAccumulationSteps(2));
+        BufferPool pool = new BufferPool(1);
+        a.useBufferPool(pool);
+        b.useBufferPool(new BufferPool(Integer.MAX_VALUE)); // lends nothing
+        List<Batch> epoch = batcher.epoch(0);
+        for (int i = 0; i < 4; i++) {
+            List<Batch> micro = List.of(epoch.get(i % 2), epoch.get(2));  // the same shapes come back: reuse
+            assertThat(a.step(micro).loss()).isEqualTo(b.step(micro).loss());
+        }
+        Map<String, Tensor> want = fresh.namedParameters();
+        pooled.namedParameters().forEach((name, t) -> assertThat(t.bitEquals(want.get(name))).as(name).isTrue());
+        pooled.namedParameters().forEach((name, t) -> assertThat(t.data()).as(name).doesNotContain(Float.NaN));
+        assertThat(pool.reusedArrays()).as("arrays handed out again").isGreaterThan(pool.allocatedArrays());
     }
 
     private Map<String, Tensor> trainSteps(int threads) {
