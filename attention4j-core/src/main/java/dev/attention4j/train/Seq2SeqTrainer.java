@@ -85,7 +85,10 @@ public final class Seq2SeqTrainer {
         // Activations and gradients are lent by the pool and handed back when the step ends, so the next step of the
         // same shapes reuses them; nothing made in the scope outlives it (the loss is read out as a number).
         try (BufferPool.Scope scope = buffers.open()) {
-            GradientAccumulator accumulator = new GradientAccumulator(params);
+            // One micro-batch: its gradients as they are (averaging over one changes no bit, copying them costs a
+            // pass over every parameter); several: summed and averaged.
+            GradientAccumulator accumulator = microBatches.size() == 1 ? null : new GradientAccumulator(params);
+            Gradients grads = null;
             for (int i = 0; i < microBatches.size(); i++) {
                 Batch batch = microBatches.get(i);
                 Tape tape = new Tape();
@@ -95,15 +98,18 @@ public final class Seq2SeqTrainer {
                         mode); // (batchSize, tgtLen, tgtVocab)
                 Tensor loss = CrossEntropyOp.apply(tape, logits, flatten(batch.tgtOut()), Tokenizer.PAD_ID,
                         config.labelSmoothing());
-                accumulator.add(tape.backward(loss));
+                grads = tape.backward(loss);
+                if (accumulator != null) {
+                    accumulator.add(grads);
+                }
                 lossSum += loss.data()[0];
                 tokens += batch.tokens();
             }
-            Gradients grads = accumulator.takeAverage();
-            gradNorm = GradientClipping.clipGlobalNorm(params, grads,
+            Gradients averaged = accumulator == null ? grads : accumulator.takeAverage();
+            gradNorm = GradientClipping.clipGlobalNorm(params, averaged,
                     config.clipNorm() > 0 ? config.clipNorm() : Float.POSITIVE_INFINITY);
             // the optimizer's state must outlive the step
-            scope.runOnHeap(() -> optimizer.step(params, grads, learningRate));
+            scope.runOnHeap(() -> optimizer.step(params, averaged, learningRate));
         }
         step++;
         return new StepReport(step, lossSum / microBatches.size(), learningRate, gradNorm, tokens, elapsedSeconds());

@@ -1,9 +1,11 @@
 package dev.attention4j.train;
 
 import dev.attention4j.autograd.Gradients;
+import dev.attention4j.kernels.Parallel;
 import dev.attention4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -76,6 +78,34 @@ class GradientClippingTest {
         assertThat((double) norm).isCloseTo(Math.sqrt(50), within(1e-6));
         float coef = 1f / (norm + 1e-6f);
         assertThat(shared.data()).containsExactly(3f * coef, 4f * coef);
+    }
+
+    @Test
+    void theNormOfManyOddLengthGradientsIsTheExactOneRoundedAndTheSameAtAnyThreadCount() {
+        Map<String, Tensor> many = new LinkedHashMap<>();
+        Gradients g = new Gradients();
+        BigDecimal exact = BigDecimal.ZERO;
+        for (int p = 0; p < 9; p++) {
+            Tensor param = Tensor.zeros(1 + 1000 * p + p % 4);
+            Tensor grad = Tensor.randn(p, param.size());
+            many.put("p" + p, param);
+            g.add(param, grad);
+            for (float x : grad.data()) {
+                exact = exact.add(new BigDecimal(x).multiply(new BigDecimal(x)));
+            }
+        }
+        float want = (float) Math.sqrt(exact.doubleValue());
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            float one = GradientClipping.clipGlobalNorm(many, g, Float.MAX_VALUE);
+            Parallel.setThreads(2);
+            float two = GradientClipping.clipGlobalNorm(many, g, Float.MAX_VALUE);
+            assertThat(one).isCloseTo(want, within(Math.ulp(want)));
+            assertThat(Float.floatToRawIntBits(two)).isEqualTo(Float.floatToRawIntBits(one));
+        } finally {
+            Parallel.setThreads(before);
+        }
     }
 
     @Test

@@ -143,6 +143,25 @@ class Seq2SeqTrainerTest {
         assertThat(pool.reusedArrays()).as("arrays handed out again").isGreaterThan(pool.allocatedArrays());
     }
 
+    @Test
+    void aSingleMicroBatchStepsLikeTheAverageOfTwoEqualOnes() {
+        // Without dropout two copies of a batch have the same gradient g, and (g + g) / 2 is g exactly: the
+        // accumulator's path is the oracle for the single micro-batch path, which skips it.
+        Seq2SeqTransformer single = model(0f);
+        Seq2SeqTransformer doubled = model(0f);
+        Seq2SeqTrainer a = trainer(single, TrainingConfig.of(3, SEED));
+        Seq2SeqTrainer b = trainer(doubled, TrainingConfig.of(3, SEED).withAccumulationSteps(2));
+        List<Batch> epoch = batcher.epoch(0);
+        for (int i = 0; i < 3; i++) {
+            StepReport one = a.step(List.of(epoch.get(i)));
+            StepReport two = b.step(List.of(epoch.get(i), epoch.get(i)));
+            assertThat(one.loss()).isEqualTo(two.loss());
+            assertThat(one.gradNorm()).isEqualTo(two.gradNorm());
+        }
+        Map<String, Tensor> want = doubled.namedParameters();
+        single.namedParameters().forEach((name, t) -> assertThat(t.bitEquals(want.get(name))).as(name).isTrue());
+    }
+
     private Map<String, Tensor> trainSteps(int threads) {
         Parallel.setThreads(threads);
         Seq2SeqTransformer m = model(0.1f);
