@@ -14,6 +14,7 @@ import dev.attention4j.nn.attention.AttentionWeights;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.nn.attention.MultiHeadAttention;
 import dev.attention4j.nn.attention.MultiHeadAttentionConfig;
+import dev.attention4j.tensor.BufferPool;
 import dev.attention4j.tensor.MatMul;
 import dev.attention4j.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -221,13 +222,18 @@ final class AttentionBench implements Callable<Integer> {
         Map<String, Tensor> params = new HashMap<>();
         attention.collectParameters("", params);
         boolean backward = c.pass().equals("backward");
+        // Each call's arrays are lent by a pool and reused by the next call, as PyTorch's caching allocator reuses
+        // its memory: fresh arrays would time the operating system handing over pages (see BufferPool).
+        BufferPool pool = new BufferPool();
         Runnable call = () -> {
-            Tape tape = backward ? new Tape() : null;
-            Tensor output = materialized ? materializedForward(tape, params, x, mask)
-                    : attention.forward(x, x, x, mask, AttentionWeights.NONE,
-                    backward ? Mode.training(1L, tape) : Mode.INFERENCE).output();
-            if (backward) {
-                tape.backward(WeightedSumOp.apply(tape, output, r));
+            try (BufferPool.Scope scope = pool.open()) {
+                Tape tape = backward ? new Tape() : null;
+                Tensor output = materialized ? materializedForward(tape, params, x, mask)
+                        : attention.forward(x, x, x, mask, AttentionWeights.NONE,
+                        backward ? Mode.training(1L, tape) : Mode.INFERENCE).output();
+                if (backward) {
+                    tape.backward(WeightedSumOp.apply(tape, output, r));
+                }
             }
         };
         for (int i = 0; i < warmup; i++) {
@@ -244,8 +250,9 @@ final class AttentionBench implements Callable<Integer> {
             bytes = Math.min(bytes, allocatedBytes() - b0);
         }
         long outputBytes = 4L * batch * c.n() * modelDim;
+        // the memory of one call: what it took from the heap (small arrays) plus the pool's arrays it used
         return new Timing(PyTorchRival.median(ms.stream().mapToDouble(Double::doubleValue).toArray()),
-                bytes - outputBytes);
+                bytes + pool.freeBytes() - outputBytes);
     }
 
     /** MultiHeadAttention's forward spelled out on its parameters, with the materialising attention. */
