@@ -3,6 +3,7 @@ package dev.attention4j.nn;
 import dev.attention4j.autograd.ActivationOp;
 import dev.attention4j.autograd.Tape;
 import dev.attention4j.kernels.Kernels;
+import dev.attention4j.tensor.Activations;
 import dev.attention4j.tensor.Tensor;
 
 /** The feed-forward non-linearity: the paper's ReLU, or GELU as BERT and GPT use. */
@@ -15,6 +16,17 @@ public enum Activation {
         return switch (this) {
             case RELU -> ActivationOp.relu(tape, x);
             case GELU -> ActivationOp.gelu(tape, x);
+        };
+    }
+
+    /**
+     * The activation written over {@code x} (a tensor nothing else needs, at inference), split across threads as
+     * {@link #apply}: the same bits, no new array. Returns {@code x}.
+     */
+    public Tensor applyInPlace(Tensor x) {
+        return switch (this) {
+            case RELU -> Activations.reluInPlace(x);
+            case GELU -> Activations.geluInPlace(x);
         };
     }
 

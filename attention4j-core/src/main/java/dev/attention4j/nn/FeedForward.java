@@ -25,7 +25,9 @@ public final class FeedForward implements Module {
 
     /** {@code (batchSize, seqLen, modelDim) -> (batchSize, seqLen, modelDim)}. */
     public Tensor forward(Tensor x, Mode mode) {
-        Tensor hidden = activation.apply(mode.tape(), linear1.forward(x, mode)); // (batchSize, seqLen, ffnDim)
+        Tensor hidden = linear1.forward(x, mode);             // (batchSize, seqLen, ffnDim)
+        // without a tape nothing else holds linear1's output: the activation overwrites it (same bits)
+        hidden = mode.tape() == null ? activation.applyInPlace(hidden) : activation.apply(mode.tape(), hidden);
         return linear2.forward(Dropout.apply(hidden, dropout, mode), mode);
     }
 

@@ -60,17 +60,22 @@ public final class EncoderLayer implements Module {
         Tape tape = mode.tape();
         float p = config.dropout();
         Tensor x = src;
+        // Without a tape nothing keeps the sublayers' outputs, so the residual sums and norms overwrite them rather
+        // than allocating (same bits; an embedding model's layer allocates a third less).
+        boolean inPlace = tape == null;
         return switch (config.normPlacement()) {
             case PRE -> {
                 Tensor h = norm1.forward(x, mode);
-                x = AddOp.apply(tape, x,
-                        Sublayers.attention(selfAttn, h, h, mask, p, mode.child(0), observer, site));
-                yield AddOp.apply(tape, x, Sublayers.feedForward(feedForward, norm2.forward(x, mode), p, mode.child(1)));
+                Tensor a = Sublayers.attention(selfAttn, h, h, mask, p, mode.child(0), observer, site);
+                x = inPlace ? Sublayers.residualInPlace(a, x) : AddOp.apply(tape, x, a);
+                Tensor f = Sublayers.feedForward(feedForward, norm2.forward(x, mode), p, mode.child(1));
+                yield inPlace ? Sublayers.residualInPlace(f, x) : AddOp.apply(tape, x, f);
             }
             case POST -> {
-                x = norm1.forward(AddOp.apply(tape, x,
-                        Sublayers.attention(selfAttn, x, x, mask, p, mode.child(0), observer, site)), mode);
-                yield norm2.forward(AddOp.apply(tape, x, Sublayers.feedForward(feedForward, x, p, mode.child(1))), mode);
+                Tensor a = Sublayers.attention(selfAttn, x, x, mask, p, mode.child(0), observer, site);
+                x = inPlace ? Sublayers.residualAndNormInPlace(a, x, norm1) : norm1.forward(AddOp.apply(tape, x, a), mode);
+                Tensor f = Sublayers.feedForward(feedForward, x, p, mode.child(1));
+                yield inPlace ? Sublayers.residualAndNormInPlace(f, x, norm2) : norm2.forward(AddOp.apply(tape, x, f), mode);
             }
         };
     }
