@@ -1,6 +1,7 @@
 package dev.attention4j.train;
 
 import dev.attention4j.autograd.Gradients;
+import dev.attention4j.kernels.Parallel;
 import dev.attention4j.tensor.Shape;
 import dev.attention4j.tensor.Tensor;
 
@@ -53,7 +54,8 @@ import java.util.TreeSet;
  * (PyTorch's choice) stops counting exactly at 2^24 steps, the pair is exact to 2^48 and survives any float32 file
  * format bit for bit.
  *
- * <p>Not thread-safe. Each step visits the parameters in the map's order, sequentially.
+ * <p>Not thread-safe. Each step visits the parameters in the map's order; a large parameter's elements are split
+ * across the kernels' threads (each element's update is independent, so the bits do not depend on the thread count).
  */
 public final class Adam implements Optimizer {
 
@@ -63,6 +65,8 @@ public final class Adam implements Optimizer {
     static final String STEPS = "steps";
 
     private static final long COUNT_RADIX = 1L << 24;
+    /** Elements per task when an update is split across threads. */
+    private static final int UPDATE_CHUNK = 1 << 16;
     private static final long MAX_COUNT = COUNT_RADIX * COUNT_RADIX - 1;
 
     /** One parameter's state: the moments and its own step count. */
@@ -168,7 +172,15 @@ public final class Adam implements Optimizer {
         float decoupledFactor = (float) (1 - lr * weightDecay);
         // PyTorch skips weight decay of 0 altogether (which matters for an infinite parameter: inf * 0 is NaN).
         WeightDecay mode = config.mode() == WeightDecay.L2 && weightDecay == 0 ? WeightDecay.NONE : config.mode();
-        for (int i = 0; i < p.length; i++) {
+        // elements are independent: split across threads, the same bits at any count
+        Parallel.forRange(p.length, UPDATE_CHUNK, (start, end) -> update(p, g, m, v, start, end, mode, negStepSize,
+                biasCorrection2Sqrt, b1, oneMinusB1, b2, oneMinusB2, epsilon, decay, decoupledFactor));
+    }
+
+    private static void update(float[] p, float[] g, float[] m, float[] v, int start, int end, WeightDecay mode,
+                               float negStepSize, float biasCorrection2Sqrt, float b1, float oneMinusB1, float b2,
+                               float oneMinusB2, float epsilon, float decay, float decoupledFactor) {
+        for (int i = start; i < end; i++) {
             float gi = g[i];
             switch (mode) {
                 case NONE -> { }

@@ -1,6 +1,7 @@
 package dev.attention4j.train;
 
 import dev.attention4j.autograd.Gradients;
+import dev.attention4j.kernels.Parallel;
 import dev.attention4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +80,32 @@ class AdamTest {
                         .isCloseTo(expected[t][i], within(1e-6 + 1e-6 * Math.abs(expected[t][i])));
             }
         }
+    }
+
+    @Test
+    void aLargeParameterSplitAcrossThreadsGetsTheBitsOfOneThread() {
+        int before = Parallel.threads();
+        try {
+            Tensor one = adamSteps(1);
+            Tensor two = adamSteps(2);
+            assertThat(two.bitEquals(one)).isTrue();
+            assertThat(Parallel.splits(one.size(), 1 << 16)).as("the update was split at two threads").isTrue();
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    private static Tensor adamSteps(int threads) {
+        Parallel.setThreads(threads);
+        Tensor w = Tensor.randn(3, 300_001);                     // a few chunks and a ragged end
+        Map<String, Tensor> ps = Map.of("w", w);
+        Adam adam = new Adam(AdamConfig.pytorchAdamW());                 // decoupled weight decay on
+        for (int step = 0; step < 3; step++) {
+            Gradients g = new Gradients();
+            g.add(w, Tensor.randn(10 + step, 300_001));
+            adam.step(ps, g, 1e-3f);
+        }
+        return w;
     }
 
     @Test
