@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Layout: a tile's scores are held transposed, {@code (keys, queries)}, so every per-query quantity (max, sum,
  * lse, the backward's {@code dO_i . O_i}) is a vector across the tile's columns: no step sums across lanes
  * ({@link Kernels#maxColumns}, {@link Kernels#expColumnsSum}, {@link Kernels#softmaxBackwardColumns}). The queries
- * are scaled and transposed once per query tile ({@code Qs^T (headDim, queries)}), the keys are read in place, so
+ * are scaled and transposed once per query tile ({@code Qs^T (headDim, queries)}), the keys are read as rows, so
  * {@code S^T = K_tile Qs^T} is one {@link Kernels#tileMatmul}; {@code acc += P V_tile} reads {@code P} transposed at
  * no cost (A by broadcasts). The forward reads keys and values from a contiguous copy of the head's rows, made once
  * per thread and head; the backward and the weights read the keys in place (the same score bits either way).
