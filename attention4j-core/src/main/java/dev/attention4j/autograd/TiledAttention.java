@@ -6,6 +6,7 @@ import dev.attention4j.kernels.Kernels;
 import dev.attention4j.kernels.Parallel;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Tiled ("flash") attention: {@link AttentionOp}'s forward, backward and weights without ever holding a
@@ -19,9 +20,10 @@ import java.util.Arrays;
  * <p>Layout: a tile's scores are held transposed, {@code (keys, queries)}, so every per-query quantity (max, sum,
  * lse, the backward's {@code dO_i . O_i}) is a vector across the tile's columns: no step sums across lanes
  * ({@link Kernels#maxColumns}, {@link Kernels#expColumnsSum}, {@link Kernels#softmaxBackwardColumns}). The queries
- * are scaled and transposed once per query tile ({@code Qs^T (headDim, queries)}), the keys are read in place, so
+ * are scaled and transposed once per query tile ({@code Qs^T (headDim, queries)}), the keys are read as rows, so
  * {@code S^T = K_tile Qs^T} is one {@link Kernels#tileMatmul}; {@code acc += P V_tile} reads {@code P} transposed at
- * no cost (A by broadcasts) from the value tile copied contiguous.
+ * no cost (A by broadcasts). The forward reads keys and values from a contiguous copy of the head's rows, made once
+ * per thread and head; the backward and the weights read the keys in place (the same score bits either way).
  *
  * <p>Masks: a {@link ScoreMask#isBand() band} mask (none, causal, sliding window, prefix key padding) gives each
  * query a visible key range; key tiles outside every query's range of the tile are skipped entirely (causal:
@@ -39,8 +41,10 @@ import java.util.Arrays;
  * <p>Parallelism and determinism: the forward and the weights run in parallel over (sequence, head, query tile),
  * backward over (sequence, head), or, with fewer of those than threads, in two passes (see {@link #backward}); each
  * task writes only its own rows, the tiles are cut from the sizes alone, and every kernel computes an element by the
- * same operations wherever it sits, so results are bit-identical at any thread count. Scratch: one set of tiles per thread (about {@code 100 KiB} at headDim 64; plus
- * {@code 4 * QUERY_TILE * srcLen} bytes for a mask that is not a band), kept by the thread between calls.
+ * same operations wherever it sits, so results are bit-identical at any thread count. Scratch: one set of tiles per
+ * thread (about {@code 100 KiB} at headDim 64; plus {@code 4 * (headDim + valueHeadDim) * srcLen} bytes for the
+ * forward's packed keys and values, and {@code 4 * QUERY_TILE * srcLen} for a mask that is not a band), kept by the
+ * thread between calls.
  */
 final class TiledAttention {
 
@@ -50,6 +54,8 @@ final class TiledAttention {
     static final int KEY_TILE = 96;
 
     private static final ThreadLocal<Tiles> TILES = ThreadLocal.withInitial(Tiles::new);
+    /** Numbers the forward calls, so that a thread knows whether its packed keys and values belong to this one. */
+    private static final AtomicLong FORWARD_CALLS = new AtomicLong();
 
     private TiledAttention() {
     }
@@ -69,7 +75,12 @@ final class TiledAttention {
         float[] dOutT = new float[0];   // (valueHeadDim, QUERY_TILE): dO tile transposed (backward)
         float[] dOut = new float[0];    // (QUERY_TILE, valueHeadDim): dO tile (backward)
         float[] key = new float[0];     // (KEY_TILE, headDim): the key tile scaled (backward, for dQ)
-        float[] value = new float[0];   // (KEY_TILE, valueHeadDim): the value tile (forward)
+        float[] packedKey = new float[0];   // (srcLen, headDim): the head's keys, contiguous (forward)
+        float[] packedValue = new float[0]; // (srcLen, valueHeadDim): the head's values, contiguous (forward)
+        long packedCall = -1;           // the forward call and (sequence, head) the packed rows belong to
+        int packedBh = -1;
+        int packedFrom;                 // the packed rows [packedFrom, packedTo)
+        int packedTo;
         float[] acc = new float[0];     // (QUERY_TILE, valueHeadDim): the output tile's running sum (forward)
         final float[] scores = new float[KEY_TILE * QUERY_TILE];  // (KEY_TILE, QUERY_TILE): S^T, then P^T
         final float[] dScores = new float[KEY_TILE * QUERY_TILE]; // (KEY_TILE, QUERY_TILE): dP^T, then dS^T
@@ -93,7 +104,6 @@ final class TiledAttention {
             if (dOut.length < valueHeadDim * QUERY_TILE) {
                 dOutT = new float[valueHeadDim * QUERY_TILE];
                 dOut = new float[valueHeadDim * QUERY_TILE];
-                value = new float[valueHeadDim * KEY_TILE];
                 acc = new float[valueHeadDim * QUERY_TILE];
             }
         }
@@ -108,16 +118,18 @@ final class TiledAttention {
     static void forward(Operand out, float[] logSumExp, Problem p) {
         Kernels k = Kernels.active();
         int tiles = p.queryTiles();
+        long call = FORWARD_CALLS.incrementAndGet();
         Parallel.forRange(p.dims().batchSize() * p.dims().numHeads() * tiles, 1, (start, end) -> {
             Tiles t = TILES.get();
             t.ensure(p.dims().headDim(), p.dims().valueHeadDim());
             for (int task = start; task < end; task++) {
-                forwardTile(k, t, out, logSumExp, p, task / tiles, task % tiles);
+                forwardTile(k, t, out, logSumExp, p, call, task / tiles, task % tiles);
             }
         });
     }
 
-    private static void forwardTile(Kernels k, Tiles t, Operand out, float[] logSumExp, Problem p, int bh, int tile) {
+    private static void forwardTile(Kernels k, Tiles t, Operand out, float[] logSumExp, Problem p, long call, int bh,
+                                    int tile) {
         Dims d = p.dims();
         int b = bh / d.numHeads();
         int h = bh % d.numHeads();
@@ -130,10 +142,11 @@ final class TiledAttention {
         Arrays.fill(t.sum, 0, width, 0f);
         Arrays.fill(t.acc, 0, rows * dv, 0f);
         packQueryTransposed(t, p, b, h, i0, rows);
-        Operand v = p.value();
+        packKeysAndValues(t, p, call, bh, t.keyFrom, t.keyTo);
+        int dk = d.headDim();
         for (int j0 = t.keyFrom; j0 < t.keyTo; j0 += KEY_TILE) {
             int cols = Math.min(KEY_TILE, t.keyTo - j0);
-            scores(k, t, p, b, h, j0, cols, rows, general);
+            scores(k, t, p, t.packedKey, j0 * dk, dk, j0, cols, rows, general);
             // the online softmax: the new max, the old sums and outputs rescaled, then P^T = exp(S^T - max)
             System.arraycopy(t.max, 0, t.newMax, 0, width);
             k.maxColumns(t.newMax, t.scores, 0, QUERY_TILE, cols, width);
@@ -149,11 +162,8 @@ final class TiledAttention {
                 t.max[r] = now;
             }
             k.expColumnsSum(t.scores, 0, QUERY_TILE, t.shift, t.sum, cols, width);
-            // V tile (cols, valueHeadDim), contiguous; acc (rows, valueHeadDim) += P V_tile
-            for (int c = 0; c < cols; c++) {
-                System.arraycopy(v.data(), v.at(b, h) + (j0 + c) * v.rowStride(), t.value, c * dv, dv);
-            }
-            k.tileMatmulAdd(t.acc, 0, dv, t.scores, 0, 1, QUERY_TILE, t.value, 0, dv, rows, dv, cols);
+            // acc (rows, valueHeadDim) += P V_tile, V_tile (cols, valueHeadDim) read from the packed values
+            k.tileMatmulAdd(t.acc, 0, dv, t.scores, 0, 1, QUERY_TILE, t.packedValue, j0 * dv, dv, rows, dv, cols);
         }
         int o = out.at(b, h) + i0 * out.rowStride();
         for (int r = 0; r < rows; r++) {
@@ -197,7 +207,8 @@ final class TiledAttention {
                 lseShift(t, logSumExp, (b * d.numHeads() + h) * tgtLen + i0, rows);
                 for (int j0 = t.keyFrom; j0 < t.keyTo; j0 += KEY_TILE) {
                     int cols = Math.min(KEY_TILE, t.keyTo - j0);
-                    scores(k, t, p, b, h, j0, cols, rows, general);
+                    scores(k, t, p, p.key().data(), p.key().at(b, h) + j0 * p.key().rowStride(),
+                            p.key().rowStride(), j0, cols, rows, general);
                     k.expColumns(t.scores, 0, QUERY_TILE, t.shift, cols, paddedWidth(rows));
                     for (int r = 0; r < rows; r++) {
                         int w = (bk * tgtLen + i0 + r) * srcLen + j0;
@@ -324,7 +335,8 @@ final class TiledAttention {
         int dQ0 = dQ == null ? 0 : dQ.at(b, h) + i0 * dQ.rowStride();
         for (int j0 = keyFrom; j0 < keyTo; j0 += KEY_TILE) {
             int cols = Math.min(KEY_TILE, keyTo - j0);
-            scores(k, t, p, b, h, j0, cols, rows, general);
+            scores(k, t, p, key.data(), key.at(b, h) + j0 * key.rowStride(), key.rowStride(), j0, cols, rows,
+                    general);
             k.expColumns(t.scores, 0, QUERY_TILE, t.shift, cols, width);                    // P^T (cols, width)
             // dP^T = V_tile dO^T   (cols, width)
             k.tileMatmul(t.dScores, 0, QUERY_TILE, v.data(), v.at(b, h) + j0 * v.rowStride(), v.rowStride(), 1,
@@ -347,6 +359,62 @@ final class TiledAttention {
                 k.tileMatmulAdd(dQ.data(), dQ0, dQ.rowStride(), t.dScores, 0, 1, QUERY_TILE, t.key, 0, dk, rows,
                         dk, cols);
             }
+        }
+    }
+
+    /**
+     * Makes {@code t.packedKey, t.packedValue} hold rows {@code [from, to)} (at least) of the keys and values of
+     * (sequence, head) {@code bh} of forward call {@code call}, each row at its own index: copied once per thread
+     * and head rather than once per query tile (the values' tile was copied for every tile pair: its rows lie
+     * {@code 3 * modelDim} floats apart in packed projections, a stride that maps them to a few L1 sets). Rows
+     * already packed for the same call and head stay.
+     */
+    private static void packKeysAndValues(Tiles t, Problem p, long call, int bh, int from, int to) {
+        if (from >= to) {
+            return;
+        }
+        Dims d = p.dims();
+        int dk = d.headDim();
+        int dv = d.valueHeadDim();
+        int srcLen = d.srcLen();
+        if (t.packedKey.length < srcLen * dk) {
+            t.packedKey = new float[srcLen * dk];
+        }
+        if (t.packedValue.length < srcLen * dv) {
+            t.packedValue = new float[srcLen * dv];
+        }
+        if (t.packedCall != call || t.packedBh != bh || t.packedFrom >= t.packedTo) {
+            t.packedCall = call;
+            t.packedBh = bh;
+            packRows(t, p, bh, from, to);
+            t.packedFrom = from;
+            t.packedTo = to;
+            return;
+        }
+        if (from < t.packedFrom) {
+            packRows(t, p, bh, from, t.packedFrom);
+            t.packedFrom = from;
+        }
+        if (to > t.packedTo) {
+            packRows(t, p, bh, t.packedTo, to);
+            t.packedTo = to;
+        }
+    }
+
+    /** Copies key and value rows {@code [from, to)} of (sequence, head) {@code bh} into the thread's packed rows. */
+    private static void packRows(Tiles t, Problem p, int bh, int from, int to) {
+        Dims d = p.dims();
+        int b = bh / d.numHeads();
+        int h = bh % d.numHeads();
+        int dk = d.headDim();
+        int dv = d.valueHeadDim();
+        Operand key = p.key();
+        Operand v = p.value();
+        int k0 = key.at(b, h);
+        int v0 = v.at(b, h);
+        for (int j = from; j < to; j++) {
+            System.arraycopy(key.data(), k0 + j * key.rowStride(), t.packedKey, j * dk, dk);
+            System.arraycopy(v.data(), v0 + j * v.rowStride(), t.packedValue, j * dv, dv);
         }
     }
 
@@ -394,14 +462,15 @@ final class TiledAttention {
     }
 
     /**
-     * {@code t.scores (cols, rows) = K_tile Qs^T}, keys {@code [j0, j0 + cols)}, then the mask: {@code -inf} outside
-     * each query's band, or the general mask's rows added.
+     * {@code t.scores (cols, rows) = K_tile Qs^T}, keys {@code [j0, j0 + cols)} read from {@code keys} (the first at
+     * {@code keyOff}, rows {@code keyStride} apart: in place, or packed), then the mask: {@code -inf} outside each
+     * query's band, or the general mask's rows added. The same bits wherever the keys are read from (each score is
+     * one in-order chain over the head's dims).
      */
-    private static void scores(Kernels k, Tiles t, Problem p, int b, int h, int j0, int cols, int rows,
-                               boolean general) {
-        Operand key = p.key();
-        k.tileMatmul(t.scores, 0, QUERY_TILE, key.data(), key.at(b, h) + j0 * key.rowStride(), key.rowStride(), 1,
-                t.queryT, 0, QUERY_TILE, cols, paddedWidth(rows), p.dims().headDim());
+    private static void scores(Kernels k, Tiles t, Problem p, float[] keys, int keyOff, int keyStride, int j0,
+                               int cols, int rows, boolean general) {
+        k.tileMatmul(t.scores, 0, QUERY_TILE, keys, keyOff, keyStride, 1, t.queryT, 0, QUERY_TILE, cols,
+                paddedWidth(rows), p.dims().headDim());
         int srcLen = p.dims().srcLen();
         for (int r = 0; r < rows; r++) {
             if (general) {

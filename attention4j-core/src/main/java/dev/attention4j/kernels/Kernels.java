@@ -111,11 +111,17 @@ public interface Kernels {
     /**
      * {@code x[r, j] = exp(x[r, j] - shift[j])} in place, over {@code rows x cols} at {@code x[xOff]} (rows {@code ldx}
      * apart), and {@code sum[j] += x[r, j]} in row order. {@code -inf} entries become 0; a {@code shift[j]} of
-     * {@code +inf} makes the whole column 0 (the caller's convention for a query that sees no key yet).
+     * {@code +inf} makes the whole column 0 (the caller's convention for a query that sees no key yet). Requires
+     * {@code x[r, j] <= shift[j]} (a shift of at least the column's max, as the online softmax and the log-sum-exp
+     * give), so that every exponent is {@code <= 0}: the SIMD twin skips the overflow clamp, and its value for a
+     * larger entry is unspecified.
      */
     void expColumnsSum(float[] x, int xOff, int ldx, float[] shift, float[] sum, int rows, int cols);
 
-    /** {@link #expColumnsSum} without the sums: {@code x[r, j] = exp(x[r, j] - shift[j])}, same conventions. */
+    /**
+     * {@link #expColumnsSum} without the sums: {@code x[r, j] = exp(x[r, j] - shift[j])}, same conventions and the
+     * same requirement {@code x[r, j] <= shift[j]}.
+     */
     void expColumns(float[] x, int xOff, int ldx, float[] shift, int rows, int cols);
 
     /**

@@ -518,7 +518,11 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** Lanes by {@link #expInPlace}, tail columns by its scalar form: the same bits in either. */
+    /**
+     * Lanes by {@link #expColumnsSumVectors}, tail columns by {@link #exp}: the same bits in either, as both compute
+     * {@link #expInPlace}'s operations (the upper clamp aside, a no-op on the arguments {@code <= 0} the contract
+     * allows).
+     */
     @Override
     public void expColumnsSum(float[] x, int xOff, int ldx, float[] shift, float[] sum, int rows, int cols) {
         int nv = SPECIES.loopBound(cols);
@@ -537,17 +541,52 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** The vector columns of {@link #expColumnsSum}; a method of its own for the reason at {@link #expShiftedVectors}. */
+    /**
+     * The vector columns of {@link #expColumnsSum}; a method of its own for the reason at {@link #expShiftedVectors}.
+     * {@link #expInPlace}'s operations written out in the loop, the argument, the exponential and the sum kept in
+     * registers (no store and reload per step, as calling the shared helper needs), the constants broadcast once per
+     * call, and without the upper clamp: {@code x <= shift} makes every argument {@code <= 0} (or NaN), where the clamp
+     * and its blend change nothing. About a third faster than through {@code expInPlace} (measured on 96 x 64 tiles);
+     * same bits.
+     */
     private static void expColumnsSumVectors(float[] x, int xOff, int ldx, float[] shift, float[] sum, int rows,
                                              int nv) {
+        // expInPlace's constants, broadcast once per call (locals, not a helper: see BUTTERFLY)
+        FloatVector lo = FloatVector.broadcast(SPECIES, EXP_LO);
+        FloatVector log2e = FloatVector.broadcast(SPECIES, LOG2E);
+        FloatVector magic = FloatVector.broadcast(SPECIES, ROUND_MAGIC);
+        FloatVector minusLn2Hi = FloatVector.broadcast(SPECIES, -LN2_HI);
+        FloatVector minusLn2Lo = FloatVector.broadcast(SPECIES, -LN2_LO);
+        FloatVector e5 = FloatVector.broadcast(SPECIES, E5);
+        FloatVector e4 = FloatVector.broadcast(SPECIES, E4);
+        FloatVector e3 = FloatVector.broadcast(SPECIES, E3);
+        FloatVector e2 = FloatVector.broadcast(SPECIES, E2);
+        FloatVector e1 = FloatVector.broadcast(SPECIES, E1);
+        FloatVector e0 = FloatVector.broadcast(SPECIES, E0);
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        FloatVector zero = FloatVector.zero(SPECIES);
         for (int j = 0; j < nv; j += LANES) {
             FloatVector sh = FloatVector.fromArray(SPECIES, shift, j);
             FloatVector s = FloatVector.fromArray(SPECIES, sum, j);
             for (int r = 0; r < rows; r++) {
                 int i = xOff + r * ldx + j;
-                FloatVector.fromArray(SPECIES, x, i).sub(sh).intoArray(x, i);
-                expInPlace(x, i);
-                s = s.add(FloatVector.fromArray(SPECIES, x, i));
+                FloatVector v = FloatVector.fromArray(SPECIES, x, i).sub(sh);
+                FloatVector xc = v.max(lo);
+                FloatVector t = xc.fma(log2e, magic);
+                FloatVector nf = t.sub(magic);
+                FloatVector rr = nf.fma(minusLn2Hi, xc);
+                rr = nf.fma(minusLn2Lo, rr);
+                FloatVector p = rr.fma(e5, e4);
+                p = p.fma(rr, e3);
+                p = p.fma(rr, e2);
+                p = p.fma(rr, e1);
+                p = p.fma(rr, e0);
+                FloatVector y = p.fma(rr.mul(rr), rr).add(one);
+                FloatVector pow2 = t.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23)
+                        .reinterpretAsFloats();
+                FloatVector e = y.mul(pow2).blend(zero, v.compare(VectorOperators.LT, lo));
+                e.intoArray(x, i);
+                s = s.add(e);
             }
             s.intoArray(sum, j);
         }
@@ -567,14 +606,41 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** The vector columns of {@link #expColumns}; a method of its own for the reason at {@link #expShiftedVectors}. */
+    /** The vector columns of {@link #expColumns}: {@link #expColumnsSumVectors} without the sums. */
     private static void expColumnsVectors(float[] x, int xOff, int ldx, float[] shift, int rows, int nv) {
+        // expInPlace's constants, broadcast once per call (locals, not a helper: see BUTTERFLY)
+        FloatVector lo = FloatVector.broadcast(SPECIES, EXP_LO);
+        FloatVector log2e = FloatVector.broadcast(SPECIES, LOG2E);
+        FloatVector magic = FloatVector.broadcast(SPECIES, ROUND_MAGIC);
+        FloatVector minusLn2Hi = FloatVector.broadcast(SPECIES, -LN2_HI);
+        FloatVector minusLn2Lo = FloatVector.broadcast(SPECIES, -LN2_LO);
+        FloatVector e5 = FloatVector.broadcast(SPECIES, E5);
+        FloatVector e4 = FloatVector.broadcast(SPECIES, E4);
+        FloatVector e3 = FloatVector.broadcast(SPECIES, E3);
+        FloatVector e2 = FloatVector.broadcast(SPECIES, E2);
+        FloatVector e1 = FloatVector.broadcast(SPECIES, E1);
+        FloatVector e0 = FloatVector.broadcast(SPECIES, E0);
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        FloatVector zero = FloatVector.zero(SPECIES);
         for (int j = 0; j < nv; j += LANES) {
             FloatVector sh = FloatVector.fromArray(SPECIES, shift, j);
             for (int r = 0; r < rows; r++) {
                 int i = xOff + r * ldx + j;
-                FloatVector.fromArray(SPECIES, x, i).sub(sh).intoArray(x, i);
-                expInPlace(x, i);
+                FloatVector v = FloatVector.fromArray(SPECIES, x, i).sub(sh);
+                FloatVector xc = v.max(lo);
+                FloatVector t = xc.fma(log2e, magic);
+                FloatVector nf = t.sub(magic);
+                FloatVector rr = nf.fma(minusLn2Hi, xc);
+                rr = nf.fma(minusLn2Lo, rr);
+                FloatVector p = rr.fma(e5, e4);
+                p = p.fma(rr, e3);
+                p = p.fma(rr, e2);
+                p = p.fma(rr, e1);
+                p = p.fma(rr, e0);
+                FloatVector y = p.fma(rr.mul(rr), rr).add(one);
+                FloatVector pow2 = t.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23)
+                        .reinterpretAsFloats();
+                y.mul(pow2).blend(zero, v.compare(VectorOperators.LT, lo)).intoArray(x, i);
             }
         }
     }

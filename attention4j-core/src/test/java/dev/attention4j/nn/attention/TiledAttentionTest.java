@@ -116,6 +116,16 @@ class TiledAttentionTest {
         }
         all.add(new Problem("one head, keys past one range, bool mask", 1, 1, 100, 800, 16, 24,
                 Mask.bool(sparse, 100, 800)));
+        // each query tile sees keys before the previous tile's: the forward's packed keys and values grow downwards
+        // (query i keeps keys [150 - i, 260 - i), so tile 0 needs [87, 260), tile 1 [23, 196), tile 2 [0, 132))
+        boolean[] backwards = new boolean[200 * 260];
+        for (int i = 0; i < 200; i++) {
+            for (int j = Math.max(0, 150 - i); j < 260 - i; j++) {
+                backwards[i * 260 + j] = true;
+            }
+        }
+        all.add(new Problem("bool mask whose bands move to earlier keys", 1, 2, 200, 260, 16, 16,
+                Mask.bool(backwards, 200, 260)));
         return all;
     }
 
