@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * Reuses the large arrays of a repeated piece of work — a training step's activations and gradients — instead of
@@ -42,6 +43,9 @@ public final class BufferPool {
     public static final int MIN_FLOATS = Math.max(1, Integer.getInteger("attention4j.pool.minFloats", 1 << 12));
 
     private static final ThreadLocal<BufferPool> ACTIVE = new ThreadLocal<>();
+    /** Pools lent to inference loops by {@link #borrow}; at most {@link #SHARED_KEPT} are kept between uses. */
+    private static final ConcurrentLinkedDeque<BufferPool> SHARED = new ConcurrentLinkedDeque<>();
+    private static final int SHARED_KEPT = Runtime.getRuntime().availableProcessors();
     private static final boolean POISON = Boolean.getBoolean("attention4j.pool.poison");
 
     /** Free arrays by length; those lent by the open scope are in {@link #lent}. */
@@ -125,6 +129,36 @@ public final class BufferPool {
         scope = new Scope();
         ACTIVE.set(this);
         return scope;
+    }
+
+    /**
+     * A pool for one run of a loop of repeated work (an encoder's layers at inference, say), from a process-wide set:
+     * a run on any thread reuses what an earlier run left in it. Give it back with {@link #giveBack} when the run is
+     * done. At most as many pools as processors are kept, each holding what its last scope used.
+     */
+    public static BufferPool borrow() {
+        BufferPool pool = SHARED.poll();
+        return pool != null ? pool : new BufferPool();
+    }
+
+    /** Returns a pool from {@link #borrow} (no scope of it may be open); dropped if enough are kept already. */
+    public static void giveBack(BufferPool pool) {
+        if (pool.scope != null) {
+            throw new IllegalStateException("a scope of this pool is still open; close it before giving it back");
+        }
+        if (SHARED.size() < SHARED_KEPT) {
+            SHARED.push(pool);
+        }
+    }
+
+    /** Drops the pools {@link #borrow} keeps, so the garbage collector can take their arrays. */
+    public static void dropBorrowed() {
+        SHARED.clear();
+    }
+
+    /** Whether a scope of some pool is open on the calling thread (scopes do not nest, see {@link #open}). */
+    public static boolean lendingOnThisThread() {
+        return ACTIVE.get() != null;
     }
 
     /** A zeroed array of {@code n} floats: lent by the calling thread's open scope if there is one, else new. */

@@ -449,7 +449,9 @@ public final class MultiHeadAttention implements Module {
         if (heads.length == 0) {
             return;
         }
-        Tensor selected = Tensor.zeros(batchSize, heads.length, tgtLen, keys);
+        // the observer keeps it: plain heap, never an array a BufferPool scope lends (and takes back)
+        Tensor selected = Tensor.of(new float[batchSize * heads.length * tgtLen * keys], batchSize, heads.length,
+                tgtLen, keys);
         float[] out = selected.data();
         for (int b = 0; b < batchSize; b++) {
             for (int k = 0; k < heads.length; k++) {

@@ -7,6 +7,7 @@ import dev.attention4j.nn.attention.AttentionKind;
 import dev.attention4j.nn.attention.AttentionObserver;
 import dev.attention4j.nn.attention.AttentionSite;
 import dev.attention4j.nn.attention.Mask;
+import dev.attention4j.tensor.BufferPool;
 import dev.attention4j.tensor.Tensor;
 
 import java.util.List;
@@ -37,13 +38,49 @@ public final class Encoder implements Module {
      * {@code (ENCODER, i, SELF, 0)}.
      */
     public Tensor forward(Tensor src, Mask mask, Mode mode, AttentionObserver observer) {
+        if (mode.tape() == null && !BufferPool.lendingOnThisThread()) {
+            return forwardReusing(src, mask, mode, observer);
+        }
         Tensor x = src;
         for (int i = 0; i < layers.size(); i++) {
-            AttentionSite site = observer == AttentionObserver.NONE ? null
-                    : new AttentionSite(AttentionSite.Stack.ENCODER, i, AttentionKind.SELF, 0);
-            x = layers.get(i).forward(x, mask, mode.child(i), observer, site);
+            x = layers.get(i).forward(x, mask, mode.child(i), observer, site(observer, i));
         }
         return norm == null ? x : norm.forward(x, mode);
+    }
+
+    /**
+     * The forward without a tape, each layer in a scope of a borrowed {@link BufferPool}: a layer's intermediate
+     * arrays (projections, the feed-forward's hidden layer; tens of MB at a batch of 32 x 128 tokens) are the arrays
+     * the previous layer (or call) used, not fresh ones for the operating system to hand over and zero. Each layer's
+     * output is copied out of its scope into one of two arrays of this call, which alternate as the next layer's
+     * input. Same bits as the plain loop.
+     */
+    private Tensor forwardReusing(Tensor src, Mask mask, Mode mode, AttentionObserver observer) {
+        BufferPool pool = BufferPool.borrow();
+        try {
+            float[][] alternate = new float[2][];        // (batchSize, srcLen, modelDim) each
+            Tensor x = src;
+            for (int i = 0; i < layers.size(); i++) {
+                try (BufferPool.Scope scope = pool.open()) {
+                    Tensor y = layers.get(i).forward(x, mask, mode.child(i), observer, site(observer, i));
+                    float[] out = alternate[i % 2];
+                    if (out == null) {
+                        out = new float[y.size()];
+                        alternate[i % 2] = out;
+                    }
+                    System.arraycopy(y.data(), 0, out, 0, y.size());
+                    x = Tensor.of(out, y.shape().dims());
+                }
+            }
+            return norm == null ? x : norm.forward(x, mode);
+        } finally {
+            BufferPool.giveBack(pool);
+        }
+    }
+
+    private static AttentionSite site(AttentionObserver observer, int layer) {
+        return observer == AttentionObserver.NONE ? null
+                : new AttentionSite(AttentionSite.Stack.ENCODER, layer, AttentionKind.SELF, 0);
     }
 
     public List<EncoderLayer> layers() {
