@@ -2,7 +2,7 @@ package dev.attention4j.nn;
 
 import dev.attention4j.autograd.ActivationOp;
 import dev.attention4j.autograd.Tape;
-import dev.attention4j.kernels.Kernels;
+import dev.attention4j.tensor.MatMul;
 import dev.attention4j.tensor.Tensor;
 
 /** The feed-forward non-linearity: the paper's ReLU, or GELU as BERT and GPT use. */
@@ -19,15 +19,14 @@ public enum Activation {
     }
 
     /**
-     * The activation of {@code x[0 .. n)} in place, at inference: the kernel of {@link #apply}, so the same bits,
-     * allocating nothing.
+     * This activation as the epilogue of a linear map's product
+     * ({@link MatMul#linear(Tensor, Tensor, Tensor, MatMul.Epilogue)}): the same kernel, so the same bits.
      */
-    public void applyInPlace(float[] x, int n) {
-        Kernels k = Kernels.active();
-        switch (this) {
-            case RELU -> k.relu(x, 0, x, 0, n);
-            case GELU -> k.gelu(x, 0, x, 0, n);
-        }
+    public MatMul.Epilogue epilogue() {
+        return switch (this) {
+            case RELU -> MatMul.Epilogue.RELU;
+            case GELU -> MatMul.Epilogue.GELU;
+        };
     }
 
     /** PyTorch's spelling, {@code "relu"} or {@code "gelu"}. */

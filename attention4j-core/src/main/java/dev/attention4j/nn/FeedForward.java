@@ -25,7 +25,9 @@ public final class FeedForward implements Module {
 
     /** {@code (batchSize, seqLen, modelDim) -> (batchSize, seqLen, modelDim)}. */
     public Tensor forward(Tensor x, Mode mode) {
-        Tensor hidden = activation.apply(mode.tape(), linear1.forward(x, mode)); // (batchSize, seqLen, ffnDim)
+        Tensor hidden = mode.tape() == null                                   // (batchSize, seqLen, ffnDim)
+                ? linear1.forwardActivated(x, activation)  // no backward: the activation fused into the product
+                : activation.apply(mode.tape(), linear1.forward(x, mode));
         return linear2.forward(Dropout.apply(hidden, dropout, mode), mode);
     }
 
@@ -39,8 +41,7 @@ public final class FeedForward implements Module {
      * @param hidden {@code (rows, ffnDim)} scratch
      */
     public void forwardInto(float[] out, float[] x, float[] hidden, int rows) {
-        linear1.forwardInto(hidden, x, rows);                 // (rows, ffnDim)
-        activation.applyInPlace(hidden, rows * ffnDim());
+        linear1.forwardActivatedInto(hidden, x, rows, activation); // (rows, ffnDim)
         linear2.forwardInto(out, hidden, rows);               // (rows, modelDim)
     }
 

@@ -62,6 +62,23 @@ public final class Linear implements Module {
     }
 
     /**
+     * {@code activation(x W^T + b)} at inference, the activation applied to each block of the product as it is
+     * computed (see {@link MatMul.Epilogue}): the bits of {@code activation.apply(null, forward(x))}, without the
+     * separate pass over the output.
+     */
+    public Tensor forwardActivated(Tensor x, Activation activation) {
+        return MatMul.linear(x, weight, bias, activation.epilogue());
+    }
+
+    /**
+     * {@code y (rows, outFeatures) = activation(x W^T + b)} at inference on caller-owned buffers, the activation fused
+     * as in {@link #forwardActivated}: the bits of {@link #forwardInto} followed by the activation.
+     */
+    public void forwardActivatedInto(float[] y, float[] x, int rows, Activation activation) {
+        forwardInto(y, x, rows, activation.epilogue());
+    }
+
+    /**
      * {@code y (rows, outFeatures) = x (rows, inFeatures) W^T + b} at inference, on caller-owned buffers: the bits of
      * {@link #forward(Tensor)}. For a few rows (a decoding step, up to {@code MatMul.FEW_ROWS}) it reads a kept
      * transpose of the weight (made at the first such call and again after the weight changed, see
@@ -69,6 +86,10 @@ public final class Linear implements Module {
      * {@code y} must not alias {@code x}.
      */
     public void forwardInto(float[] y, float[] x, int rows) {
+        forwardInto(y, x, rows, MatMul.Epilogue.NONE);
+    }
+
+    private void forwardInto(float[] y, float[] x, int rows, MatMul.Epilogue then) {
         Shapes.requireBuffer("x", x, "(rows, inFeatures)", rows, inFeatures());
         Shapes.requireBuffer("y", y, "(rows, outFeatures)", rows, outFeatures());
         TransposedWeight t = transposed;
@@ -76,7 +97,7 @@ public final class Linear implements Module {
             t = new TransposedWeight(weight);
             transposed = t;
         }
-        MatMul.linearTransposedInto(y, 0, x, 0, t, bias == null ? null : bias.data(), 0, rows);
+        MatMul.linearTransposedInto(y, 0, x, 0, t, bias == null ? null : bias.data(), 0, rows, then);
     }
 
     public Tensor weight() {

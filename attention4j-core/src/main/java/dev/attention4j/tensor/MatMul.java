@@ -24,6 +24,17 @@ public final class MatMul {
     /** Row blocks are multiples of this (whole register blocks: 4, 6 and 8 rows divide it). */
     private static final int ROW_BLOCK = 24;
 
+    /**
+     * What a linear map's blocks apply to their output, elementwise, right after the bias, while the block is still in
+     * cache: nothing, or a feed-forward net's non-linearity ({@link Activations}' kernels, so the same bits as applying
+     * it to the whole output afterwards, and no separate pass, tensor or hand-off to other threads).
+     */
+    public enum Epilogue {
+        NONE,
+        RELU,
+        GELU
+    }
+
     /** One block of a split product: output rows {@code [i0, i1)} x columns {@code [j0, j1)}. */
     @FunctionalInterface
     private interface BlockBody {
@@ -42,6 +53,15 @@ public final class MatMul {
      * @return {@code (..., outFeatures)}
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return linear(x, weight, bias, Epilogue.NONE);
+    }
+
+    /**
+     * {@code then(x W^T + b)}: {@link #linear(Tensor, Tensor, Tensor)} followed by {@code then} ({@code relu} or
+     * {@code gelu} of {@link Activations}), computed block by block; the same bits as the two ops one after the other.
+     * For inference: nothing keeps the pre-activation a backward pass would need.
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias, Epilogue then) {
         Shapes.requireRank("weight", weight, 2, "(outFeatures, inFeatures)");
         int outFeatures = weight.dim(0);
         int inFeatures = weight.dim(1);
@@ -59,8 +79,8 @@ public final class MatMul {
         if (inFeatures == 0) {
             rows = y.size() / Math.max(1, outFeatures);
         }
-        linearInto(y.data(), 0, x.data(), 0, weight.data(), 0, bias == null ? null : bias.data(), 0, rows,
-                outFeatures, inFeatures);
+        linear(y.data(), 0, x.data(), 0, weight.data(), 0, null, bias == null ? null : bias.data(), 0, rows,
+                outFeatures, inFeatures, java.util.Objects.requireNonNull(then, "then"));
         return y;
     }
 
@@ -73,7 +93,7 @@ public final class MatMul {
      */
     public static void linearInto(float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] bias,
                                   int biasOff, int rows, int outFeatures, int inFeatures) {
-        linear(y, yOff, x, xOff, weight, wOff, null, bias, biasOff, rows, outFeatures, inFeatures);
+        linear(y, yOff, x, xOff, weight, wOff, null, bias, biasOff, rows, outFeatures, inFeatures, Epilogue.NONE);
     }
 
     /**
@@ -91,6 +111,13 @@ public final class MatMul {
      */
     public static void linearTransposedInto(float[] y, int yOff, float[] x, int xOff, TransposedWeight weight,
                                             float[] bias, int biasOff, int rows) {
+        linearTransposedInto(y, yOff, x, xOff, weight, bias, biasOff, rows, Epilogue.NONE);
+    }
+
+    /** {@code then} applied to {@link #linearTransposedInto}'s output block by block (see {@link Epilogue}). */
+    public static void linearTransposedInto(float[] y, int yOff, float[] x, int xOff, TransposedWeight weight,
+                                            float[] bias, int biasOff, int rows, Epilogue then) {
+        java.util.Objects.requireNonNull(then, "then");
         int outFeatures = weight.outFeatures();
         int inFeatures = weight.inFeatures();
         if (rows < 0 || yOff < 0 || xOff < 0 || biasOff < 0
@@ -104,19 +131,19 @@ public final class MatMul {
                     + (bias == null ? "none" : bias.length));
         }
         if (rows <= FEW_ROWS) {
-            linear(y, yOff, x, xOff, null, 0, weight.data(), bias, biasOff, rows, outFeatures, inFeatures);
+            linear(y, yOff, x, xOff, null, 0, weight.data(), bias, biasOff, rows, outFeatures, inFeatures, then);
         } else {
             linear(y, yOff, x, xOff, weight.source().data(), weight.sourceOffset(), null, bias, biasOff, rows,
-                    outFeatures, inFeatures);
+                    outFeatures, inFeatures, then);
         }
     }
 
     /** {@link #linearInto} on {@code weight} at {@code wOff}, or on {@code weightT} when it is not null. */
     private static void linear(float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] weightT,
-                               float[] bias, int biasOff, int rows, int outFeatures, int inFeatures) {
+                               float[] bias, int biasOff, int rows, int outFeatures, int inFeatures, Epilogue then) {
         Kernels k = Kernels.active();
         LinearBlocks blocks = Parallel.claim(LINEAR_BLOCKS, LinearBlocks::new);
-        blocks.set(k, y, yOff, x, xOff, weight, wOff, weightT, bias, biasOff, rows, outFeatures, inFeatures);
+        blocks.set(k, y, yOff, x, xOff, weight, wOff, weightT, bias, biasOff, rows, outFeatures, inFeatures, then);
         try {
             if (!splits(rows, outFeatures, inFeatures)) { // one block on this thread
                 blocks.block(0, rows, 0, outFeatures);
@@ -148,9 +175,10 @@ public final class MatMul {
         private int rows;
         private int outFeatures;
         private int inFeatures;
+        private Epilogue then;
 
         void set(Kernels k, float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] weightT,
-                 float[] bias, int biasOff, int rows, int outFeatures, int inFeatures) {
+                 float[] bias, int biasOff, int rows, int outFeatures, int inFeatures, Epilogue then) {
             this.k = k;
             this.y = y;
             this.yOff = yOff;
@@ -164,11 +192,12 @@ public final class MatMul {
             this.rows = rows;
             this.outFeatures = outFeatures;
             this.inFeatures = inFeatures;
+            this.then = then;
         }
 
         @Override
         protected void clear() {
-            set(null, null, 0, null, 0, null, 0, null, null, 0, 0, 0, 0);
+            set(null, null, 0, null, 0, null, 0, null, null, 0, 0, 0, 0, Epilogue.NONE);
         }
 
         @Override
@@ -191,10 +220,15 @@ public final class MatMul {
                 k.matmulTransB(y, y0, outFeatures, x, x0, inFeatures, weight, wOff + j0 * inFeatures, inFeatures,
                         i1 - i0, j1 - j0, inFeatures);
             }
-            if (bias != null) {
-                for (int i = i0; i < i1; i++) {
-                    int yi = y0 + (i - i0) * outFeatures;
+            for (int i = i0; i < i1; i++) { // the row's block is still in cache: bias, then the epilogue, in place
+                int yi = y0 + (i - i0) * outFeatures;
+                if (bias != null) {
                     k.add(y, yi, y, yi, bias, biasOff + j0, j1 - j0);
+                }
+                switch (then) {
+                    case NONE -> { }
+                    case RELU -> k.relu(y, yi, y, yi, j1 - j0);
+                    case GELU -> k.gelu(y, yi, y, yi, j1 - j0);
                 }
             }
         }

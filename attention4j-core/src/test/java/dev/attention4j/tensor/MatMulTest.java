@@ -30,6 +30,57 @@ class MatMulTest {
         }
     }
 
+    /**
+     * The fused epilogue is the activation applied afterwards, bit for bit, at 1, 2 and 3 threads: rows around the
+     * few-rows path's bounds (1, 3, 7, 16, 17, 63, 64, 65, and 130 for the packed path), output widths that cut the
+     * column blocks off a vector boundary, with and without bias.
+     */
+    @Test
+    void linearWithAnEpilogueIsTheLinearMapThenTheActivation() {
+        for (int rows : new int[] {1, 3, 7, 16, 17, 63, 64, 65, 130}) {
+            for (int[] kn : new int[][] {{384, 1536}, {37, 203}, {700, 131}}) {
+                int k = kn[0];
+                int n = kn[1];
+                Tensor x = Tensor.randn(11 + rows, rows, k);      // (rows, inFeatures)
+                Tensor w = Tensor.randn(12, n, k);                // (outFeatures, inFeatures)
+                Tensor b = Tensor.randn(13, n);                   // (outFeatures)
+                for (Tensor bias : new Tensor[] {b, null}) {
+                    String what = rows + " x " + k + " -> " + n + (bias == null ? " without bias" : "");
+                    Tensor gelu = Activations.gelu(MatMul.linear(x, w, bias));
+                    Tensor relu = Activations.relu(MatMul.linear(x, w, bias));
+                    assertThat(relu.data()).as("relu is not the identity here, %s", what)
+                            .isNotEqualTo(MatMul.linear(x, w, bias).data());
+                    for (int threads : new int[] {1, 2, 3}) {
+                        dev.attention4j.kernels.WithThreads.run(threads, () -> {
+                            assertThat(MatMul.linear(x, w, bias, MatMul.Epilogue.GELU).bitEquals(gelu))
+                                    .as("gelu epilogue, %s, %d threads", what, threads).isTrue();
+                            assertThat(MatMul.linear(x, w, bias, MatMul.Epilogue.RELU).bitEquals(relu))
+                                    .as("relu epilogue, %s, %d threads", what, threads).isTrue();
+                            assertThat(MatMul.linear(x, w, bias, MatMul.Epilogue.NONE)
+                                    .bitEquals(MatMul.linear(x, w, bias)))
+                                    .as("no epilogue, %s, %d threads", what, threads).isTrue();
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /** The kept-transpose path (decoding) applies the epilogue the same way. */
+    @Test
+    void linearTransposedIntoWithAnEpilogueIsTheLinearMapThenTheActivation() {
+        for (int rows : new int[] {1, 3, 16, 32, 33}) {
+            Tensor x = Tensor.randn(21, rows, 96);               // (rows, inFeatures)
+            Tensor w = Tensor.randn(22, 200, 96);                // (outFeatures, inFeatures)
+            Tensor b = Tensor.randn(23, 200);                    // (outFeatures)
+            Tensor expected = Activations.gelu(MatMul.linear(x, w, b));
+            float[] y = new float[rows * 200];
+            MatMul.linearTransposedInto(y, 0, x.data(), 0, new TransposedWeight(w), b.data(), 0, rows,
+                    MatMul.Epilogue.GELU);
+            assertThat(y).as("%d rows", rows).isEqualTo(expected.data());
+        }
+    }
+
     @Test
     void matmulGivesTheSameBitsAtAnyThreadCount() {
         for (int[] s : SHAPES) {
