@@ -49,7 +49,7 @@ final class FewRowsGemm {
 
     private static final class Scratch {
         final float[] xt = new float[XT_FLOATS];    // (panels, k, PANEL): A's rows transposed, by panels
-        final float[] tile = new float[12 * PANEL]; // (12, PANEL): a register block of C^T
+        final float[] tile = new float[Math.max(12 * PANEL, RowPanels.ROWS * LANES)]; // a register block of C^T
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -105,6 +105,110 @@ final class FewRowsGemm {
             }
             j += rk;
         }
+    }
+
+    /**
+     * {@code c[m x n] = A W^T} with {@code W} packed in {@link RowPanels} ({@link Kernels#matmulTransBPanels}):
+     * {@code A[i, p] = a[aOff + i * lda + p]}, columns {@code [j0, j0 + n)} of the product from {@code pOff}. The
+     * rows of {@code A} go in groups of one vector (transposed into the scratch, as {@link #gemm} does), and per
+     * group every panel runs {@link #kernel16x1Panel}: {@value RowPanels#ROWS} rows of {@code W} read as one
+     * stream. Each element of {@code C} is the same in-order fma chain as in {@link #gemm} and {@link PackedGemm}.
+     * {@code m, n, k >= 1}; {@code k * LANES} must fit the scratch ({@code k <= XT_FLOATS / LANES}).
+     */
+    static void gemmPanels(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] packed, int pOff,
+                           int m, int n, int k) {
+        Scratch s = SCRATCH.get();
+        float[] xt = s.xt;
+        float[] t = s.tile;
+        int pr = RowPanels.ROWS;
+        for (int i0 = 0; i0 < m; i0 += LANES) {
+            int rows = Math.min(LANES, m - i0);
+            for (int ii = 0; ii < LANES; ii++) { // xt[p * LANES + ii] = A[i0 + ii, p], zero past the last row
+                if (ii < rows) {
+                    int src = aOff + (i0 + ii) * lda;
+                    for (int p = 0; p < k; p++) {
+                        xt[p * LANES + ii] = a[src + p];
+                    }
+                } else {
+                    for (int p = 0; p < k; p++) {
+                        xt[p * LANES + ii] = 0f;
+                    }
+                }
+            }
+            for (int j = 0; j < n; j += pr) {
+                kernel16x1Panel(t, packed, pOff + j * k, xt, k);
+                int cols = Math.min(pr, n - j);
+                int c0 = cOff + i0 * ldc + j;               // the tile is C^T: t[r * LANES + ii] = C[i0 + ii, j + r]
+                for (int ii = 0; ii < rows; ii++) {
+                    int ci = c0 + ii * ldc;
+                    for (int r = 0; r < cols; r++) {
+                        c[ci + r] = t[r * LANES + ii];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The register block of {@link #gemmPanels}: {@code s[r] = fma(W[r, p], x[p], s[r])} over {@code p} in
+     * {@code [0, k)} from 0 for the 16 rows of one panel, {@code W[r, p] = w[w0 + p * 16 + r]} (consecutive floats),
+     * {@code x[p]} one vector of rows of {@code A} at {@code xt[p * LANES]}; {@code s[r]} stored at
+     * {@code t[r * LANES]}. Written out like the blocks below, for the same reason.
+     */
+    private static void kernel16x1Panel(float[] t, float[] w, int w0, float[] xt, int k) {
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector s0 = z;
+        FloatVector s1 = z;
+        FloatVector s2 = z;
+        FloatVector s3 = z;
+        FloatVector s4 = z;
+        FloatVector s5 = z;
+        FloatVector s6 = z;
+        FloatVector s7 = z;
+        FloatVector s8 = z;
+        FloatVector s9 = z;
+        FloatVector s10 = z;
+        FloatVector s11 = z;
+        FloatVector s12 = z;
+        FloatVector s13 = z;
+        FloatVector s14 = z;
+        FloatVector s15 = z;
+        for (int p = 0; p < k; p++) {
+            FloatVector x0 = FloatVector.fromArray(SPECIES, xt, p * LANES);
+            int d = w0 + p * 16;
+            s0 = FloatVector.broadcast(SPECIES, w[d + 0]).fma(x0, s0);
+            s1 = FloatVector.broadcast(SPECIES, w[d + 1]).fma(x0, s1);
+            s2 = FloatVector.broadcast(SPECIES, w[d + 2]).fma(x0, s2);
+            s3 = FloatVector.broadcast(SPECIES, w[d + 3]).fma(x0, s3);
+            s4 = FloatVector.broadcast(SPECIES, w[d + 4]).fma(x0, s4);
+            s5 = FloatVector.broadcast(SPECIES, w[d + 5]).fma(x0, s5);
+            s6 = FloatVector.broadcast(SPECIES, w[d + 6]).fma(x0, s6);
+            s7 = FloatVector.broadcast(SPECIES, w[d + 7]).fma(x0, s7);
+            s8 = FloatVector.broadcast(SPECIES, w[d + 8]).fma(x0, s8);
+            s9 = FloatVector.broadcast(SPECIES, w[d + 9]).fma(x0, s9);
+            s10 = FloatVector.broadcast(SPECIES, w[d + 10]).fma(x0, s10);
+            s11 = FloatVector.broadcast(SPECIES, w[d + 11]).fma(x0, s11);
+            s12 = FloatVector.broadcast(SPECIES, w[d + 12]).fma(x0, s12);
+            s13 = FloatVector.broadcast(SPECIES, w[d + 13]).fma(x0, s13);
+            s14 = FloatVector.broadcast(SPECIES, w[d + 14]).fma(x0, s14);
+            s15 = FloatVector.broadcast(SPECIES, w[d + 15]).fma(x0, s15);
+        }
+        s0.intoArray(t, 0 * LANES);
+        s1.intoArray(t, 1 * LANES);
+        s2.intoArray(t, 2 * LANES);
+        s3.intoArray(t, 3 * LANES);
+        s4.intoArray(t, 4 * LANES);
+        s5.intoArray(t, 5 * LANES);
+        s6.intoArray(t, 6 * LANES);
+        s7.intoArray(t, 7 * LANES);
+        s8.intoArray(t, 8 * LANES);
+        s9.intoArray(t, 9 * LANES);
+        s10.intoArray(t, 10 * LANES);
+        s11.intoArray(t, 11 * LANES);
+        s12.intoArray(t, 12 * LANES);
+        s13.intoArray(t, 13 * LANES);
+        s14.intoArray(t, 14 * LANES);
+        s15.intoArray(t, 15 * LANES);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.attention4j.nn;
 
 import dev.attention4j.autograd.LinearOp;
 import dev.attention4j.tensor.MatMul;
+import dev.attention4j.tensor.PanelWeight;
 import dev.attention4j.tensor.Shapes;
 import dev.attention4j.tensor.Tensor;
 import dev.attention4j.tensor.TransposedWeight;
@@ -19,9 +20,12 @@ public final class Linear implements Module {
     private final Tensor bias;
     /** The weight's kept transpose for {@link #forwardInto}, made at its first call. */
     private volatile TransposedWeight transposed;
+    /** The weight in panels for inference on a few rows ({@link MatMul#PANEL_ROWS}), packed at its first use. */
+    private final PanelWeight panels;
 
     private Linear(Tensor weight, Tensor bias) {
         this.weight = weight;
+        this.panels = new PanelWeight(weight);
         this.bias = bias;
     }
 
@@ -58,6 +62,9 @@ public final class Linear implements Module {
 
     /** {@code x (..., inFeatures) -> (..., outFeatures)}, recorded on the mode's tape when training. */
     public Tensor forward(Tensor x, Mode mode) {
+        if (mode.tape() == null) { // inference: a few rows read the kept panels (same bits)
+            return MatMul.linear(x, panels, bias, MatMul.Epilogue.NONE);
+        }
         return LinearOp.apply(mode.tape(), x, weight, bias);
     }
 
@@ -67,7 +74,7 @@ public final class Linear implements Module {
      * separate pass over the output.
      */
     public Tensor forwardActivated(Tensor x, Activation activation) {
-        return MatMul.linear(x, weight, bias, activation.epilogue());
+        return MatMul.linear(x, panels, bias, activation.epilogue());
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.attention4j.nn.Init;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
 import dev.attention4j.tensor.MatMul;
+import dev.attention4j.tensor.PanelWeight;
 import dev.attention4j.tensor.Shapes;
 import dev.attention4j.tensor.Tensor;
 import dev.attention4j.tensor.TransposedWeight;
@@ -49,6 +50,8 @@ public final class MultiHeadAttention implements Module {
     private final Tensor biasV;        // (1, 1, modelDim), or null
     /** The kept transposes of the Q, K, V and output weights for one-token steps, made at the first step. */
     private volatile TransposedWeight[] stepWeights;
+    /** in_proj_weight (packed only) and out_proj.weight in panels, for inference on a few rows; made at first use. */
+    private volatile PanelWeight[] panelWeights;
 
     /** A module initialised as PyTorch initialises {@code nn.MultiheadAttention}, from a seeded generator. */
     public MultiHeadAttention(MultiHeadAttentionConfig config, RandomGenerator random) {
@@ -187,13 +190,15 @@ public final class MultiHeadAttention implements Module {
         int batchSize = x.dim(0);
         int len = x.dim(1);
         int numHeads = config.numHeads();
-        Tensor qkv = LinearOp.apply(tape, x, inProjWeight, inProjBias); // (batchSize, len, 3 * modelDim): Q | K | V
+        Tensor qkv = tape == null                                       // (batchSize, len, 3 * modelDim): Q | K | V
+                ? MatMul.linear(x, panelWeights()[0], inProjBias, MatMul.Epilogue.NONE)
+                : LinearOp.apply(tape, x, inProjWeight, inProjBias);
         if (tape == null && held.length == 0) {
             AttentionOp.applyPackedInPlace(qkv, numHeads, scale(), MaskShapes.scoreMask(mask));
             // qkv's first batchSize * len * modelDim floats: the heads' output (batchSize, len, numHeads * headDim)
             Tensor output = Tensor.zeros(batchSize, len, e);
-            MatMul.linearInto(output.data(), 0, qkv.data(), 0, outProjWeight.data(), 0,
-                    outProjBias == null ? null : outProjBias.data(), 0, batchSize * len, e, e);
+            MatMul.linearInto(output.data(), 0, qkv.data(), 0, panelWeights()[1],
+                    outProjBias == null ? null : outProjBias.data(), 0, batchSize * len);
             return new AttentionOutput(output, null);
         }
         // probs: (batchSize, held.length, len, len), the weights of the heads returned or observed
@@ -567,6 +572,16 @@ public final class MultiHeadAttention implements Module {
      * {@link TransposedWeight}), indexed by {@link Projection#ordinal()} and then the output projection; each copy is
      * made at its first use and again after its weight changed.
      */
+    /** {@link #panelWeights}, made at the first call: {@code [in_proj_weight, out_proj.weight]}. Packed only. */
+    private PanelWeight[] panelWeights() {
+        PanelWeight[] w = panelWeights;
+        if (w == null) {
+            w = new PanelWeight[] {new PanelWeight(inProjWeight), new PanelWeight(outProjWeight)};
+            panelWeights = w;
+        }
+        return w;
+    }
+
     private TransposedWeight[] stepWeights() {
         TransposedWeight[] w = stepWeights;
         if (w == null) {
