@@ -136,6 +136,10 @@ final class FewRowsGemm {
                 }
             }
             for (int j = 0; j < n; j += pr) {
+                if (LANES == RowPanels.ROWS && rows == LANES && n - j >= pr) { // rows of C straight from registers
+                    kernelRowsPanel(c, cOff + i0 * ldc + j, ldc, packed, pOff + j * k, xt, k);
+                    continue;
+                }
                 kernel16x1Panel(t, packed, pOff + j * k, xt, k);
                 int cols = Math.min(pr, n - j);
                 int c0 = cOff + i0 * ldc + j;               // the tile is C^T: t[r * LANES + ii] = C[i0 + ii, j + r]
@@ -147,6 +151,69 @@ final class FewRowsGemm {
                 }
             }
         }
+    }
+
+    /**
+     * The register block of {@link #gemmPanels} when a vector is a panel's 16 floats ({@code LANES == 16}), for 16
+     * rows of {@code A} and a whole panel: the roles of {@link #kernel16x1Panel} turned, {@code s[i] = fma(A[i, p],
+     * W[0 .. 16, p], s[i])} over {@code p} in {@code [0, k)} from 0, with {@code A[i, p] = xt[p * 16 + i]} broadcast
+     * and {@code W[.., p]} one vector load at {@code w[w0 + p * 16]}. {@code s[i]} is row {@code i} of the block of
+     * {@code C}, stored at {@code c[c0 + i * ldc]} with no tile to transpose. The same fma chain per element.
+     */
+    private static void kernelRowsPanel(float[] c, int c0, int ldc, float[] w, int w0, float[] xt, int k) {
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector s0 = z;
+        FloatVector s1 = z;
+        FloatVector s2 = z;
+        FloatVector s3 = z;
+        FloatVector s4 = z;
+        FloatVector s5 = z;
+        FloatVector s6 = z;
+        FloatVector s7 = z;
+        FloatVector s8 = z;
+        FloatVector s9 = z;
+        FloatVector s10 = z;
+        FloatVector s11 = z;
+        FloatVector s12 = z;
+        FloatVector s13 = z;
+        FloatVector s14 = z;
+        FloatVector s15 = z;
+        for (int p = 0; p < k; p++) {
+            FloatVector wv = FloatVector.fromArray(SPECIES, w, w0 + p * 16);
+            int x = p * 16;
+            s0 = FloatVector.broadcast(SPECIES, xt[x + 0]).fma(wv, s0);
+            s1 = FloatVector.broadcast(SPECIES, xt[x + 1]).fma(wv, s1);
+            s2 = FloatVector.broadcast(SPECIES, xt[x + 2]).fma(wv, s2);
+            s3 = FloatVector.broadcast(SPECIES, xt[x + 3]).fma(wv, s3);
+            s4 = FloatVector.broadcast(SPECIES, xt[x + 4]).fma(wv, s4);
+            s5 = FloatVector.broadcast(SPECIES, xt[x + 5]).fma(wv, s5);
+            s6 = FloatVector.broadcast(SPECIES, xt[x + 6]).fma(wv, s6);
+            s7 = FloatVector.broadcast(SPECIES, xt[x + 7]).fma(wv, s7);
+            s8 = FloatVector.broadcast(SPECIES, xt[x + 8]).fma(wv, s8);
+            s9 = FloatVector.broadcast(SPECIES, xt[x + 9]).fma(wv, s9);
+            s10 = FloatVector.broadcast(SPECIES, xt[x + 10]).fma(wv, s10);
+            s11 = FloatVector.broadcast(SPECIES, xt[x + 11]).fma(wv, s11);
+            s12 = FloatVector.broadcast(SPECIES, xt[x + 12]).fma(wv, s12);
+            s13 = FloatVector.broadcast(SPECIES, xt[x + 13]).fma(wv, s13);
+            s14 = FloatVector.broadcast(SPECIES, xt[x + 14]).fma(wv, s14);
+            s15 = FloatVector.broadcast(SPECIES, xt[x + 15]).fma(wv, s15);
+        }
+        s0.intoArray(c, c0 + 0 * ldc);
+        s1.intoArray(c, c0 + 1 * ldc);
+        s2.intoArray(c, c0 + 2 * ldc);
+        s3.intoArray(c, c0 + 3 * ldc);
+        s4.intoArray(c, c0 + 4 * ldc);
+        s5.intoArray(c, c0 + 5 * ldc);
+        s6.intoArray(c, c0 + 6 * ldc);
+        s7.intoArray(c, c0 + 7 * ldc);
+        s8.intoArray(c, c0 + 8 * ldc);
+        s9.intoArray(c, c0 + 9 * ldc);
+        s10.intoArray(c, c0 + 10 * ldc);
+        s11.intoArray(c, c0 + 11 * ldc);
+        s12.intoArray(c, c0 + 12 * ldc);
+        s13.intoArray(c, c0 + 13 * ldc);
+        s14.intoArray(c, c0 + 14 * ldc);
+        s15.intoArray(c, c0 + 15 * ldc);
     }
 
     /**

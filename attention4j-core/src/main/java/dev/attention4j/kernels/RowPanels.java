@@ -5,8 +5,9 @@ package dev.attention4j.kernels;
  * {@link Kernels#matmulTransBPanels}: panels of {@value #ROWS} rows of {@code W} with the rows interleaved, so that
  * {@code W[j, p]} is at {@code (j / ROWS) * ROWS * k + p * ROWS + j % ROWS}, zero in the rows past {@code n} of the last
  * panel. A product of a few rows then reads {@code W} as one sequential stream, {@value #ROWS} consecutive floats per
- * {@code p}, where reading {@code W} in place takes one stream per row of the register block (measured, one thread,
- * AVX-512, 16 rows, {@code W} in cache: 127-133 against 71-93 GFLOP/s at {@code k} = 384 and 1536).
+ * {@code p}, where reading {@code W} in place takes one stream per row of the register block. Measured (one thread,
+ * AVX-512, 16 rows, {@code W} in cache, the fastest of 2000 timed calls while other jobs shared the machine): 117-126
+ * against 86-101 GFLOP/s at {@code k} = 384 ({@code n} 192-768), 84-90 against 66-75 at {@code k} = 1536.
  *
  * <p>Panel {@code q} starts at {@code q * ROWS * k}, so columns {@code [j0, j0 + n)} of a product with {@code j0} a
  * multiple of {@value #ROWS} start at {@link #offset}{@code (j0, k)}.

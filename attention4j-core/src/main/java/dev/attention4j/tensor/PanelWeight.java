@@ -8,7 +8,7 @@ import dev.attention4j.kernels.RowPanels;
  * {@code weight[rowOffset .. rowOffset + outFeatures) x inFeatures}, PyTorch's {@code (outFeatures, inFeatures)}.
  *
  * <p>Why: reading {@code W} in place, a few-rows product streams one row of {@code W} per row of its register block;
- * packed, all of them come as one stream, which ran 1.4-1.9x faster per product (see {@code RowPanels}). Same bits:
+ * packed, all of them come as one stream, which ran 1.2-1.4x faster per product (see {@code RowPanels}). Same bits:
  * every output element is the same in-order chain over the inner dimension either way.
  *
  * <p>Kept as {@link TransposedWeight} is: made at the first {@link #data()} and made again when the weight's
