@@ -20,12 +20,11 @@ public final class Linear implements Module {
     private final Tensor bias;
     /** The weight's kept transpose for {@link #forwardInto}, made at its first call. */
     private volatile TransposedWeight transposed;
-    /** The weight in panels for inference on a few rows ({@link MatMul#PANEL_ROWS}), packed at its first use. */
-    private final PanelWeight panels;
+    /** The weight in panels for inference on a few rows ({@link MatMul#PANEL_ROWS}) once {@link #freeze}d, else null. */
+    private volatile PanelWeight panels;
 
     private Linear(Tensor weight, Tensor bias) {
         this.weight = weight;
-        this.panels = new PanelWeight(weight);
         this.bias = bias;
     }
 
@@ -55,6 +54,20 @@ public final class Linear implements Module {
         }
     }
 
+    /**
+     * Declares this module's weights fixed from now on, for inference: products of a few rows then read copies of the
+     * weights packed in panels ({@link dev.attention4j.tensor.PanelWeight}), kept between calls. A weight changed later
+     * through the library (a state dict loaded, an optimizer step, {@code Tensor.set}, {@code markModified}) is packed
+     * again at its next use; one written through {@code data()} without {@code markModified()} is not seen, so a frozen
+     * module's weights must not be written that way. Costs as much memory again as the weights, from the first
+     * forward on few rows. Results are the same bits frozen or not.
+     */
+    public void freeze() {
+        if (panels == null) {
+            panels = new PanelWeight(weight);
+        }
+    }
+
     /** {@code x (..., inFeatures) -> (..., outFeatures)}, at inference. */
     public Tensor forward(Tensor x) {
         return forward(x, Mode.INFERENCE);
@@ -62,8 +75,9 @@ public final class Linear implements Module {
 
     /** {@code x (..., inFeatures) -> (..., outFeatures)}, recorded on the mode's tape when training. */
     public Tensor forward(Tensor x, Mode mode) {
-        if (mode.tape() == null) { // inference: a few rows read the kept panels (same bits)
-            return MatMul.linear(x, panels, bias, MatMul.Epilogue.NONE);
+        PanelWeight p = panels;
+        if (mode.tape() == null && p != null) { // frozen, at inference: a few rows read the kept panels (same bits)
+            return MatMul.linear(x, p, bias, MatMul.Epilogue.NONE);
         }
         return LinearOp.apply(mode.tape(), x, weight, bias);
     }
@@ -74,7 +88,9 @@ public final class Linear implements Module {
      * separate pass over the output.
      */
     public Tensor forwardActivated(Tensor x, Activation activation) {
-        return MatMul.linear(x, panels, bias, activation.epilogue());
+        PanelWeight p = panels;
+        return p != null ? MatMul.linear(x, p, bias, activation.epilogue())
+                : MatMul.linear(x, weight, bias, activation.epilogue());
     }
 
     /**

@@ -11,7 +11,10 @@ import dev.attention4j.kernels.RowPanels;
  * packed, all of them come as one stream, which ran 1.2-1.4x faster per product (see {@code RowPanels}). Same bits:
  * every output element is the same in-order chain over the inner dimension either way.
  *
- * <p>Kept as {@link TransposedWeight} is: made at the first {@link #data()} and made again when the weight's
+ * <p>Held only by modules that were frozen ({@code Linear.freeze()} and the modules built on it): a copy that outlives
+ * the call is safe only for weights that do not change behind the library's back, which an unfrozen module's may (a
+ * test that edited a tied embedding's {@code data()} in place caught exactly that). Kept as {@link TransposedWeight}
+ * is: made at the first {@link #data()} and made again when the weight's
  * {@link Tensor#version()} has changed since (an optimizer step, a state dict loaded, {@link Tensor#markModified()}),
  * so code that writes a weight's {@code data()} itself must call {@code markModified()}, as for the transposed copies
  * of decoding. Costs as much memory as the weight block. Safe to share between threads: a copy is published whole,

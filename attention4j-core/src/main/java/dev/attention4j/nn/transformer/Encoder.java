@@ -46,6 +46,13 @@ public final class Encoder implements Module {
         return norm == null ? x : norm.forward(x, mode);
     }
 
+    /** Freezes every layer's weights for inference (see {@link EncoderLayer#freeze}). */
+    public void freeze() {
+        for (EncoderLayer layer : layers) {
+            layer.freeze();
+        }
+    }
+
     public List<EncoderLayer> layers() {
         return layers;
     }
