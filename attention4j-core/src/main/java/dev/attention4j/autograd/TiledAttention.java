@@ -119,13 +119,31 @@ final class TiledAttention {
         Kernels k = Kernels.active();
         int tiles = p.queryTiles();
         long call = FORWARD_CALLS.incrementAndGet();
-        Parallel.forRange(p.dims().batchSize() * p.dims().numHeads() * tiles, 1, (start, end) -> {
+        Parallel.forRange(p.dims().batchSize() * p.dims().numHeads() * tiles, tasksPerChunk(p), (start, end) -> {
             Tiles t = TILES.get();
             t.ensure(p.dims().headDim(), p.dims().valueHeadDim());
             for (int task = start; task < end; task++) {
                 forwardTile(k, t, out, logSumExp, p, call, task / tiles, task % tiles);
             }
         });
+    }
+
+    /**
+     * Below this many multiply-adds (scores and values together) a forward runs on the calling thread, as a
+     * {@code MatMul} product does: a sentence of 16 tokens has 12 heads of 16 x 16 x (32 + 32), about 0.2 M, which
+     * costs less than handing half of it to another thread.
+     */
+    static final long MIN_PARALLEL_WORK = 1 << 20;
+
+    /**
+     * Tasks (query tiles of a head) per chunk of the forward: all of them when the whole forward is small, else one.
+     * Each task computes its rows alone, so the chunking changes no bits.
+     */
+    private static int tasksPerChunk(Problem p) {
+        Dims d = p.dims();
+        long work = (long) d.batchSize() * d.numHeads() * d.tgtLen() * d.srcLen()
+                * ((long) d.headDim() + d.valueHeadDim());
+        return work < MIN_PARALLEL_WORK ? Integer.MAX_VALUE : 1;
     }
 
     private static void forwardTile(Kernels k, Tiles t, Operand out, float[] logSumExp, Problem p, long call, int bh,

@@ -49,7 +49,7 @@ final class FewRowsGemm {
 
     private static final class Scratch {
         final float[] xt = new float[XT_FLOATS];    // (panels, k, PANEL): A's rows transposed, by panels
-        final float[] tile = new float[12 * PANEL]; // (12, PANEL): a register block of C^T
+        final float[] tile = new float[Math.max(12 * PANEL, RowPanels.ROWS * LANES)]; // a register block of C^T
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -105,6 +105,177 @@ final class FewRowsGemm {
             }
             j += rk;
         }
+    }
+
+    /**
+     * {@code c[m x n] = A W^T} with {@code W} packed in {@link RowPanels} ({@link Kernels#matmulTransBPanels}):
+     * {@code A[i, p] = a[aOff + i * lda + p]}, columns {@code [j0, j0 + n)} of the product from {@code pOff}. The
+     * rows of {@code A} go in groups of one vector (transposed into the scratch, as {@link #gemm} does), and per
+     * group every panel runs {@link #kernel16x1Panel}: {@value RowPanels#ROWS} rows of {@code W} read as one
+     * stream. Each element of {@code C} is the same in-order fma chain as in {@link #gemm} and {@link PackedGemm}.
+     * {@code m, n, k >= 1}; {@code k * LANES} must fit the scratch ({@code k <= XT_FLOATS / LANES}).
+     */
+    static void gemmPanels(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] packed, int pOff,
+                           int m, int n, int k) {
+        Scratch s = SCRATCH.get();
+        float[] xt = s.xt;
+        float[] t = s.tile;
+        int pr = RowPanels.ROWS;
+        for (int i0 = 0; i0 < m; i0 += LANES) {
+            int rows = Math.min(LANES, m - i0);
+            for (int ii = 0; ii < LANES; ii++) { // xt[p * LANES + ii] = A[i0 + ii, p], zero past the last row
+                if (ii < rows) {
+                    int src = aOff + (i0 + ii) * lda;
+                    for (int p = 0; p < k; p++) {
+                        xt[p * LANES + ii] = a[src + p];
+                    }
+                } else {
+                    for (int p = 0; p < k; p++) {
+                        xt[p * LANES + ii] = 0f;
+                    }
+                }
+            }
+            for (int j = 0; j < n; j += pr) {
+                if (LANES == RowPanels.ROWS && rows == LANES && n - j >= pr) { // rows of C straight from registers
+                    kernelRowsPanel(c, cOff + i0 * ldc + j, ldc, packed, pOff + j * k, xt, k);
+                    continue;
+                }
+                kernel16x1Panel(t, packed, pOff + j * k, xt, k);
+                int cols = Math.min(pr, n - j);
+                int c0 = cOff + i0 * ldc + j;               // the tile is C^T: t[r * LANES + ii] = C[i0 + ii, j + r]
+                for (int ii = 0; ii < rows; ii++) {
+                    int ci = c0 + ii * ldc;
+                    for (int r = 0; r < cols; r++) {
+                        c[ci + r] = t[r * LANES + ii];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The register block of {@link #gemmPanels} when a vector is a panel's 16 floats ({@code LANES == 16}), for 16
+     * rows of {@code A} and a whole panel: the roles of {@link #kernel16x1Panel} turned, {@code s[i] = fma(A[i, p],
+     * W[0 .. 16, p], s[i])} over {@code p} in {@code [0, k)} from 0, with {@code A[i, p] = xt[p * 16 + i]} broadcast
+     * and {@code W[.., p]} one vector load at {@code w[w0 + p * 16]}. {@code s[i]} is row {@code i} of the block of
+     * {@code C}, stored at {@code c[c0 + i * ldc]} with no tile to transpose. The same fma chain per element.
+     */
+    private static void kernelRowsPanel(float[] c, int c0, int ldc, float[] w, int w0, float[] xt, int k) {
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector s0 = z;
+        FloatVector s1 = z;
+        FloatVector s2 = z;
+        FloatVector s3 = z;
+        FloatVector s4 = z;
+        FloatVector s5 = z;
+        FloatVector s6 = z;
+        FloatVector s7 = z;
+        FloatVector s8 = z;
+        FloatVector s9 = z;
+        FloatVector s10 = z;
+        FloatVector s11 = z;
+        FloatVector s12 = z;
+        FloatVector s13 = z;
+        FloatVector s14 = z;
+        FloatVector s15 = z;
+        for (int p = 0; p < k; p++) {
+            FloatVector wv = FloatVector.fromArray(SPECIES, w, w0 + p * 16);
+            int x = p * 16;
+            s0 = FloatVector.broadcast(SPECIES, xt[x + 0]).fma(wv, s0);
+            s1 = FloatVector.broadcast(SPECIES, xt[x + 1]).fma(wv, s1);
+            s2 = FloatVector.broadcast(SPECIES, xt[x + 2]).fma(wv, s2);
+            s3 = FloatVector.broadcast(SPECIES, xt[x + 3]).fma(wv, s3);
+            s4 = FloatVector.broadcast(SPECIES, xt[x + 4]).fma(wv, s4);
+            s5 = FloatVector.broadcast(SPECIES, xt[x + 5]).fma(wv, s5);
+            s6 = FloatVector.broadcast(SPECIES, xt[x + 6]).fma(wv, s6);
+            s7 = FloatVector.broadcast(SPECIES, xt[x + 7]).fma(wv, s7);
+            s8 = FloatVector.broadcast(SPECIES, xt[x + 8]).fma(wv, s8);
+            s9 = FloatVector.broadcast(SPECIES, xt[x + 9]).fma(wv, s9);
+            s10 = FloatVector.broadcast(SPECIES, xt[x + 10]).fma(wv, s10);
+            s11 = FloatVector.broadcast(SPECIES, xt[x + 11]).fma(wv, s11);
+            s12 = FloatVector.broadcast(SPECIES, xt[x + 12]).fma(wv, s12);
+            s13 = FloatVector.broadcast(SPECIES, xt[x + 13]).fma(wv, s13);
+            s14 = FloatVector.broadcast(SPECIES, xt[x + 14]).fma(wv, s14);
+            s15 = FloatVector.broadcast(SPECIES, xt[x + 15]).fma(wv, s15);
+        }
+        s0.intoArray(c, c0 + 0 * ldc);
+        s1.intoArray(c, c0 + 1 * ldc);
+        s2.intoArray(c, c0 + 2 * ldc);
+        s3.intoArray(c, c0 + 3 * ldc);
+        s4.intoArray(c, c0 + 4 * ldc);
+        s5.intoArray(c, c0 + 5 * ldc);
+        s6.intoArray(c, c0 + 6 * ldc);
+        s7.intoArray(c, c0 + 7 * ldc);
+        s8.intoArray(c, c0 + 8 * ldc);
+        s9.intoArray(c, c0 + 9 * ldc);
+        s10.intoArray(c, c0 + 10 * ldc);
+        s11.intoArray(c, c0 + 11 * ldc);
+        s12.intoArray(c, c0 + 12 * ldc);
+        s13.intoArray(c, c0 + 13 * ldc);
+        s14.intoArray(c, c0 + 14 * ldc);
+        s15.intoArray(c, c0 + 15 * ldc);
+    }
+
+    /**
+     * The register block of {@link #gemmPanels}: {@code s[r] = fma(W[r, p], x[p], s[r])} over {@code p} in
+     * {@code [0, k)} from 0 for the 16 rows of one panel, {@code W[r, p] = w[w0 + p * 16 + r]} (consecutive floats),
+     * {@code x[p]} one vector of rows of {@code A} at {@code xt[p * LANES]}; {@code s[r]} stored at
+     * {@code t[r * LANES]}. Written out like the blocks below, for the same reason.
+     */
+    private static void kernel16x1Panel(float[] t, float[] w, int w0, float[] xt, int k) {
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector s0 = z;
+        FloatVector s1 = z;
+        FloatVector s2 = z;
+        FloatVector s3 = z;
+        FloatVector s4 = z;
+        FloatVector s5 = z;
+        FloatVector s6 = z;
+        FloatVector s7 = z;
+        FloatVector s8 = z;
+        FloatVector s9 = z;
+        FloatVector s10 = z;
+        FloatVector s11 = z;
+        FloatVector s12 = z;
+        FloatVector s13 = z;
+        FloatVector s14 = z;
+        FloatVector s15 = z;
+        for (int p = 0; p < k; p++) {
+            FloatVector x0 = FloatVector.fromArray(SPECIES, xt, p * LANES);
+            int d = w0 + p * 16;
+            s0 = FloatVector.broadcast(SPECIES, w[d + 0]).fma(x0, s0);
+            s1 = FloatVector.broadcast(SPECIES, w[d + 1]).fma(x0, s1);
+            s2 = FloatVector.broadcast(SPECIES, w[d + 2]).fma(x0, s2);
+            s3 = FloatVector.broadcast(SPECIES, w[d + 3]).fma(x0, s3);
+            s4 = FloatVector.broadcast(SPECIES, w[d + 4]).fma(x0, s4);
+            s5 = FloatVector.broadcast(SPECIES, w[d + 5]).fma(x0, s5);
+            s6 = FloatVector.broadcast(SPECIES, w[d + 6]).fma(x0, s6);
+            s7 = FloatVector.broadcast(SPECIES, w[d + 7]).fma(x0, s7);
+            s8 = FloatVector.broadcast(SPECIES, w[d + 8]).fma(x0, s8);
+            s9 = FloatVector.broadcast(SPECIES, w[d + 9]).fma(x0, s9);
+            s10 = FloatVector.broadcast(SPECIES, w[d + 10]).fma(x0, s10);
+            s11 = FloatVector.broadcast(SPECIES, w[d + 11]).fma(x0, s11);
+            s12 = FloatVector.broadcast(SPECIES, w[d + 12]).fma(x0, s12);
+            s13 = FloatVector.broadcast(SPECIES, w[d + 13]).fma(x0, s13);
+            s14 = FloatVector.broadcast(SPECIES, w[d + 14]).fma(x0, s14);
+            s15 = FloatVector.broadcast(SPECIES, w[d + 15]).fma(x0, s15);
+        }
+        s0.intoArray(t, 0 * LANES);
+        s1.intoArray(t, 1 * LANES);
+        s2.intoArray(t, 2 * LANES);
+        s3.intoArray(t, 3 * LANES);
+        s4.intoArray(t, 4 * LANES);
+        s5.intoArray(t, 5 * LANES);
+        s6.intoArray(t, 6 * LANES);
+        s7.intoArray(t, 7 * LANES);
+        s8.intoArray(t, 8 * LANES);
+        s9.intoArray(t, 9 * LANES);
+        s10.intoArray(t, 10 * LANES);
+        s11.intoArray(t, 11 * LANES);
+        s12.intoArray(t, 12 * LANES);
+        s13.intoArray(t, 13 * LANES);
+        s14.intoArray(t, 14 * LANES);
+        s15.intoArray(t, 15 * LANES);
     }
 
     /**

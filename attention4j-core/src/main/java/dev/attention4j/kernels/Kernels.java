@@ -38,6 +38,15 @@ public interface Kernels {
     void matmulTransB(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       int m, int n, int k);
 
+    /**
+     * {@link #matmulTransB} with {@code b} packed in {@link RowPanels}: {@code c[m x n] = a[m x k] . W[j0 .. j0 + n)^T}
+     * where {@code W (n', k)} is packed in {@code packed} and columns {@code [j0, j0 + n)} begin at
+     * {@code pOff = RowPanels.offset(j0, k)}, {@code j0} a multiple of {@link RowPanels#ROWS}. The same bits as
+     * {@code matmulTransB} on {@code W} itself. Made for a few rows ({@code m} up to a vector of them); correct for any.
+     */
+    void matmulTransBPanels(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] packed, int pOff,
+                            int m, int n, int k);
+
     /** {@code c[m x n] = a[k x m]^T . b[k x n]}. */
     void matmulTransA(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       int m, int n, int k);

@@ -79,12 +79,17 @@ public final class Parallel {
     }
 
     /**
-     * How many times a waiting thread (a worker between loops, a caller waiting for its helpers) checks for its
-     * signal before it parks: a decoding step runs one split op after another, tens of microseconds apart, and a
-     * park / unpark round trip costs about as much as a short op; spinning much longer would take a shared core from
-     * other work.
+     * How long a waiting thread (a worker between loops, a caller waiting for its helpers) spins before it parks,
+     * {@code -Dattention4j.spinMicros} (default 100 us). A forward pass runs one split op
+     * after another, tens of microseconds apart, and a park / unpark round trip costs more than a short op on a VM: a
+     * wall-clock profile of MiniLM at 1 x 16 tokens (two threads, loaded machine) had the caller 17-28% of its time
+     * inside {@code unpark} when the workers parked after 2048 spins (20-90 us here). Spinning longer keeps the
+     * worker there for the next op, but takes a core that others may want: on a machine running more threads than
+     * cores, a 1 ms spin made the same forward slower, not faster. A spinning thread only pauses between looks.
      */
-    private static final int SPINS = 1 << 11;
+    static final long SPIN_NANOS = Math.max(0L, Long.getLong("attention4j.spinMicros", 100L)) * 1000L;
+    /** Spins between two reads of the clock while a thread waits. */
+    private static final int SPINS_PER_CLOCK_READ = 64;
 
     private static volatile Team team = new Team(defaultThreads());
     /** Loops in which a worker took chunks, since the class was loaded. */
@@ -196,6 +201,20 @@ public final class Parallel {
         private final Team team;
         /** IDLE -> OFFERED (by the caller) -> RUNNING (taken by this worker) or back to IDLE (taken back). */
         final AtomicInteger state = new AtomicInteger(IDLE);
+        /**
+         * Set while this worker is (about to be) parked: only then does an offer need an unpark, a system call that
+         * costs tens of microseconds on a shared VM (and can hand the caller's core to the worker). Set before the
+         * worker's last look at {@link #state}, read by the caller after its write of {@code state}: both volatile,
+         * so an offer is either seen by the worker or followed by an unpark.
+         */
+        volatile boolean parked;
+
+        void offer() {
+            state.set(OFFERED);
+            if (parked) {
+                LockSupport.unpark(this);
+            }
+        }
 
         Worker(Team team, int index) {
             super(WORKER_NAME + index);
@@ -206,6 +225,7 @@ public final class Parallel {
         @Override
         public void run() {
             int spins = 0;
+            long idleSince = System.nanoTime();
             while (true) {
                 int s = state.get();
                 if (s == OFFERED && state.compareAndSet(OFFERED, RUNNING)) {
@@ -214,13 +234,19 @@ public final class Parallel {
                     state.set(IDLE);
                     team.helperDone();
                     spins = 0;
+                    idleSince = System.nanoTime();
                 } else if (team.retired) {
                     return; // an offer made after this is taken back by its caller
-                } else if (spins < SPINS) {
-                    spins++;
+                } else if (++spins % SPINS_PER_CLOCK_READ != 0 || System.nanoTime() - idleSince < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
-                    LockSupport.park(this);
+                    parked = true;
+                    if (state.get() != OFFERED && !team.retired) { // an offer made before parked was set is seen here
+                        LockSupport.park(this);
+                    }
+                    parked = false;
+                    spins = 0;
+                    idleSince = System.nanoTime();
                 }
             }
         }
@@ -243,7 +269,8 @@ public final class Parallel {
         private int n;
         private int grain;
         private int chunks;
-        private Thread caller;                    // unparked by the last helper to finish
+        private Thread caller;                    // unparked by the last helper to finish, if parked
+        private volatile boolean callerParked;    // as Worker.parked, for the caller waiting in awaitHelpers
         private final AtomicInteger next = new AtomicInteger();    // the next chunk to hand out
         private final AtomicInteger pending = new AtomicInteger(); // offers not yet finished or taken back
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -283,8 +310,7 @@ public final class Parallel {
                 int helpers = Math.min(workers.length, chunks - 1);
                 pending.set(helpers);
                 for (int i = 0; i < helpers; i++) {
-                    workers[i].state.set(Worker.OFFERED);
-                    LockSupport.unpark(workers[i]);
+                    workers[i].offer();
                 }
                 work();
                 for (int i = 0; i < helpers; i++) {
@@ -326,17 +352,22 @@ public final class Parallel {
 
         void helperDone() {
             Thread waiting = caller; // read first: once pending is 0 the caller may start its next loop
-            if (pending.decrementAndGet() == 0) {
+            if (pending.decrementAndGet() == 0 && callerParked) {
                 LockSupport.unpark(waiting);
             }
         }
 
         private void awaitHelpers() {
-            for (int spins = 0; pending.get() != 0; spins++) {
-                if (spins < SPINS) {
+            long start = System.nanoTime();
+            for (int spins = 1; pending.get() != 0; spins++) {
+                if (spins % SPINS_PER_CLOCK_READ != 0 || System.nanoTime() - start < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
-                    LockSupport.park(this); // returns at once while interrupted: then this spins, briefly
+                    callerParked = true;    // then pending is read again: a helper that finished before this unparks
+                    if (pending.get() != 0) {
+                        LockSupport.park(this); // returns at once while interrupted: then this spins, briefly
+                    }
+                    callerParked = false;
                 }
             }
         }

@@ -48,6 +48,24 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    /** As {@link #matmulTransB}, element by element: the same sum in the same order, so the same bits. */
+    @Override
+    public void matmulTransBPanels(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] packed,
+                                   int pOff, int m, int n, int k) {
+        int rows = RowPanels.ROWS;
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * lda;
+            for (int j = 0; j < n; j++) {
+                int w0 = pOff + (j / rows) * rows * k + j % rows; // W[j0 + j, p] = packed[w0 + p * rows]
+                float sum = 0f;
+                for (int p = 0; p < k; p++) {
+                    sum += a[ai + p] * packed[w0 + p * rows];
+                }
+                c[cOff + i * ldc + j] = sum;
+            }
+        }
+    }
+
     @Override
     public void matmulTransA(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              int m, int n, int k) {

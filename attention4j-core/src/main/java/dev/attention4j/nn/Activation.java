@@ -2,8 +2,7 @@ package dev.attention4j.nn;
 
 import dev.attention4j.autograd.ActivationOp;
 import dev.attention4j.autograd.Tape;
-import dev.attention4j.kernels.Kernels;
-import dev.attention4j.tensor.Activations;
+import dev.attention4j.tensor.MatMul;
 import dev.attention4j.tensor.Tensor;
 
 /** The feed-forward non-linearity: the paper's ReLU, or GELU as BERT and GPT use. */
@@ -20,26 +19,14 @@ public enum Activation {
     }
 
     /**
-     * The activation written over {@code x} (a tensor nothing else needs, at inference), split across threads as
-     * {@link #apply}: the same bits, no new array. Returns {@code x}.
+     * This activation as the epilogue of a linear map's product
+     * ({@link MatMul#linear(Tensor, Tensor, Tensor, MatMul.Epilogue)}): the same kernel, so the same bits.
      */
-    public Tensor applyInPlace(Tensor x) {
+    public MatMul.Epilogue epilogue() {
         return switch (this) {
-            case RELU -> Activations.reluInPlace(x);
-            case GELU -> Activations.geluInPlace(x);
+            case RELU -> MatMul.Epilogue.RELU;
+            case GELU -> MatMul.Epilogue.GELU;
         };
-    }
-
-    /**
-     * The activation of {@code x[0 .. n)} in place, at inference: the kernel of {@link #apply}, so the same bits,
-     * allocating nothing.
-     */
-    public void applyInPlace(float[] x, int n) {
-        Kernels k = Kernels.active();
-        switch (this) {
-            case RELU -> k.relu(x, 0, x, 0, n);
-            case GELU -> k.gelu(x, 0, x, 0, n);
-        }
     }
 
     /** PyTorch's spelling, {@code "relu"} or {@code "gelu"}. */

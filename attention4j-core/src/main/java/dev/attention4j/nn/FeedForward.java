@@ -25,9 +25,9 @@ public final class FeedForward implements Module {
 
     /** {@code (batchSize, seqLen, modelDim) -> (batchSize, seqLen, modelDim)}. */
     public Tensor forward(Tensor x, Mode mode) {
-        Tensor hidden = linear1.forward(x, mode);             // (batchSize, seqLen, ffnDim)
-        // without a tape nothing else holds linear1's output: the activation overwrites it (same bits)
-        hidden = mode.tape() == null ? activation.applyInPlace(hidden) : activation.apply(mode.tape(), hidden);
+        Tensor hidden = mode.tape() == null                                   // (batchSize, seqLen, ffnDim)
+                ? linear1.forwardActivated(x, activation)  // no backward: the activation fused into the product
+                : activation.apply(mode.tape(), linear1.forward(x, mode));
         return linear2.forward(Dropout.apply(hidden, dropout, mode), mode);
     }
 
@@ -41,9 +41,21 @@ public final class FeedForward implements Module {
      * @param hidden {@code (rows, ffnDim)} scratch
      */
     public void forwardInto(float[] out, float[] x, float[] hidden, int rows) {
-        linear1.forwardInto(hidden, x, rows);                 // (rows, ffnDim)
-        activation.applyInPlace(hidden, rows * ffnDim());
+        linear1.forwardActivatedInto(hidden, x, rows, activation); // (rows, ffnDim)
         linear2.forwardInto(out, hidden, rows);               // (rows, modelDim)
+    }
+
+    /**
+     * Declares this network's weights (both linear maps') fixed from now on, for inference: products of a few rows then read copies of the
+     * weights packed in panels ({@link dev.attention4j.tensor.PanelWeight}), kept between calls. A weight changed later
+     * through the library (a state dict loaded, an optimizer step, {@code Tensor.set}, {@code markModified}) is packed
+     * again at its next use; one written through {@code data()} without {@code markModified()} is not seen, so a frozen
+     * module's weights must not be written that way. Costs as much memory again as the weights, from the first
+     * forward on few rows. Results are the same bits frozen or not.
+     */
+    public void freeze() {
+        linear1.freeze();
+        linear2.freeze();
     }
 
     /** The hidden width. */

@@ -2,6 +2,7 @@ package dev.attention4j.nn;
 
 import dev.attention4j.autograd.LinearOp;
 import dev.attention4j.tensor.MatMul;
+import dev.attention4j.tensor.PanelWeight;
 import dev.attention4j.tensor.Shapes;
 import dev.attention4j.tensor.Tensor;
 import dev.attention4j.tensor.TransposedWeight;
@@ -19,6 +20,8 @@ public final class Linear implements Module {
     private final Tensor bias;
     /** The weight's kept transpose for {@link #forwardInto}, made at its first call. */
     private volatile TransposedWeight transposed;
+    /** The weight in panels for inference on a few rows ({@link MatMul#PANEL_ROWS}) once {@link #freeze}d, else null. */
+    private volatile PanelWeight panels;
 
     private Linear(Tensor weight, Tensor bias) {
         this.weight = weight;
@@ -51,6 +54,20 @@ public final class Linear implements Module {
         }
     }
 
+    /**
+     * Declares this module's weights fixed from now on, for inference: products of a few rows then read copies of the
+     * weights packed in panels ({@link dev.attention4j.tensor.PanelWeight}), kept between calls. A weight changed later
+     * through the library (a state dict loaded, an optimizer step, {@code Tensor.set}, {@code markModified}) is packed
+     * again at its next use; one written through {@code data()} without {@code markModified()} is not seen, so a frozen
+     * module's weights must not be written that way. Costs as much memory again as the weights, from the first
+     * forward on few rows. Results are the same bits frozen or not.
+     */
+    public void freeze() {
+        if (panels == null) {
+            panels = new PanelWeight(weight);
+        }
+    }
+
     /** {@code x (..., inFeatures) -> (..., outFeatures)}, at inference. */
     public Tensor forward(Tensor x) {
         return forward(x, Mode.INFERENCE);
@@ -58,7 +75,30 @@ public final class Linear implements Module {
 
     /** {@code x (..., inFeatures) -> (..., outFeatures)}, recorded on the mode's tape when training. */
     public Tensor forward(Tensor x, Mode mode) {
+        PanelWeight p = panels;
+        if (mode.tape() == null && p != null) { // frozen, at inference: a few rows read the kept panels (same bits)
+            return MatMul.linear(x, p, bias, MatMul.Epilogue.NONE);
+        }
         return LinearOp.apply(mode.tape(), x, weight, bias);
+    }
+
+    /**
+     * {@code activation(x W^T + b)} at inference, the activation applied to each block of the product as it is
+     * computed (see {@link MatMul.Epilogue}): the bits of {@code activation.apply(null, forward(x))}, without the
+     * separate pass over the output.
+     */
+    public Tensor forwardActivated(Tensor x, Activation activation) {
+        PanelWeight p = panels;
+        return p != null ? MatMul.linear(x, p, bias, activation.epilogue())
+                : MatMul.linear(x, weight, bias, activation.epilogue());
+    }
+
+    /**
+     * {@code y (rows, outFeatures) = activation(x W^T + b)} at inference on caller-owned buffers, the activation fused
+     * as in {@link #forwardActivated}: the bits of {@link #forwardInto} followed by the activation.
+     */
+    public void forwardActivatedInto(float[] y, float[] x, int rows, Activation activation) {
+        forwardInto(y, x, rows, activation.epilogue());
     }
 
     /**
@@ -69,6 +109,10 @@ public final class Linear implements Module {
      * {@code y} must not alias {@code x}.
      */
     public void forwardInto(float[] y, float[] x, int rows) {
+        forwardInto(y, x, rows, MatMul.Epilogue.NONE);
+    }
+
+    private void forwardInto(float[] y, float[] x, int rows, MatMul.Epilogue then) {
         Shapes.requireBuffer("x", x, "(rows, inFeatures)", rows, inFeatures());
         Shapes.requireBuffer("y", y, "(rows, outFeatures)", rows, outFeatures());
         TransposedWeight t = transposed;
@@ -76,7 +120,7 @@ public final class Linear implements Module {
             t = new TransposedWeight(weight);
             transposed = t;
         }
-        MatMul.linearTransposedInto(y, 0, x, 0, t, bias == null ? null : bias.data(), 0, rows);
+        MatMul.linearTransposedInto(y, 0, x, 0, t, bias == null ? null : bias.data(), 0, rows, then);
     }
 
     public Tensor weight() {

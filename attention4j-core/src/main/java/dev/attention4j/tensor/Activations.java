@@ -39,22 +39,6 @@ public final class Activations {
         return out;
     }
 
-    /** {@link #relu} written over {@code x} (same bits), for a tensor nothing else needs; returns {@code x}. */
-    public static Tensor reluInPlace(Tensor x) {
-        float[] d = x.data();
-        Kernels k = Kernels.active();
-        Parallel.forRange(x.size(), CHUNK, (start, end) -> k.relu(d, start, d, start, end - start));
-        return x;
-    }
-
-    /** {@link #gelu} written over {@code x} (same bits), for a tensor nothing else needs; returns {@code x}. */
-    public static Tensor geluInPlace(Tensor x) {
-        float[] d = x.data();
-        Kernels k = Kernels.active();
-        Parallel.forRange(x.size(), CHUNK, (start, end) -> k.gelu(d, start, d, start, end - start));
-        return x;
-    }
-
     /** Softmax over the last dim; a row of all {@code -inf} becomes zeros. */
     public static Tensor softmax(Tensor x) {
         Shapes.requireRank("x", x, Math.max(1, x.rank()), "(..., n)");

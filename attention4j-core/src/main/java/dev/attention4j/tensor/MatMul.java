@@ -2,6 +2,7 @@ package dev.attention4j.tensor;
 
 import dev.attention4j.kernels.Kernels;
 import dev.attention4j.kernels.Parallel;
+import dev.attention4j.kernels.RowPanels;
 
 /**
  * Matrix products on tensors, split across threads by rows or by columns (bit-identical at any thread count: every
@@ -19,10 +20,36 @@ public final class MatMul {
      * more than the product (a decoding step's batch, beams included); above, the packing is amortised.
      */
     public static final int FEW_ROWS = 32;
-    /** Column blocks are multiples of this (whole register blocks and packed panels of the SIMD kernel). */
+    /**
+     * Up to this many rows a linear map given a {@link PanelWeight} reads the packed copy (one vector of rows at 16
+     * float lanes: a short sentence through an encoder); above, {@code W} itself, whose packing or in-place reading
+     * the rows amortise.
+     */
+    public static final int PANEL_ROWS = 16;
+    /**
+     * Column blocks are multiples of this (whole register blocks and packed panels of the SIMD kernel, and whole
+     * {@link RowPanels}).
+     */
     private static final int COL_BLOCK = 64;
+
+    static {
+        if (COL_BLOCK % RowPanels.ROWS != 0) {
+            throw new AssertionError("column blocks must start on a RowPanels panel");
+        }
+    }
     /** Row blocks are multiples of this (whole register blocks: 4, 6 and 8 rows divide it). */
     private static final int ROW_BLOCK = 24;
+
+    /**
+     * What a linear map's blocks apply to their output, elementwise, right after the bias, while the block is still in
+     * cache: nothing, or a feed-forward net's non-linearity ({@link Activations}' kernels, so the same bits as applying
+     * it to the whole output afterwards, and no separate pass, tensor or hand-off to other threads).
+     */
+    public enum Epilogue {
+        NONE,
+        RELU,
+        GELU
+    }
 
     /** One block of a split product: output rows {@code [i0, i1)} x columns {@code [j0, j1)}. */
     @FunctionalInterface
@@ -42,6 +69,15 @@ public final class MatMul {
      * @return {@code (..., outFeatures)}
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return linear(x, weight, bias, Epilogue.NONE);
+    }
+
+    /**
+     * {@code then(x W^T + b)}: {@link #linear(Tensor, Tensor, Tensor)} followed by {@code then} ({@code relu} or
+     * {@code gelu} of {@link Activations}), computed block by block; the same bits as the two ops one after the other.
+     * For inference: nothing keeps the pre-activation a backward pass would need.
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias, Epilogue then) {
         Shapes.requireRank("weight", weight, 2, "(outFeatures, inFeatures)");
         int outFeatures = weight.dim(0);
         int inFeatures = weight.dim(1);
@@ -59,9 +95,53 @@ public final class MatMul {
         if (inFeatures == 0) {
             rows = y.size() / Math.max(1, outFeatures);
         }
-        linearInto(y.data(), 0, x.data(), 0, weight.data(), 0, bias == null ? null : bias.data(), 0, rows,
-                outFeatures, inFeatures);
+        linear(y.data(), 0, x.data(), 0, weight.data(), 0, null, null, bias == null ? null : bias.data(), 0, rows,
+                outFeatures, inFeatures, java.util.Objects.requireNonNull(then, "then"));
         return y;
+    }
+
+    /**
+     * {@link #linear(Tensor, Tensor, Tensor, Epilogue)} at inference on a weight that may be read in its packed form:
+     * up to {@value #PANEL_ROWS} rows the kept {@link PanelWeight} (made at the first such call and after the weight
+     * changed), else the weight itself. The same bits either way. Only a whole weight ({@code rowOffset} 0) is taken.
+     */
+    public static Tensor linear(Tensor x, PanelWeight weight, Tensor bias, Epilogue then) {
+        Tensor w = weight.source();
+        if (weight.sourceOffset() != 0 || weight.outFeatures() != w.dim(0)) {
+            throw new IllegalArgumentException("weight: expected the panels of a whole weight but got rows from "
+                    + weight.sourceOffset() / Math.max(1, weight.inFeatures()) + " of " + w.shape());
+        }
+        int outFeatures = weight.outFeatures();
+        int inFeatures = weight.inFeatures();
+        int rows = inFeatures == 0 || x.rank() < 1 ? 0 : x.size() / inFeatures;
+        if (rows > PANEL_ROWS || rows == 0 || x.dim(-1) != inFeatures) { // the checks and edge cases of linear
+            return linear(x, w, bias, then);
+        }
+        if (bias != null) {
+            Shapes.requireShape("bias", bias, Shape.of(outFeatures));
+        }
+        int[] outDims = x.shape().dims();
+        outDims[outDims.length - 1] = outFeatures;
+        Tensor y = Tensor.zeros(outDims);
+        linear(y.data(), 0, x.data(), 0, null, 0, null, weight.data(), bias == null ? null : bias.data(), 0, rows,
+                outFeatures, inFeatures, java.util.Objects.requireNonNull(then, "then"));
+        return y;
+    }
+
+    /**
+     * {@link #linearInto} on a weight block that may be read in its packed form: up to {@value #PANEL_ROWS} rows the
+     * kept {@link PanelWeight}, else the block in place. The same bits either way. For callers that already
+     * validated shapes.
+     */
+    public static void linearInto(float[] y, int yOff, float[] x, int xOff, PanelWeight weight, float[] bias,
+                                  int biasOff, int rows) {
+        if (rows <= PANEL_ROWS) {
+            linear(y, yOff, x, xOff, null, 0, null, weight.data(), bias, biasOff, rows, weight.outFeatures(),
+                    weight.inFeatures(), Epilogue.NONE);
+        } else {
+            linear(y, yOff, x, xOff, weight.source().data(), weight.sourceOffset(), null, null, bias, biasOff, rows,
+                    weight.outFeatures(), weight.inFeatures(), Epilogue.NONE);
+        }
     }
 
     /**
@@ -73,7 +153,8 @@ public final class MatMul {
      */
     public static void linearInto(float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] bias,
                                   int biasOff, int rows, int outFeatures, int inFeatures) {
-        linear(y, yOff, x, xOff, weight, wOff, null, bias, biasOff, rows, outFeatures, inFeatures);
+        linear(y, yOff, x, xOff, weight, wOff, null, null, bias, biasOff, rows, outFeatures, inFeatures,
+                Epilogue.NONE);
     }
 
     /**
@@ -91,6 +172,13 @@ public final class MatMul {
      */
     public static void linearTransposedInto(float[] y, int yOff, float[] x, int xOff, TransposedWeight weight,
                                             float[] bias, int biasOff, int rows) {
+        linearTransposedInto(y, yOff, x, xOff, weight, bias, biasOff, rows, Epilogue.NONE);
+    }
+
+    /** {@code then} applied to {@link #linearTransposedInto}'s output block by block (see {@link Epilogue}). */
+    public static void linearTransposedInto(float[] y, int yOff, float[] x, int xOff, TransposedWeight weight,
+                                            float[] bias, int biasOff, int rows, Epilogue then) {
+        java.util.Objects.requireNonNull(then, "then");
         int outFeatures = weight.outFeatures();
         int inFeatures = weight.inFeatures();
         if (rows < 0 || yOff < 0 || xOff < 0 || biasOff < 0
@@ -104,19 +192,22 @@ public final class MatMul {
                     + (bias == null ? "none" : bias.length));
         }
         if (rows <= FEW_ROWS) {
-            linear(y, yOff, x, xOff, null, 0, weight.data(), bias, biasOff, rows, outFeatures, inFeatures);
+            linear(y, yOff, x, xOff, null, 0, weight.data(), null, bias, biasOff, rows, outFeatures, inFeatures,
+                    then);
         } else {
-            linear(y, yOff, x, xOff, weight.source().data(), weight.sourceOffset(), null, bias, biasOff, rows,
-                    outFeatures, inFeatures);
+            linear(y, yOff, x, xOff, weight.source().data(), weight.sourceOffset(), null, null, bias, biasOff, rows,
+                    outFeatures, inFeatures, then);
         }
     }
 
     /** {@link #linearInto} on {@code weight} at {@code wOff}, or on {@code weightT} when it is not null. */
     private static void linear(float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] weightT,
-                               float[] bias, int biasOff, int rows, int outFeatures, int inFeatures) {
+                               float[] panels, float[] bias, int biasOff, int rows, int outFeatures, int inFeatures,
+                               Epilogue then) {
         Kernels k = Kernels.active();
         LinearBlocks blocks = Parallel.claim(LINEAR_BLOCKS, LinearBlocks::new);
-        blocks.set(k, y, yOff, x, xOff, weight, wOff, weightT, bias, biasOff, rows, outFeatures, inFeatures);
+        blocks.set(k, y, yOff, x, xOff, weight, wOff, weightT, panels, bias, biasOff, rows, outFeatures, inFeatures,
+                then);
         try {
             if (!splits(rows, outFeatures, inFeatures)) { // one block on this thread
                 blocks.block(0, rows, 0, outFeatures);
@@ -143,14 +234,17 @@ public final class MatMul {
         private float[] weight;  // (outFeatures, inFeatures) at wOff, or null when weightT is given
         private int wOff;
         private float[] weightT; // (inFeatures, outFeatures), or null
+        private float[] panels;  // W in RowPanels' layout, or null
         private float[] bias;
         private int biasOff;
         private int rows;
         private int outFeatures;
         private int inFeatures;
+        private Epilogue then;
 
         void set(Kernels k, float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] weightT,
-                 float[] bias, int biasOff, int rows, int outFeatures, int inFeatures) {
+                 float[] panels, float[] bias, int biasOff, int rows, int outFeatures, int inFeatures,
+                 Epilogue then) {
             this.k = k;
             this.y = y;
             this.yOff = yOff;
@@ -159,16 +253,18 @@ public final class MatMul {
             this.weight = weight;
             this.wOff = wOff;
             this.weightT = weightT;
+            this.panels = panels;
             this.bias = bias;
             this.biasOff = biasOff;
             this.rows = rows;
             this.outFeatures = outFeatures;
             this.inFeatures = inFeatures;
+            this.then = then;
         }
 
         @Override
         protected void clear() {
-            set(null, null, 0, null, 0, null, 0, null, null, 0, 0, 0, 0);
+            set(null, null, 0, null, 0, null, 0, null, null, null, 0, 0, 0, 0, Epilogue.NONE);
         }
 
         @Override
@@ -184,17 +280,25 @@ public final class MatMul {
         void block(int i0, int i1, int j0, int j1) {
             int y0 = yOff + i0 * outFeatures + j0;
             int x0 = xOff + i0 * inFeatures;
-            if (weightT != null) { // B[p, j] = weightT[p * outFeatures + j]: contiguous rows, no gathers
+            if (panels != null) {  // W in RowPanels: j0 is 0 or a column block's start, a multiple of its ROWS
+                k.matmulTransBPanels(y, y0, outFeatures, x, x0, inFeatures, panels,
+                        RowPanels.offset(j0, inFeatures), i1 - i0, j1 - j0, inFeatures);
+            } else if (weightT != null) { // B[p, j] = weightT[p * outFeatures + j]: contiguous rows, no gathers
                 k.matmul(y, y0, outFeatures, x, x0, inFeatures, weightT, j0, outFeatures, i1 - i0, j1 - j0,
                         inFeatures);
             } else {               // B[p, j] = weight[wOff + j * inFeatures + p]
                 k.matmulTransB(y, y0, outFeatures, x, x0, inFeatures, weight, wOff + j0 * inFeatures, inFeatures,
                         i1 - i0, j1 - j0, inFeatures);
             }
-            if (bias != null) {
-                for (int i = i0; i < i1; i++) {
-                    int yi = y0 + (i - i0) * outFeatures;
+            for (int i = i0; i < i1; i++) { // the row's block is still in cache: bias, then the epilogue, in place
+                int yi = y0 + (i - i0) * outFeatures;
+                if (bias != null) {
                     k.add(y, yi, y, yi, bias, biasOff + j0, j1 - j0);
+                }
+                switch (then) {
+                    case NONE -> { }
+                    case RELU -> k.relu(y, yi, y, yi, j1 - j0);
+                    case GELU -> k.gelu(y, yi, y, yi, j1 - j0);
                 }
             }
         }

@@ -30,6 +30,107 @@ class MatMulTest {
         }
     }
 
+    /**
+     * The fused epilogue is the activation applied afterwards, bit for bit, at 1, 2 and 3 threads: rows around the
+     * few-rows path's bounds (1, 3, 7, 16, 17, 63, 64, 65, and 130 for the packed path), output widths that cut the
+     * column blocks off a vector boundary, with and without bias.
+     */
+    @Test
+    void linearWithAnEpilogueIsTheLinearMapThenTheActivation() {
+        for (int rows : new int[] {1, 3, 7, 16, 17, 63, 64, 65, 130}) {
+            for (int[] kn : new int[][] {{384, 1536}, {37, 203}, {700, 131}}) {
+                int k = kn[0];
+                int n = kn[1];
+                Tensor x = Tensor.randn(11 + rows, rows, k);      // (rows, inFeatures)
+                Tensor w = Tensor.randn(12, n, k);                // (outFeatures, inFeatures)
+                Tensor b = Tensor.randn(13, n);                   // (outFeatures)
+                for (Tensor bias : new Tensor[] {b, null}) {
+                    String what = rows + " x " + k + " -> " + n + (bias == null ? " without bias" : "");
+                    Tensor gelu = Activations.gelu(MatMul.linear(x, w, bias));
+                    Tensor relu = Activations.relu(MatMul.linear(x, w, bias));
+                    assertThat(relu.data()).as("relu is not the identity here, %s", what)
+                            .isNotEqualTo(MatMul.linear(x, w, bias).data());
+                    for (int threads : new int[] {1, 2, 3}) {
+                        dev.attention4j.kernels.WithThreads.run(threads, () -> {
+                            assertThat(MatMul.linear(x, w, bias, MatMul.Epilogue.GELU).bitEquals(gelu))
+                                    .as("gelu epilogue, %s, %d threads", what, threads).isTrue();
+                            assertThat(MatMul.linear(x, w, bias, MatMul.Epilogue.RELU).bitEquals(relu))
+                                    .as("relu epilogue, %s, %d threads", what, threads).isTrue();
+                            assertThat(MatMul.linear(x, w, bias, MatMul.Epilogue.NONE)
+                                    .bitEquals(MatMul.linear(x, w, bias)))
+                                    .as("no epilogue, %s, %d threads", what, threads).isTrue();
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A linear map given a {@link PanelWeight} gives the bits of the map on the weight itself at 1, 2 and 3 threads,
+     * whether it reads the panels (up to {@link MatMul#PANEL_ROWS} rows) or not, with an epilogue and without bias.
+     */
+    @Test
+    void linearOnPanelsGivesTheBitsOfLinearOnTheWeight() {
+        for (int rows : new int[] {1, 3, 7, 15, 16, 17, 40}) {
+            for (int[] kn : new int[][] {{384, 1152}, {37, 203}, {1536, 384}}) {
+                Tensor x = Tensor.randn(31 + rows, 1, rows, kn[0]);       // (batchSize, seqLen, inFeatures)
+                Tensor w = Tensor.randn(32, kn[1], kn[0]);                // (outFeatures, inFeatures)
+                Tensor b = Tensor.randn(33, kn[1]);                       // (outFeatures)
+                PanelWeight panels = new PanelWeight(w);
+                for (MatMul.Epilogue then : MatMul.Epilogue.values()) {
+                    for (Tensor bias : new Tensor[] {b, null}) {
+                        Tensor expected = MatMul.linear(x, w, bias, then);
+                        for (int threads : new int[] {1, 2, 3}) {
+                            dev.attention4j.kernels.WithThreads.run(threads, () ->
+                                    assertThat(MatMul.linear(x, panels, bias, then).bitEquals(expected))
+                                            .as("%d rows, %s, %s, %s, %d threads", rows, java.util.Arrays.toString(kn),
+                                                    then, bias == null ? "no bias" : "bias", threads).isTrue());
+                        }
+                        float[] y = new float[rows * kn[1]];
+                        MatMul.linearInto(y, 0, x.data(), 0, panels, bias == null ? null : bias.data(), 0, rows);
+                        if (then == MatMul.Epilogue.NONE) {
+                            assertThat(y).as("linearInto, %d rows", rows).isEqualTo(expected.data());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The kept panels follow the weight: a change marked on it (as loading and optimizers do) is seen at once. */
+    @Test
+    void panelsAreMadeAgainWhenTheWeightChanges() {
+        Tensor x = Tensor.randn(41, 16, 64);
+        Tensor w = Tensor.randn(42, 48, 64);
+        PanelWeight panels = new PanelWeight(w);
+        Tensor before = MatMul.linear(x, panels, null, MatMul.Epilogue.NONE);
+        assertThat(before.bitEquals(MatMul.linear(x, w, null))).isTrue();
+        w.set(w.get(5, 7) + 1f, 5, 7);                      // through the library: marks the change
+        Tensor after = MatMul.linear(x, panels, null, MatMul.Epilogue.NONE);
+        assertThat(after.bitEquals(before)).as("the output moved with the weight").isFalse();
+        assertThat(after.bitEquals(MatMul.linear(x, w, null))).isTrue();
+        float[] data = w.data();
+        data[3] = -data[3];                                 // written directly, then marked, as documented
+        w.markModified();
+        assertThat(MatMul.linear(x, panels, null, MatMul.Epilogue.NONE).bitEquals(MatMul.linear(x, w, null))).isTrue();
+    }
+
+    /** The kept-transpose path (decoding) applies the epilogue the same way. */
+    @Test
+    void linearTransposedIntoWithAnEpilogueIsTheLinearMapThenTheActivation() {
+        for (int rows : new int[] {1, 3, 16, 32, 33}) {
+            Tensor x = Tensor.randn(21, rows, 96);               // (rows, inFeatures)
+            Tensor w = Tensor.randn(22, 200, 96);                // (outFeatures, inFeatures)
+            Tensor b = Tensor.randn(23, 200);                    // (outFeatures)
+            Tensor expected = Activations.gelu(MatMul.linear(x, w, b));
+            float[] y = new float[rows * 200];
+            MatMul.linearTransposedInto(y, 0, x.data(), 0, new TransposedWeight(w), b.data(), 0, rows,
+                    MatMul.Epilogue.GELU);
+            assertThat(y).as("%d rows", rows).isEqualTo(expected.data());
+        }
+    }
+
     @Test
     void matmulGivesTheSameBitsAtAnyThreadCount() {
         for (int[] s : SHAPES) {

@@ -11,6 +11,7 @@ import dev.attention4j.nn.Init;
 import dev.attention4j.nn.Mode;
 import dev.attention4j.nn.Module;
 import dev.attention4j.tensor.MatMul;
+import dev.attention4j.tensor.PanelWeight;
 import dev.attention4j.tensor.Shapes;
 import dev.attention4j.tensor.Tensor;
 import dev.attention4j.tensor.TransposedWeight;
@@ -49,6 +50,8 @@ public final class MultiHeadAttention implements Module {
     private final Tensor biasV;        // (1, 1, modelDim), or null
     /** The kept transposes of the Q, K, V and output weights for one-token steps, made at the first step. */
     private volatile TransposedWeight[] stepWeights;
+    /** in_proj_weight and out_proj.weight in panels for inference on a few rows once {@link #freeze}d, else null. */
+    private volatile PanelWeight[] panelWeights;
 
     /** A module initialised as PyTorch initialises {@code nn.MultiheadAttention}, from a seeded generator. */
     public MultiHeadAttention(MultiHeadAttentionConfig config, RandomGenerator random) {
@@ -187,13 +190,21 @@ public final class MultiHeadAttention implements Module {
         int batchSize = x.dim(0);
         int len = x.dim(1);
         int numHeads = config.numHeads();
-        Tensor qkv = LinearOp.apply(tape, x, inProjWeight, inProjBias); // (batchSize, len, 3 * modelDim): Q | K | V
+        PanelWeight[] panels = tape == null ? panelWeights : null;     // frozen, at inference: the kept panels
+        Tensor qkv = panels != null                                     // (batchSize, len, 3 * modelDim): Q | K | V
+                ? MatMul.linear(x, panels[0], inProjBias, MatMul.Epilogue.NONE)
+                : LinearOp.apply(tape, x, inProjWeight, inProjBias);
         if (tape == null && held.length == 0) {
             AttentionOp.applyPackedInPlace(qkv, numHeads, scale(), MaskShapes.scoreMask(mask));
             // qkv's first batchSize * len * modelDim floats: the heads' output (batchSize, len, numHeads * headDim)
             Tensor output = Tensor.zeros(batchSize, len, e);
-            MatMul.linearInto(output.data(), 0, qkv.data(), 0, outProjWeight.data(), 0,
-                    outProjBias == null ? null : outProjBias.data(), 0, batchSize * len, e, e);
+            if (panels != null) {
+                MatMul.linearInto(output.data(), 0, qkv.data(), 0, panels[1],
+                        outProjBias == null ? null : outProjBias.data(), 0, batchSize * len);
+            } else {
+                MatMul.linearInto(output.data(), 0, qkv.data(), 0, outProjWeight.data(), 0,
+                        outProjBias == null ? null : outProjBias.data(), 0, batchSize * len, e, e);
+            }
             return new AttentionOutput(output, null);
         }
         // probs: (batchSize, held.length, len, len), the weights of the heads returned or observed
@@ -569,6 +580,20 @@ public final class MultiHeadAttention implements Module {
      * {@link TransposedWeight}), indexed by {@link Projection#ordinal()} and then the output projection; each copy is
      * made at its first use and again after its weight changed.
      */
+    /**
+     * Declares this module's weights fixed from now on, for inference: self-attention on a few rows with a packed {@code in_proj_weight} then reads copies of the
+     * weights packed in panels ({@link dev.attention4j.tensor.PanelWeight}), kept between calls. A weight changed later
+     * through the library (a state dict loaded, an optimizer step, {@code Tensor.set}, {@code markModified}) is packed
+     * again at its next use; one written through {@code data()} without {@code markModified()} is not seen, so a frozen
+     * module's weights must not be written that way. Costs as much memory again as the weights, from the first
+     * forward on few rows. Results are the same bits frozen or not.
+     */
+    public void freeze() {
+        if (panelWeights == null && inProjWeight != null) {
+            panelWeights = new PanelWeight[] {new PanelWeight(inProjWeight), new PanelWeight(outProjWeight)};
+        }
+    }
+
     private TransposedWeight[] stepWeights() {
         TransposedWeight[] w = stepWeights;
         if (w == null) {

@@ -83,6 +83,13 @@ public final class Encoder implements Module {
                 : new AttentionSite(AttentionSite.Stack.ENCODER, layer, AttentionKind.SELF, 0);
     }
 
+    /** Freezes every layer's weights for inference (see {@link EncoderLayer#freeze}). */
+    public void freeze() {
+        for (EncoderLayer layer : layers) {
+            layer.freeze();
+        }
+    }
+
     public List<EncoderLayer> layers() {
         return layers;
     }

@@ -47,6 +47,12 @@ public final class EncoderLayer implements Module {
      * @param mask which source tokens each may attend to (typically key padding)
      * @return {@code (batchSize, srcLen, modelDim)}
      */
+    /** Freezes the layer's attention and feed-forward weights for inference (see {@link FeedForward#freeze}). */
+    public void freeze() {
+        selfAttn.freeze();
+        feedForward.freeze();
+    }
+
     public Tensor forward(Tensor src, Mask mask, Mode mode) {
         return forward(src, mask, mode, AttentionObserver.NONE, null);
     }

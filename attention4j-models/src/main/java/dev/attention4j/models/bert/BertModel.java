@@ -95,6 +95,18 @@ public final class BertModel implements Module, TokenEncoder {
         return model;
     }
 
+    /**
+     * Freezes the encoder's weights for inference: a sentence of up to 16 tokens then runs its products on kept
+     * copies of the weights packed in panels (about 1.2-1.4x faster per product; as much memory again as the encoder's
+     * weights). Meant for pretrained models used as they are ({@link
+     * dev.attention4j.models.pretrained.EmbeddingModels} freezes what it loads); see
+     * {@link dev.attention4j.nn.Linear#freeze} for what must not be done to a frozen weight. Returns this model.
+     */
+    public BertModel freeze() {
+        encoder.freeze();
+        return this;
+    }
+
     public BertConfig config() {
         return config;
     }

@@ -146,7 +146,7 @@ public final class EmbeddingModels {
             long onnxBytes = copy(onnx, onnxFile);
             long tokenizerBytes = copy(tokenizerJson, tokenizerFile);
             PretrainedTokenizer tokenizer = PretrainedTokenizer.fromFile(tokenizerFile);
-            BertModel model = BertModel.fromOnnx(onnxFile);
+            BertModel model = BertModel.fromOnnx(onnxFile).freeze(); // used as it is: kept packed weights
             int maxTokens = Math.min(known.maxTokens(), model.config().maxPositionEmbeddings());
             TextEmbedder embedder = new TextEmbedder(tokenizer,
                     new SentenceEmbedder(model, known.pooling(), known.normalize()), maxTokens);
@@ -206,6 +206,7 @@ public final class EmbeddingModels {
             files.add(path);
         }
         files.add(tokenizerFile);
+        model.freeze(); // used as it is: kept packed weights
         PretrainedTokenizer tokenizer = PretrainedTokenizer.fromFile(tokenizerFile);
         int maxTokens = Math.min(model.config().maxPositionEmbeddings(),
                 tokenizer.truncation().map(Truncation::maxLength).orElse(Truncation.BERT_MAX_LENGTH));
