@@ -13,24 +13,11 @@ import dev.attention4j.kernels.RowPanels;
  *
  * <p>Held only by modules that were frozen ({@code Linear.freeze()} and the modules built on it): a copy that outlives
  * the call is safe only for weights that do not change behind the library's back, which an unfrozen module's may (a
- * test that edited a tied embedding's {@code data()} in place caught exactly that). Kept as {@link TransposedWeight}
- * is: made at the first {@link #data()} and made again when the weight's
- * {@link Tensor#version()} has changed since (an optimizer step, a state dict loaded, {@link Tensor#markModified()}),
- * so code that writes a weight's {@code data()} itself must call {@code markModified()}, as for the transposed copies
- * of decoding. Costs as much memory as the weight block. Safe to share between threads: a copy is published whole,
- * and two threads that find it stale may both make one (the same).
+ * test that edited a tied embedding's {@code data()} in place caught exactly that). Kept as {@link KeptWeightCopy}
+ * says (made at the first {@link #data()}, again after the weight's version changed), so code that writes a weight's
+ * {@code data()} itself must call {@code markModified()}, as for the transposed copies of decoding.
  */
-public final class PanelWeight {
-
-    private final Tensor weight;
-    private final int rowOffset;
-    private final int outFeatures;
-    private final int inFeatures;
-    private volatile Copy copy;
-
-    /** A packed copy and the weight version it was made from. */
-    private record Copy(long version, float[] data) {
-    }
+public final class PanelWeight extends KeptWeightCopy {
 
     /** The packed form of all of {@code weight (outFeatures, inFeatures)}. */
     public PanelWeight(Tensor weight) {
@@ -39,53 +26,22 @@ public final class PanelWeight {
 
     /** The packed form of rows {@code [rowOffset, rowOffset + outFeatures)} of {@code weight (rows, inFeatures)}. */
     public PanelWeight(Tensor weight, int rowOffset, int outFeatures) {
-        requireMatrix(weight);
-        if (rowOffset < 0 || outFeatures < 0 || (long) rowOffset + outFeatures > weight.dim(0)) {
-            throw new IllegalArgumentException("rowOffset, outFeatures: expected a block of rows inside weight "
-                    + weight.shape() + " but got rows [" + rowOffset + ", " + ((long) rowOffset + outFeatures) + ")");
-        }
-        this.weight = weight;
-        this.rowOffset = rowOffset;
-        this.outFeatures = outFeatures;
-        this.inFeatures = weight.dim(1);
-    }
-
-    private static Tensor requireMatrix(Tensor weight) {
-        Shapes.requireRank("weight", weight, 2, "(outFeatures, inFeatures)");
-        return weight;
-    }
-
-    /** The weight this is the packed form of (its rows from {@link #sourceOffset}{@code / inFeatures}). */
-    Tensor source() {
-        return weight;
-    }
-
-    /** Where the block begins in {@code source().data()}: {@code rowOffset * inFeatures}. */
-    int sourceOffset() {
-        return rowOffset * inFeatures;
-    }
-
-    public int outFeatures() {
-        return outFeatures;
-    }
-
-    public int inFeatures() {
-        return inFeatures;
+        super(weight, rowOffset, outFeatures);
     }
 
     /**
      * The block in {@link RowPanels}' layout ({@code RowPanels.size(outFeatures, inFeatures)} floats). Made again
      * when the weight changed; otherwise the kept copy, with no allocation. Do not write it.
      */
+    @Override
     public float[] data() {
-        long version = weight.version();
-        Copy c = copy;
-        if (c == null || c.version() != version) {
-            float[] packed = new float[RowPanels.size(outFeatures, inFeatures)];
-            RowPanels.pack(packed, weight.data(), sourceOffset(), outFeatures, inFeatures);
-            c = new Copy(version, packed);
-            copy = c;
-        }
-        return c.data();
+        return super.data();
+    }
+
+    @Override
+    float[] make(float[] w) {
+        float[] packed = new float[RowPanels.size(outFeatures(), inFeatures())];
+        RowPanels.pack(packed, w, sourceOffset(), outFeatures(), inFeatures());
+        return packed;
     }
 }
