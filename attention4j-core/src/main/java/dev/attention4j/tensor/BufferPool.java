@@ -18,8 +18,9 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * the second and later steps of the same shapes run on arrays already in hand.
  *
  * <p>How: {@link #open()} starts a scope on the calling thread. While it is open, {@link Tensor#zeros},
- * {@link Tensor#copy} and {@link #zeros(int)} on that thread take arrays of at least {@link #MIN_FLOATS} floats (or the pool's own threshold) from
- * the pool (zeroed, or overwritten by the copy) when one of exactly the right length is free, and allocate otherwise;
+ * {@link Tensor#copy}, {@link #zeros(int)} and the outputs of {@link MatMul}'s products on that thread take arrays
+ * of at least {@link #MIN_FLOATS} floats (or the pool's own threshold) from the pool when one of exactly the right
+ * length is free (zeroed; as they are when the copy or the product overwrites every element), and allocate otherwise;
  * either way the array is lent to the scope. Closing the scope returns everything it lent: the next scope may hand
  * those arrays out again. Arrays the last scope did not take are dropped then, so the pool holds at most what one
  * scope used (plus that scope's own fresh arrays) and work of changing shapes does not make it grow without bound.
@@ -173,6 +174,19 @@ public final class BufferPool {
         }
         Arrays.fill(a, 0f);
         return a;
+    }
+
+    /**
+     * An array of {@code n} floats for a caller that writes every element before reading any (a matrix product's
+     * output): lent as it is, without zeroing, by the calling thread's open scope if there is one, else new.
+     */
+    static float[] forOverwrite(int n) {
+        BufferPool pool = ACTIVE.get();
+        if (pool == null || n < pool.minFloats) {
+            return new float[n];
+        }
+        float[] a = pool.take(n);
+        return a != null ? a : pool.lend(new float[n]);
     }
 
     /** A copy of {@code src}, in an array lent by the calling thread's open scope if there is one. */

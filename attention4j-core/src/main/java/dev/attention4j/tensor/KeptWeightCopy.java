@@ -68,6 +68,6 @@ abstract sealed class KeptWeightCopy permits TransposedWeight, PanelWeight {
         return c.data();
     }
 
-    /** A fresh copy from the weight's current {@code data} (the whole weight; the block is at {@link #sourceOffset}). */
+    /** A fresh copy from the weight's current {@code data} (all of it; the block starts at {@link #sourceOffset}). */
     abstract float[] make(float[] weightData);
 }

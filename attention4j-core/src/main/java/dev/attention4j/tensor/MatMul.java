@@ -90,7 +90,7 @@ public final class MatMul {
         }
         int[] outDims = x.shape().dims();
         outDims[outDims.length - 1] = outFeatures;
-        Tensor y = Tensor.zeros(outDims);
+        Tensor y = Tensor.forOverwrite(Shape.of(outDims)); // every element written by the product
         int rows = x.size() / Math.max(1, inFeatures);
         if (inFeatures == 0) {
             rows = y.size() / Math.max(1, outFeatures);
@@ -122,7 +122,7 @@ public final class MatMul {
         }
         int[] outDims = x.shape().dims();
         outDims[outDims.length - 1] = outFeatures;
-        Tensor y = Tensor.zeros(outDims);
+        Tensor y = Tensor.forOverwrite(Shape.of(outDims)); // every element written by the product
         linear(y.data(), 0, x.data(), 0, null, 0, null, weight.data(), bias == null ? null : bias.data(), 0, rows,
                 outFeatures, inFeatures, java.util.Objects.requireNonNull(then, "then"));
         return y;
@@ -319,7 +319,7 @@ public final class MatMul {
             throw new IllegalArgumentException("b: expected shape (" + k + ", n) to match a " + a.shape() + " but got "
                     + b.shape());
         }
-        Tensor c = Tensor.zeros(m, n);
+        Tensor c = Tensor.forOverwrite(Shape.of(m, n)); // every element written by the product
         Kernels kern = Kernels.active();
         forBlocks(m, n, k, (i0, i1, j0, j1) -> kern.matmul(c.data(), i0 * n + j0, n, a.data(), i0 * k, k,
                 b.data(), j0, n, i1 - i0, j1 - j0, k));
@@ -340,7 +340,7 @@ public final class MatMul {
             throw new IllegalArgumentException("b: expected shape (" + k + ", n) to match a " + a.shape() + " but got "
                     + b.shape());
         }
-        Tensor c = Tensor.zeros(m, n);
+        Tensor c = Tensor.forOverwrite(Shape.of(m, n)); // every element written by the product
         Kernels kern = Kernels.active();
         forBlocks(m, n, k, (i0, i1, j0, j1) -> kern.matmulTransA(c.data(), i0 * n + j0, n, a.data(), i0, m,
                 b.data(), j0, n, i1 - i0, j1 - j0, k));

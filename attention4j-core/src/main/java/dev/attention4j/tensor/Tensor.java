@@ -34,9 +34,17 @@ public final class Tensor {
         return zeros(Shape.of(dims));
     }
 
-    /** A tensor of zeros with the given shape (its array lent by the thread's open {@link BufferPool} scope, if any). */
+    /** A tensor of zeros of the given shape (its array lent by the thread's open {@link BufferPool} scope, if any). */
     public static Tensor zeros(Shape shape) {
         return new Tensor(shape, BufferPool.zeros(shape.size()));
+    }
+
+    /**
+     * A tensor for an op that writes every element before anything reads it: from the thread's open
+     * {@link BufferPool} scope without zeroing (so holding whatever the array held), else zeros.
+     */
+    static Tensor forOverwrite(Shape shape) {
+        return new Tensor(shape, BufferPool.forOverwrite(shape.size()));
     }
 
     /** Wraps {@code data} (not copied) as a tensor of the given dims; the lengths must agree. */

@@ -27,8 +27,8 @@ public final class GradientClipping {
      *
      * <p>Parameters without a gradient are ignored. The sum of squares is accumulated in double: each gradient's over
      * four interleaved partial sums (elements {@code i mod 4}), added in that order, then the gradients' sums in the
-     * map's order; gradients may be summed on different threads, but the result does not depend on the thread count. A gradient buffer shared by two
-     * parameters is counted for each but scaled once.
+     * map's order; gradients may be summed on different threads, but the result does not depend on the thread count.
+     * A gradient buffer shared by two parameters is counted for each but scaled once.
      *
      * <p>A non-finite norm (an overflow or a NaN somewhere) leaves the gradients unchanged, where PyTorch would
      * multiply them by 0 or NaN: check the returned value and skip the optimizer step, as mixed-precision trainers do.

@@ -79,9 +79,11 @@ public final class EncoderLayer implements Module {
             }
             case POST -> {
                 Tensor a = Sublayers.attention(selfAttn, x, x, mask, p, mode.child(0), observer, site);
-                x = inPlace ? Sublayers.residualAndNormInPlace(a, x, norm1) : norm1.forward(AddOp.apply(tape, x, a), mode);
+                x = inPlace ? Sublayers.residualAndNormInPlace(a, x, norm1)
+                        : norm1.forward(AddOp.apply(tape, x, a), mode);
                 Tensor f = Sublayers.feedForward(feedForward, x, p, mode.child(1));
-                yield inPlace ? Sublayers.residualAndNormInPlace(f, x, norm2) : norm2.forward(AddOp.apply(tape, x, f), mode);
+                yield inPlace ? Sublayers.residualAndNormInPlace(f, x, norm2)
+                        : norm2.forward(AddOp.apply(tape, x, f), mode);
             }
         };
     }
