@@ -74,16 +74,27 @@ final class PackedGemm {
     private PackedGemm() {
     }
 
-    /** {@code c[m x n] = A B} as in the class comment; {@code c} must not alias {@code a} or {@code b}. */
-    static void gemm(float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps,
-                     float[] b, int bOff, int bps, int bjs, int m, int n, int k) {
+    /**
+     * Whether {@code c[m x n]} is the product of an empty sum or has no elements: then it is done here (zeros for
+     * {@code k <= 0}) and the caller returns.
+     */
+    static boolean emptyProduct(float[] c, int cOff, int ldc, int m, int n, int k) {
         if (m <= 0 || n <= 0) {
-            return;
+            return true;
         }
         if (k <= 0) {
             for (int i = 0; i < m; i++) {
                 java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             }
+            return true;
+        }
+        return false;
+    }
+
+    /** {@code c[m x n] = A B} as in the class comment; {@code c} must not alias {@code a} or {@code b}. */
+    static void gemm(float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps,
+                     float[] b, int bOff, int bps, int bjs, int m, int n, int k) {
+        if (emptyProduct(c, cOff, ldc, m, n, k)) {
             return;
         }
         if (bps == 1 && FewRowsGemm.applies(m, k)) { // x W^T on a few rows: W read in place, not packed

@@ -145,13 +145,7 @@ public final class VectorKernels implements Kernels {
     @Override
     public void matmulTransBPanels(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] packed,
                                    int pOff, int m, int n, int k) {
-        if (m <= 0 || n <= 0) {
-            return;
-        }
-        if (k <= 0) {
-            for (int i = 0; i < m; i++) {
-                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-            }
+        if (PackedGemm.emptyProduct(c, cOff, ldc, m, n, k)) {
             return;
         }
         FewRowsGemm.gemmPanels(c, cOff, ldc, a, aOff, lda, packed, pOff, m, n, k);
