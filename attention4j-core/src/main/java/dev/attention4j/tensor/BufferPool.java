@@ -27,12 +27,15 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  *
  * <p>The contract: <b>no tensor made inside a scope may be used after it closes</b> — its data may belong to someone
  * else by then. {@code Seq2SeqTrainer} opens one scope per optimizer step around the forward and backward passes and
- * runs the optimizer {@linkplain Scope#runOnHeap on the heap}, so optimizer state is ordinary heap. With
+ * runs the optimizer {@linkplain Scope#runOnHeap on the heap}, so optimizer state is ordinary heap; the encoder at
+ * inference runs each layer in a scope of a pool from {@link #borrow} and copies the layer's output out. What the
+ * library keeps beyond a call (weights an attention observer records, kept copies of weights) is made with
+ * {@code new float[]}, never through a pool. With
  * {@code -Dattention4j.pool.poison=true} (the test suite sets it) closing a scope fills what it lent with NaN, so a
  * tensor that outlived its scope shows up as NaN rather than as plausible numbers.
  *
  * <p>Other threads never see a pool: kernels splitting work across threads allocate on the heap as before. A pool
- * is used by one thread at a time.
+ * is used by one thread at a time, and a scope is closed on the thread that opened it.
  */
 public final class BufferPool {
 
