@@ -45,14 +45,7 @@ public final class FeedForward implements Module {
         linear2.forwardInto(out, hidden, rows);               // (rows, modelDim)
     }
 
-    /**
-     * Declares this network's weights (both linear maps') fixed from now on, for inference: products of a few rows then read copies of the
-     * weights packed in panels ({@link dev.attention4j.tensor.PanelWeight}), kept between calls. A weight changed later
-     * through the library (a state dict loaded, an optimizer step, {@code Tensor.set}, {@code markModified}) is packed
-     * again at its next use; one written through {@code data()} without {@code markModified()} is not seen, so a frozen
-     * module's weights must not be written that way. Costs as much memory again as the weights, from the first
-     * forward on few rows. Results are the same bits frozen or not.
-     */
+    /** {@link Linear#freeze} for both linear maps: their weights fixed from now on, for inference. */
     public void freeze() {
         linear1.freeze();
         linear2.freeze();

@@ -576,17 +576,8 @@ public final class MultiHeadAttention implements Module {
     }
 
     /**
-     * The transposes a one-token step reads instead of packing the weights at every call (see
-     * {@link TransposedWeight}), indexed by {@link Projection#ordinal()} and then the output projection; each copy is
-     * made at its first use and again after its weight changed.
-     */
-    /**
-     * Declares this module's weights fixed from now on, for inference: self-attention on a few rows with a packed {@code in_proj_weight} then reads copies of the
-     * weights packed in panels ({@link dev.attention4j.tensor.PanelWeight}), kept between calls. A weight changed later
-     * through the library (a state dict loaded, an optimizer step, {@code Tensor.set}, {@code markModified}) is packed
-     * again at its next use; one written through {@code data()} without {@code markModified()} is not seen, so a frozen
-     * module's weights must not be written that way. Costs as much memory again as the weights, from the first
-     * forward on few rows. Results are the same bits frozen or not.
+     * As {@link dev.attention4j.nn.Linear#freeze}: the weights fixed from now on, for inference, so self-attention
+     * on a few rows with a packed {@code in_proj_weight} reads kept panel copies of it and of the output projection.
      */
     public void freeze() {
         if (panelWeights == null && inProjWeight != null) {
@@ -594,6 +585,11 @@ public final class MultiHeadAttention implements Module {
         }
     }
 
+    /**
+     * The transposes a one-token step reads instead of packing the weights at every call (see
+     * {@link TransposedWeight}), indexed by {@link Projection#ordinal()} and then the output projection; each copy is
+     * made at its first use and again after its weight changed.
+     */
     private TransposedWeight[] stepWeights() {
         TransposedWeight[] w = stepWeights;
         if (w == null) {

@@ -42,17 +42,17 @@ public final class EncoderLayer implements Module {
         this.norm2 = new LayerNorm(config.modelDim(), config.layerNormEps());
     }
 
-    /**
-     * @param src  {@code (batchSize, srcLen, modelDim)}
-     * @param mask which source tokens each may attend to (typically key padding)
-     * @return {@code (batchSize, srcLen, modelDim)}
-     */
     /** Freezes the layer's attention and feed-forward weights for inference (see {@link FeedForward#freeze}). */
     public void freeze() {
         selfAttn.freeze();
         feedForward.freeze();
     }
 
+    /**
+     * @param src  {@code (batchSize, srcLen, modelDim)}
+     * @param mask which source tokens each may attend to (typically key padding)
+     * @return {@code (batchSize, srcLen, modelDim)}
+     */
     public Tensor forward(Tensor src, Mask mask, Mode mode) {
         return forward(src, mask, mode, AttentionObserver.NONE, null);
     }
