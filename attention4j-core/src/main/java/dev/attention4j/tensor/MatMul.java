@@ -88,9 +88,7 @@ public final class MatMul {
         if (bias != null) {
             Shapes.requireShape("bias", bias, Shape.of(outFeatures));
         }
-        int[] outDims = x.shape().dims();
-        outDims[outDims.length - 1] = outFeatures;
-        Tensor y = Tensor.forOverwrite(Shape.of(outDims)); // every element written by the product
+        Tensor y = linearOutput(x, outFeatures);
         int rows = x.size() / Math.max(1, inFeatures);
         if (inFeatures == 0) {
             rows = y.size() / Math.max(1, outFeatures);
@@ -120,12 +118,17 @@ public final class MatMul {
         if (bias != null) {
             Shapes.requireShape("bias", bias, Shape.of(outFeatures));
         }
-        int[] outDims = x.shape().dims();
-        outDims[outDims.length - 1] = outFeatures;
-        Tensor y = Tensor.forOverwrite(Shape.of(outDims)); // every element written by the product
+        Tensor y = linearOutput(x, outFeatures);
         linear(y.data(), 0, x.data(), 0, null, 0, null, weight.data(), bias == null ? null : bias.data(), 0, rows,
                 outFeatures, inFeatures, java.util.Objects.requireNonNull(then, "then"));
         return y;
+    }
+
+    /** {@code (..., outFeatures)} for {@code x (..., inFeatures)}, for the product to write every element of. */
+    private static Tensor linearOutput(Tensor x, int outFeatures) {
+        int[] outDims = x.shape().dims();
+        outDims[outDims.length - 1] = outFeatures;
+        return Tensor.forOverwrite(Shape.of(outDims));
     }
 
     /**
