@@ -44,6 +44,11 @@ final class FewRowsGemm {
      * and from 96 rows on, packing won (by 10-20%).
      */
     static final int MAX_K_FOR_MORE_ROWS = 512;
+    /**
+     * Up to this many rows {@link Kernels#matmulTransBPanels} runs {@link #gemmPanels} (when {@link #panelsApply});
+     * above, {@link PackedGemm#gemmPanels}, the rows then filling its 12-row register blocks.
+     */
+    static final int PANEL_ROWS = 16;
     /** Floats of the transposed-rows scratch (1 MiB). */
     static final int XT_FLOATS = 1 << 18;
 
@@ -105,6 +110,11 @@ final class FewRowsGemm {
             }
             j += rk;
         }
+    }
+
+    /** Whether {@link #gemmPanels} takes an {@code (m, k)} product: {@link #PANEL_ROWS} rows or fewer, {@code k} fitting. */
+    static boolean panelsApply(int m, int k) {
+        return m <= PANEL_ROWS && (long) k * LANES <= XT_FLOATS;
     }
 
     /**

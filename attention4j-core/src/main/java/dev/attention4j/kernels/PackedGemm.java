@@ -18,6 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * ragged last panel (fewer than {@code NR} columns, zero padded) runs on a scratch tile whose valid part is copied
  * back. Fewer than {@link #SMALL_M} rows with contiguous rows of B skip the packing ({@link #unpackedRow}), and so does
  * {@code a b^T} on the few rows {@link FewRowsGemm#applies} accepts (it reads {@code b} in place, same bits).
+ * {@link #gemmPanels} runs the same loops and register blocks on a frozen weight kept in {@link RowPanels}' layout,
+ * which already holds each panel's rows {@code p} at a fixed stride: B is read where it lies, never packed.
  *
  * <p>Determinism: every element of {@code C} is one in-order fma chain {@code s = 0; s = fma(A[i, p], B[p, j], s)}
  * over {@code p = 0 .. k-1} (a k-block after the first resumes from the partial sum stored in {@code C}), whatever
@@ -119,18 +121,7 @@ final class PackedGemm {
                         int cols = Math.min(NR, nc - q * NR);
                         int pb = q * kl * NR;
                         int cq = cRow + q * NR;
-                        if (rows == MR) {
-                            block(MR, c, cq, ldc, cols, s, 0, pb, kl, acc);
-                        } else {
-                            // a short sliver (the last rows): blocks of 4 rows, then single rows, not a padded block
-                            int r = 0;
-                            for (; r + 4 <= rows; r += 4) {
-                                block(4, c, cq + r * ldc, ldc, cols, s, r * KC, pb, kl, acc);
-                            }
-                            for (; r < rows; r++) {
-                                block(1, c, cq + r * ldc, ldc, cols, s, r * KC, pb, kl, acc);
-                            }
-                        }
+                        sliver(c, cq, ldc, rows, cols, s, s.b, pb, NR, LANES, kl, acc);
                     }
                 }
             }
@@ -138,15 +129,76 @@ final class PackedGemm {
     }
 
     /**
-     * The {@code rk} rows of the packed sliver from {@code pa} ({@code r0 * KC} for its row {@code r0}) times panel
-     * {@code pb} into the {@code rk x cols} block of {@code c} at {@code c0}, by the register block of {@code rk} rows
-     * ({@code MR}, 4 or 1). A ragged block ({@code cols < NR}) runs on {@code s.tile}, loaded with the valid part of
-     * {@code c} when resuming a chain.
+     * {@code c[m x n] = A W^T} with {@code W} packed in {@link RowPanels} ({@link Kernels#matmulTransBPanels}),
+     * {@code A[i, p] = a[aOff + i * lda + p]}, columns {@code [j0, j0 + n)} of the product from {@code pOff}: the loops
+     * of {@link #gemm} with B read where it lies instead of packed. A panel of {@code NR} columns (a multiple of
+     * {@code LANES} dividing {@value RowPanels#ROWS}, so never across two panels of {@code W} unless {@code NR} is
+     * twice {@value RowPanels#ROWS}) has its vector {@code v} for {@code p} at {@code off + p * ROWS + v * bVec}, where
+     * {@code off} is where its first column starts and {@code bVec} is {@code LANES} (the same panel of {@code W}) or
+     * {@code ROWS * k} (the next one); and a k-block of a panel of {@code W} is {@code kl * ROWS} consecutive floats,
+     * which stay in L2 across the slivers as packed panels do. A ragged last panel of at most {@code LANES} columns
+     * reads its first vector twice ({@code bVec} 0) rather than past the weight's last panel. The same fma chain per
+     * element as {@link #gemm}, so the same bits as it on {@code W} itself. {@code m, n, k >= 1}; {@code j0} a
+     * multiple of {@value RowPanels#ROWS}.
      */
-    private static void block(int rk, float[] c, int c0, int ldc, int cols, Scratch s, int pa, int pb, int kl,
-                              boolean acc) {
+    static void gemmPanels(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] packed, int pOff,
+                           int m, int n, int k) {
+        Scratch s = SCRATCH.get();
+        int panelStride = LANES == RowPanels.ROWS ? RowPanels.ROWS * k : LANES; // vector 0 to vector 1 of a panel
+        for (int j0 = 0; j0 < n; j0 += NC) {
+            int nc = Math.min(NC, n - j0);
+            int panels = (nc + NR - 1) / NR;
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kl = Math.min(KC, k - p0);
+                boolean acc = p0 > 0;
+                for (int i0 = 0; i0 < m; i0 += MR) {
+                    int rows = Math.min(MR, m - i0);
+                    packA(s, a, aOff + i0 * lda + p0, lda, 1, rows, kl);
+                    int cRow = cOff + i0 * ldc + j0;
+                    for (int q = 0; q < panels; q++) {
+                        int cols = Math.min(NR, nc - q * NR);
+                        int j = j0 + q * NR;                       // W[j, p0] is at pb (j0 + q * NR is inside a
+                        int pb = pOff + j / RowPanels.ROWS * RowPanels.ROWS * k + j % RowPanels.ROWS
+                                + p0 * RowPanels.ROWS;             // panel of W when NR < ROWS)
+                        sliver(c, cRow + q * NR, ldc, rows, cols, s, packed, pb, RowPanels.ROWS,
+                                cols > LANES ? panelStride : 0, kl, acc);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The packed sliver's {@code rows} rows times one B panel into {@code c} at {@code cq}: one block of {@code MR}
+     * rows, or (a short sliver: the last rows) blocks of 4 rows, then single rows, not a padded block.
+     */
+    private static void sliver(float[] c, int cq, int ldc, int rows, int cols, Scratch s, float[] bp, int pb,
+                               int bRow, int bVec, int kl, boolean acc) {
+        if (rows == MR) {
+            block(MR, c, cq, ldc, cols, s, 0, bp, pb, bRow, bVec, kl, acc);
+            return;
+        }
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            block(4, c, cq + r * ldc, ldc, cols, s, r * KC, bp, pb, bRow, bVec, kl, acc);
+        }
+        for (; r < rows; r++) {
+            block(1, c, cq + r * ldc, ldc, cols, s, r * KC, bp, pb, bRow, bVec, kl, acc);
+        }
+    }
+
+    /**
+     * The {@code rk} rows of the packed sliver from {@code pa} ({@code r0 * KC} for its row {@code r0}) times the B
+     * panel at {@code bp[pb]} (rows {@code bRow} apart, its second vector {@code bVec} after its first) into the
+     * {@code rk x cols} block of {@code c} at {@code c0}, by the register block of {@code rk} rows ({@code MR}, 4 or 1).
+     * A ragged block ({@code cols < NR}) runs on {@code s.tile}, loaded with the valid part of {@code c} when resuming
+     * a chain; the caller gives a {@code bVec} that stays inside {@code bp} for the columns past {@code cols}, whose
+     * values are not kept.
+     */
+    private static void block(int rk, float[] c, int c0, int ldc, int cols, Scratch s, int pa, float[] bp, int pb,
+                              int bRow, int bVec, int kl, boolean acc) {
         if (cols == NR) {
-            registerBlock(rk, c, c0, ldc, s, pa, pb, kl, acc);
+            registerBlock(rk, c, c0, ldc, s, pa, bp, pb, bRow, bVec, kl, acc);
             return;
         }
         float[] t = s.tile;
@@ -155,20 +207,20 @@ final class PackedGemm {
                 System.arraycopy(c, c0 + r * ldc, t, r * NR, cols);
             }
         }
-        registerBlock(rk, t, 0, NR, s, pa, pb, kl, acc);
+        registerBlock(rk, t, 0, NR, s, pa, bp, pb, bRow, bVec, kl, acc);
         for (int r = 0; r < rk; r++) {
             System.arraycopy(t, r * NR, c, c0 + r * ldc, cols);
         }
     }
 
-    private static void registerBlock(int rk, float[] c, int c0, int ldc, Scratch s, int pa, int pb, int kl,
-                                      boolean acc) {
+    private static void registerBlock(int rk, float[] c, int c0, int ldc, Scratch s, int pa, float[] bp, int pb,
+                                      int bRow, int bVec, int kl, boolean acc) {
         if (rk == MR) {
-            kernel12x2(c, c0, ldc, s.a, pa, s.b, pb, kl, acc);
+            kernel12x2(c, c0, ldc, s.a, pa, bp, pb, bRow, bVec, kl, acc);
         } else if (rk == 4) {
-            kernel4x2(c, c0, ldc, s.a, pa, s.b, pb, kl, acc);
+            kernel4x2(c, c0, ldc, s.a, pa, bp, pb, bRow, bVec, kl, acc);
         } else {
-            kernel1x2(c, c0, ldc, s.a, pa, s.b, pb, kl, acc);
+            kernel1x2(c, c0, ldc, s.a, pa, bp, pb, bRow, bVec, kl, acc);
         }
     }
 
@@ -316,10 +368,12 @@ final class PackedGemm {
      * The register block: 12 rows x 2 vectors of {@code c} at {@code c0} held in 24 accumulators,
      * {@code s[r][v] = fma(A[r, p], B[p, v], s)} for p in {@code [0, kl)}, starting from {@code c}'s values when
      * {@code acc} (resuming the chain of an earlier k-block) or from 0. {@code pa}: the packed A sliver,
-     * {@code A[r, p] = ap[pa + r * KC + p]}; {@code pb}: the packed B panel, {@code B[p, j] = bp[pb + p * NR + j]}.
+     * {@code A[r, p] = ap[pa + r * KC + p]}; {@code pb}: the B panel, its vector {@code v} at
+     * {@code B[p, v * LANES ..] = bp[pb + p * bRow + v * bVec ..]} ({@code bRow = NR, bVec = LANES} packed here; see
+     * {@link #gemmPanels} for {@link RowPanels}).
      */
-    private static void kernel12x2(float[] c, int c0, int ldc, float[] ap, int pa, float[] bp, int pb, int kl,
-                                  boolean acc) {
+    private static void kernel12x2(float[] c, int c0, int ldc, float[] ap, int pa, float[] bp, int pb,
+                                  int bRow, int bVec, int kl, boolean acc) {
         int d0 = c0;
         int d1 = c0 + 1 * ldc;
         int d2 = c0 + 2 * ldc;
@@ -358,9 +412,9 @@ final class PackedGemm {
         FloatVector s110 = acc ? FloatVector.fromArray(SPECIES, c, d11) : z;
         FloatVector s111 = acc ? FloatVector.fromArray(SPECIES, c, d11 + 1 * LANES) : z;
         for (int p = 0; p < kl; p++) {
-            int bi = pb + p * NR;
+            int bi = pb + p * bRow;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + 1 * LANES);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + bVec);
             int ai = pa + p;
             FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0 * KC]);
             s00 = x.fma(b0, s00);
@@ -429,10 +483,12 @@ final class PackedGemm {
      * The register block: 4 rows x 2 vectors of {@code c} at {@code c0} held in 8 accumulators,
      * {@code s[r][v] = fma(A[r, p], B[p, v], s)} for p in {@code [0, kl)}, starting from {@code c}'s values when
      * {@code acc} (resuming the chain of an earlier k-block) or from 0. {@code pa}: the packed A sliver,
-     * {@code A[r, p] = ap[pa + r * KC + p]}; {@code pb}: the packed B panel, {@code B[p, j] = bp[pb + p * NR + j]}.
+     * {@code A[r, p] = ap[pa + r * KC + p]}; {@code pb}: the B panel, its vector {@code v} at
+     * {@code B[p, v * LANES ..] = bp[pb + p * bRow + v * bVec ..]} ({@code bRow = NR, bVec = LANES} packed here; see
+     * {@link #gemmPanels} for {@link RowPanels}).
      */
-    private static void kernel4x2(float[] c, int c0, int ldc, float[] ap, int pa, float[] bp, int pb, int kl,
-                                  boolean acc) {
+    private static void kernel4x2(float[] c, int c0, int ldc, float[] ap, int pa, float[] bp, int pb,
+                                  int bRow, int bVec, int kl, boolean acc) {
         int d0 = c0;
         int d1 = c0 + 1 * ldc;
         int d2 = c0 + 2 * ldc;
@@ -447,9 +503,9 @@ final class PackedGemm {
         FloatVector s30 = acc ? FloatVector.fromArray(SPECIES, c, d3) : z;
         FloatVector s31 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 1 * LANES) : z;
         for (int p = 0; p < kl; p++) {
-            int bi = pb + p * NR;
+            int bi = pb + p * bRow;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + 1 * LANES);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + bVec);
             int ai = pa + p;
             FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0 * KC]);
             s00 = x.fma(b0, s00);
@@ -478,18 +534,20 @@ final class PackedGemm {
      * The register block: 1 rows x 2 vectors of {@code c} at {@code c0} held in 2 accumulators,
      * {@code s[r][v] = fma(A[r, p], B[p, v], s)} for p in {@code [0, kl)}, starting from {@code c}'s values when
      * {@code acc} (resuming the chain of an earlier k-block) or from 0. {@code pa}: the packed A sliver,
-     * {@code A[r, p] = ap[pa + r * KC + p]}; {@code pb}: the packed B panel, {@code B[p, j] = bp[pb + p * NR + j]}.
+     * {@code A[r, p] = ap[pa + r * KC + p]}; {@code pb}: the B panel, its vector {@code v} at
+     * {@code B[p, v * LANES ..] = bp[pb + p * bRow + v * bVec ..]} ({@code bRow = NR, bVec = LANES} packed here; see
+     * {@link #gemmPanels} for {@link RowPanels}).
      */
-    private static void kernel1x2(float[] c, int c0, int ldc, float[] ap, int pa, float[] bp, int pb, int kl,
-                                  boolean acc) {
+    private static void kernel1x2(float[] c, int c0, int ldc, float[] ap, int pa, float[] bp, int pb,
+                                  int bRow, int bVec, int kl, boolean acc) {
         int d0 = c0;
         FloatVector z = FloatVector.zero(SPECIES);
         FloatVector s00 = acc ? FloatVector.fromArray(SPECIES, c, d0) : z;
         FloatVector s01 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 1 * LANES) : z;
         for (int p = 0; p < kl; p++) {
-            int bi = pb + p * NR;
+            int bi = pb + p * bRow;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + 1 * LANES);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + bVec);
             int ai = pa + p;
             FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0 * KC]);
             s00 = x.fma(b0, s00);

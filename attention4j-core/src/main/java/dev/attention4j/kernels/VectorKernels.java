@@ -148,7 +148,11 @@ public final class VectorKernels implements Kernels {
         if (PackedGemm.emptyProduct(c, cOff, ldc, m, n, k)) {
             return;
         }
-        FewRowsGemm.gemmPanels(c, cOff, ldc, a, aOff, lda, packed, pOff, m, n, k);
+        if (FewRowsGemm.panelsApply(m, k)) { // rows of A as lanes
+            FewRowsGemm.gemmPanels(c, cOff, ldc, a, aOff, lda, packed, pOff, m, n, k);
+        } else {                             // the register blocks of the packed GEMM, W read where it lies
+            PackedGemm.gemmPanels(c, cOff, ldc, a, aOff, lda, packed, pOff, m, n, k);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------

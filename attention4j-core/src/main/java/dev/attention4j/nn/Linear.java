@@ -20,7 +20,7 @@ public final class Linear implements Module {
     private final Tensor bias;
     /** The weight's kept transpose for {@link #forwardInto}, made at its first call. */
     private volatile TransposedWeight transposed;
-    /** The weight in panels for inference on a few rows ({@link MatMul#PANEL_ROWS}) once {@link #freeze}d, else null. */
+    /** The weight in panels for inference once {@link #freeze}d, else null. */
     private volatile PanelWeight panels;
 
     private Linear(Tensor weight, Tensor bias) {
@@ -55,12 +55,14 @@ public final class Linear implements Module {
     }
 
     /**
-     * Declares this module's weights fixed from now on, for inference: products of a few rows then read copies of the
-     * weights packed in panels ({@link dev.attention4j.tensor.PanelWeight}), kept between calls. A weight changed later
-     * through the library (a state dict loaded, an optimizer step, {@code Tensor.set}, {@code markModified}) is packed
-     * again at its next use; one written through {@code data()} without {@code markModified()} is not seen, so a frozen
-     * module's weights must not be written that way. Costs as much memory again as the weights, from the first
-     * forward on few rows. Results are the same bits frozen or not.
+     * Declares this module's weights fixed from now on, for inference: {@link #forward} and {@link #forwardActivated}
+     * then read copies of the weights packed in panels ({@link dev.attention4j.tensor.PanelWeight}), kept between
+     * calls, at any number of rows (a few rows read them as one stream; more skip the packing of the weight that every
+     * product on the weight itself does). A weight changed later through the library (a state dict loaded, an
+     * optimizer step, {@code Tensor.set}, {@code markModified}) is packed again at its next use; one written through
+     * {@code data()} without {@code markModified()} is not seen, so a frozen module's weights must not be written that
+     * way. Costs as much memory again as the weights, from the first forward at inference, whatever its number of rows
+     * (a model that only ever sees long inputs makes the copies too). Results are the same bits frozen or not.
      */
     public void freeze() {
         if (panels == null) {
@@ -76,7 +78,7 @@ public final class Linear implements Module {
     /** {@code x (..., inFeatures) -> (..., outFeatures)}, recorded on the mode's tape when training. */
     public Tensor forward(Tensor x, Mode mode) {
         PanelWeight p = panels;
-        if (mode.tape() == null && p != null) { // frozen, at inference: a few rows read the kept panels (same bits)
+        if (mode.tape() == null && p != null) { // frozen, at inference: the kept panels (same bits)
             return MatMul.linear(x, p, bias, MatMul.Epilogue.NONE);
         }
         return LinearOp.apply(mode.tape(), x, weight, bias);

@@ -21,12 +21,6 @@ public final class MatMul {
      */
     public static final int FEW_ROWS = 32;
     /**
-     * Up to this many rows a linear map given a {@link PanelWeight} reads the packed copy (one vector of rows at 16
-     * float lanes: a short sentence through an encoder); above, {@code W} itself, whose packing or in-place reading
-     * the rows amortise.
-     */
-    public static final int PANEL_ROWS = 16;
-    /**
      * Column blocks are multiples of this (whole register blocks and packed panels of the SIMD kernel, and whole
      * {@link RowPanels}).
      */
@@ -99,9 +93,10 @@ public final class MatMul {
     }
 
     /**
-     * {@link #linear(Tensor, Tensor, Tensor, Epilogue)} at inference on a weight that may be read in its packed form:
-     * up to {@value #PANEL_ROWS} rows the kept {@link PanelWeight} (made at the first such call and after the weight
-     * changed), else the weight itself. The same bits either way. Only a whole weight ({@code rowOffset} 0) is taken.
+     * {@link #linear(Tensor, Tensor, Tensor, Epilogue)} at inference on a weight read in its packed form: the kept
+     * {@link PanelWeight} (made at the first call and after the weight changed), whatever the number of rows — a few
+     * rows read it as one stream per panel, more run the register-blocked GEMM on it with no packing of the weight at
+     * each call. The same bits as on the weight itself. Only a whole weight ({@code rowOffset} 0) is taken.
      */
     public static Tensor linear(Tensor x, PanelWeight weight, Tensor bias, Epilogue then) {
         Tensor w = weight.source();
@@ -112,7 +107,7 @@ public final class MatMul {
         int outFeatures = weight.outFeatures();
         int inFeatures = weight.inFeatures();
         int rows = inFeatures == 0 || x.rank() < 1 ? 0 : x.size() / inFeatures;
-        if (rows > PANEL_ROWS || rows == 0 || x.dim(-1) != inFeatures) { // the checks and edge cases of linear
+        if (rows == 0 || x.dim(-1) != inFeatures) { // the checks and edge cases of linear
             return linear(x, w, bias, then);
         }
         if (bias != null) {
@@ -132,18 +127,36 @@ public final class MatMul {
     }
 
     /**
-     * {@link #linearInto} on a weight block that may be read in its packed form: up to {@value #PANEL_ROWS} rows the
-     * kept {@link PanelWeight}, else the block in place. The same bits either way. For callers that already
-     * validated shapes.
+     * {@link #linearInto} on a weight block read in its packed form, the kept {@link PanelWeight}, at any number of
+     * rows: {@code y[rows x outFeatures] = x[rows x inFeatures] W^T (+ bias)}, the same bits as on the block itself.
+     * Checks the buffers' sizes; allocates nothing unless the panels have to be made (at the first call and after the
+     * weight changed).
+     *
+     * @param y    {@code (rows, outFeatures)} at {@code yOff}, written; must not alias {@code x}
+     * @param x    {@code (rows, inFeatures)} at {@code xOff}
+     * @param bias {@code (outFeatures)} at {@code biasOff}, or null
      */
     public static void linearInto(float[] y, int yOff, float[] x, int xOff, PanelWeight weight, float[] bias,
                                   int biasOff, int rows) {
-        if (rows <= PANEL_ROWS) {
-            linear(y, yOff, x, xOff, null, 0, null, weight.data(), bias, biasOff, rows, weight.outFeatures(),
-                    weight.inFeatures(), Epilogue.NONE);
-        } else {
-            linear(y, yOff, x, xOff, weight.source().data(), weight.sourceOffset(), null, null, bias, biasOff, rows,
-                    weight.outFeatures(), weight.inFeatures(), Epilogue.NONE);
+        int outFeatures = weight.outFeatures();
+        int inFeatures = weight.inFeatures();
+        requireBlocks("linearInto", y, yOff, x, xOff, bias, biasOff, rows, outFeatures, inFeatures);
+        linear(y, yOff, x, xOff, null, 0, null, weight.data(), bias, biasOff, rows, outFeatures, inFeatures,
+                Epilogue.NONE);
+    }
+
+    /** The size checks of the entry points on kept weights, named after the method {@code what}. */
+    private static void requireBlocks(String what, float[] y, int yOff, float[] x, int xOff, float[] bias, int biasOff,
+                                      int rows, int outFeatures, int inFeatures) {
+        if (rows < 0 || yOff < 0 || xOff < 0 || biasOff < 0
+                || (long) yOff + (long) rows * outFeatures > y.length
+                || (long) xOff + (long) rows * inFeatures > x.length
+                || (bias != null && (long) biasOff + outFeatures > bias.length)) {
+            throw new IllegalArgumentException(what + ": expected rows >= 0, y holding (" + rows + ", "
+                    + outFeatures + ") floats from " + yOff + ", x (" + rows + ", " + inFeatures + ") from " + xOff
+                    + " and bias (if any) " + outFeatures + " from " + biasOff + " but got rows = " + rows
+                    + ", y.length = " + y.length + ", x.length = " + x.length + ", bias.length = "
+                    + (bias == null ? "none" : bias.length));
         }
     }
 
@@ -184,16 +197,7 @@ public final class MatMul {
         java.util.Objects.requireNonNull(then, "then");
         int outFeatures = weight.outFeatures();
         int inFeatures = weight.inFeatures();
-        if (rows < 0 || yOff < 0 || xOff < 0 || biasOff < 0
-                || (long) yOff + (long) rows * outFeatures > y.length
-                || (long) xOff + (long) rows * inFeatures > x.length
-                || (bias != null && (long) biasOff + outFeatures > bias.length)) {
-            throw new IllegalArgumentException("linearTransposedInto: expected rows >= 0, y holding (" + rows + ", "
-                    + outFeatures + ") floats from " + yOff + ", x (" + rows + ", " + inFeatures + ") from " + xOff
-                    + " and bias (if any) " + outFeatures + " from " + biasOff + " but got rows = " + rows
-                    + ", y.length = " + y.length + ", x.length = " + x.length + ", bias.length = "
-                    + (bias == null ? "none" : bias.length));
-        }
+        requireBlocks("linearTransposedInto", y, yOff, x, xOff, bias, biasOff, rows, outFeatures, inFeatures);
         if (rows <= FEW_ROWS) {
             linear(y, yOff, x, xOff, null, 0, weight.data(), null, bias, biasOff, rows, outFeatures, inFeatures,
                     then);

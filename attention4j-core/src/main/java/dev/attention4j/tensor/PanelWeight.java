@@ -3,13 +3,18 @@ package dev.attention4j.tensor;
 import dev.attention4j.kernels.RowPanels;
 
 /**
- * A linear map's weight (or a block of its rows) packed in {@link RowPanels} for products of a few rows at inference
- * ({@link MatMul#PANEL_ROWS} or fewer: a short sentence through an encoder), kept until the weight changes:
- * {@code weight[rowOffset .. rowOffset + outFeatures) x inFeatures}, PyTorch's {@code (outFeatures, inFeatures)}.
+ * A linear map's weight (or a block of its rows) packed in {@link RowPanels} for products at inference, of any number
+ * of rows, kept until the weight changes: {@code weight[rowOffset .. rowOffset + outFeatures) x inFeatures},
+ * PyTorch's {@code (outFeatures, inFeatures)}.
  *
- * <p>Why: reading {@code W} in place, a few-rows product streams one row of {@code W} per row of its register block;
- * packed, all of them come as one stream, which ran 1.2-1.4x faster per product (see {@code RowPanels}). Same bits:
- * every output element is the same in-order chain over the inner dimension either way.
+ * <p>Why: reading {@code W} in place, a few-rows product (a short sentence through an encoder) streams one row of
+ * {@code W} per row of its register block; packed, all of them come as one stream, which ran 1.2-1.4x faster per
+ * product. More rows (a long sentence, a batch) run the register-blocked GEMM, which on {@code W} itself packs it into
+ * panels at every call, with a gather per vector; on this copy it reads the panels as they are (see
+ * {@code RowPanels}). Same bits: every output element is the same in-order chain over the inner dimension either way.
+ *
+ * <p>Cost: one weight-sized copy per weight, made at the first product whatever its number of rows (so also by a
+ * frozen model that only ever sees long inputs).
  *
  * <p>Held only by modules that were frozen ({@code Linear.freeze()} and the modules built on it): a copy that outlives
  * the call is safe only for weights that do not change behind the library's back, which an unfrozen module's may (a

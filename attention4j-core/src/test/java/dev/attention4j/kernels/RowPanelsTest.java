@@ -66,6 +66,64 @@ class RowPanelsTest {
         }
     }
 
+    /**
+     * Past the few rows of {@link FewRowsGemm} the panels run the packed GEMM's register blocks on the weight where it
+     * lies ({@link PackedGemm#gemmPanels}): the bits of {@code matmulTransB} on the weight itself, bit for bit, at row
+     * counts that are and are not multiples of its 12- and 4-row blocks, widths around 16 and 32 columns (a ragged last
+     * panel, one that ends where the weight's last panel ends, or inside it), {@code k} around the 256-deep k-blocks,
+     * and columns from 0, 64 and 128 of a larger weight (a thread's block), ending at its last row or before it.
+     */
+    @Test
+    void panelsOnManyRowsGiveTheBitsOfTheProductOnTheWeightItself() {
+        SplittableRandom random = new SplittableRandom(43);
+        Kernels[] impls = {ScalarKernels.INSTANCE, Kernels.active()};
+        int[][] mnk = {
+            {17, 1, 1}, {17, 15, 7}, {17, 16, 255}, {17, 17, 256}, {17, 31, 257}, {17, 33, 600}, {17, 1152, 384},
+            {23, 32, 384}, {23, 64, 1536}, {23, 100, 257},
+            {24, 16, 256}, {24, 33, 257}, {24, 384, 384},
+            {25, 31, 600}, {25, 17, 1536}, {25, 100, 7},
+            {100, 1, 255}, {100, 15, 1536}, {100, 64, 600}, {100, 384, 257},
+            {128, 1152, 384}, {128, 384, 1536}, {128, 33, 256}, {128, 100, 384},
+            {300, 17, 257}, {300, 32, 600}, {300, 64, 255}, {300, 100, 1536},
+        };
+        for (int[] t : mnk) {
+            int m = t[0];
+            int n = t[1];
+            int k = t[2];
+            int aOff = 1;
+            int lda = k + 1;
+            float[] a = random(random, aOff + m * lda);
+            for (int j0 : new int[] {0, 64, 128}) {
+                for (int after : new int[] {0, 19}) {                    // rows of W past the block's columns
+                    int rows = j0 + n + after;                           // W (rows, k), rows k apart
+                    int wOff = 2;
+                    float[] w = random(random, wOff + rows * k);
+                    float[] packed = new float[RowPanels.size(rows, k)];
+                    RowPanels.pack(packed, w, wOff, rows, k);
+                    for (Kernels impl : impls) {
+                        int cOff = 5;
+                        int ldc = n + 2;
+                        float[] expected = new float[cOff + m * ldc];
+                        Arrays.fill(expected, GUARD);
+                        impl.matmulTransB(expected, cOff, ldc, a, aOff, lda, w, wOff + j0 * k, k, m, n, k);
+                        float[] actual = new float[expected.length];
+                        Arrays.fill(actual, GUARD);
+                        impl.matmulTransBPanels(actual, cOff, ldc, a, aOff, lda, packed, RowPanels.offset(j0, k),
+                                m, n, k);
+                        for (int i = 0; i < expected.length; i++) {     // bits, and the guards untouched
+                            if (Float.floatToRawIntBits(actual[i]) != Float.floatToRawIntBits(expected[i])) {
+                                int r = Math.floorDiv(i - cOff, ldc);
+                                throw new AssertionError(impl.name() + " m " + m + " n " + n + " k " + k
+                                        + " columns from " + j0 + " of " + rows + ": C[" + r + ", "
+                                        + (i - cOff - r * ldc) + "] is " + actual[i] + ", expected " + expected[i]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void packingPutsEachElementWhereTheLayoutSays() {
         int n = 21;

@@ -68,11 +68,12 @@ class MatMulTest {
 
     /**
      * A linear map given a {@link PanelWeight} gives the bits of the map on the weight itself at 1, 2 and 3 threads,
-     * whether it reads the panels (up to {@link MatMul#PANEL_ROWS} rows) or not, with an epilogue and without bias.
+     * at few rows (one stream of panels) and many (the register-blocked GEMM on the panels, columns split across
+     * threads), with an epilogue and without bias.
      */
     @Test
     void linearOnPanelsGivesTheBitsOfLinearOnTheWeight() {
-        for (int rows : new int[] {1, 3, 7, 15, 16, 17, 40}) {
+        for (int rows : new int[] {1, 3, 7, 15, 16, 17, 40, 128}) {
             for (int[] kn : new int[][] {{384, 1152}, {37, 203}, {1536, 384}}) {
                 Tensor x = Tensor.randn(31 + rows, 1, rows, kn[0]);       // (batchSize, seqLen, inFeatures)
                 Tensor w = Tensor.randn(32, kn[1], kn[0]);                // (outFeatures, inFeatures)
@@ -96,6 +97,22 @@ class MatMulTest {
                 }
             }
         }
+    }
+
+    /** linearInto on panels checks its buffers as linearTransposedInto does, naming what it expected. */
+    @Test
+    void linearIntoOnPanelsRejectsBuffersTooShort() {
+        PanelWeight panels = new PanelWeight(Tensor.randn(51, 40, 24));  // (outFeatures, inFeatures)
+        float[] x = new float[30 * 24];
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        MatMul.linearInto(new float[30 * 40 - 1], 0, x, 0, panels, null, 0, 30))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("y holding (30, 40)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        MatMul.linearInto(new float[30 * 40], 0, x, 1, panels, null, 0, 30))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x (30, 24) from 1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        MatMul.linearInto(new float[30 * 40], 0, x, 0, panels, new float[39], 0, 30))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bias (if any) 40");
     }
 
     /** The kept panels follow the weight: a change marked on it (as loading and optimizers do) is seen at once. */

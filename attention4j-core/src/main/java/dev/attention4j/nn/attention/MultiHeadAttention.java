@@ -50,7 +50,7 @@ public final class MultiHeadAttention implements Module {
     private final Tensor biasV;        // (1, 1, modelDim), or null
     /** The kept transposes of the Q, K, V and output weights for one-token steps, made at the first step. */
     private volatile TransposedWeight[] stepWeights;
-    /** in_proj_weight and out_proj.weight in panels for inference on a few rows once {@link #freeze}d, else null. */
+    /** in_proj_weight and out_proj.weight in panels for inference once {@link #freeze}d, else null. */
     private volatile PanelWeight[] panelWeights;
 
     /** A module initialised as PyTorch initialises {@code nn.MultiheadAttention}, from a seeded generator. */
@@ -577,7 +577,7 @@ public final class MultiHeadAttention implements Module {
 
     /**
      * As {@link dev.attention4j.nn.Linear#freeze}: the weights fixed from now on, for inference, so self-attention
-     * on a few rows with a packed {@code in_proj_weight} reads kept panel copies of it and of the output projection.
+     * with a packed {@code in_proj_weight} reads kept panel copies of it and of the output projection, at any length.
      */
     public void freeze() {
         if (panelWeights == null && inProjWeight != null) {

@@ -96,9 +96,9 @@ public final class BertModel implements Module, TokenEncoder {
     }
 
     /**
-     * Freezes the encoder's weights for inference: a sentence of up to 16 tokens then runs its products on kept
-     * copies of the weights packed in panels (about 1.2-1.4x faster per product; as much memory again as the encoder's
-     * weights). Meant for pretrained models used as they are ({@link
+     * Freezes the encoder's weights for inference: its products then run on kept copies of the weights packed in
+     * panels, at any sentence length (up to 16 tokens about 1.2-1.4x faster per product; longer ones skip packing the
+     * weights at every product; as much memory again as the encoder's weights, made at the first forward). Meant for pretrained models used as they are ({@link
      * dev.attention4j.models.pretrained.EmbeddingModels} freezes what it loads); see
      * {@link dev.attention4j.nn.Linear#freeze} for what must not be done to a frozen weight. Returns this model.
      */
