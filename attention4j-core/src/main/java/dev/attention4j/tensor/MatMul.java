@@ -31,6 +31,14 @@ public final class MatMul {
             throw new AssertionError("column blocks must start on a RowPanels panel");
         }
     }
+    /**
+     * A product on a weight kept in {@link RowPanels} runs its rows in chunks of this many (whole 12-row slivers of
+     * the SIMD kernel): a chunk's output, up to 96 x 1536 floats, stays in L2 while later k-blocks resume it and the
+     * bias and the epilogue run over it, where a block of thousands of rows (a batch of sentences) would go out to L3
+     * and come back once per k-block and once more for the bias. The weight is not packed per call, so the cut costs
+     * nothing but re-reading it from L3 once per chunk.
+     */
+    private static final int PANEL_CHUNK_ROWS = 96;
     /** Row blocks are multiples of this (whole register blocks: 4, 6 and 8 rows divide it). */
     private static final int ROW_BLOCK = 24;
 
@@ -285,6 +293,19 @@ public final class MatMul {
 
         /** Rows {@code [i0, i1)} x columns {@code [j0, j1)}: each element one in-order chain over inFeatures. */
         void block(int i0, int i1, int j0, int j1) {
+            if (panels == null) {
+                product(i0, i1, j0, j1);
+                return;
+            }
+            // W in RowPanels is read where it lies, so cutting the rows costs no packing: each chunk's output is
+            // still in L2 when the next k-block resumes it and when the bias and the epilogue run over it
+            for (int c0 = i0; c0 < i1; c0 += PANEL_CHUNK_ROWS) {
+                product(c0, Math.min(i1, c0 + PANEL_CHUNK_ROWS), j0, j1);
+            }
+        }
+
+        /** The product, then the bias and the epilogue, on rows {@code [i0, i1)} x columns {@code [j0, j1)}. */
+        private void product(int i0, int i1, int j0, int j1) {
             int y0 = yOff + i0 * outFeatures + j0;
             int x0 = xOff + i0 * inFeatures;
             if (panels != null) {  // W in RowPanels: j0 is 0 or a column block's start, a multiple of its ROWS
