@@ -99,33 +99,13 @@ final class PackedGemm {
             FewRowsGemm.gemm(c, cOff, ldc, a, aOff, ars, aps, b, bOff, bjs, m, n, k);
             return;
         }
-        Scratch s = SCRATCH.get();
         if (m < SMALL_M && bjs == 1) {
             for (int i = 0; i < m; i++) {
                 unpackedRow(c, cOff + i * ldc, a, aOff + i * ars, aps, b, bOff, bps, n, k);
             }
             return;
         }
-        for (int j0 = 0; j0 < n; j0 += NC) {
-            int nc = Math.min(NC, n - j0);
-            int panels = (nc + NR - 1) / NR;
-            for (int p0 = 0; p0 < k; p0 += KC) {
-                int kl = Math.min(KC, k - p0);
-                boolean acc = p0 > 0;
-                packB(s, b, bOff + p0 * bps + j0 * bjs, bps, bjs, kl, nc);
-                for (int i0 = 0; i0 < m; i0 += MR) {
-                    int rows = Math.min(MR, m - i0);
-                    packA(s, a, aOff + i0 * ars + p0 * aps, ars, aps, rows, kl);
-                    int cRow = cOff + i0 * ldc + j0;
-                    for (int q = 0; q < panels; q++) {
-                        int cols = Math.min(NR, nc - q * NR);
-                        int pb = q * kl * NR;
-                        int cq = cRow + q * NR;
-                        sliver(c, cq, ldc, rows, cols, s, s.b, pb, NR, LANES, kl, acc);
-                    }
-                }
-            }
-        }
+        blocks(SCRATCH.get(), c, cOff, ldc, a, aOff, ars, aps, b, bOff, bps, bjs, null, 0, m, n, k);
     }
 
     /**
@@ -143,25 +123,41 @@ final class PackedGemm {
      */
     static void gemmPanels(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] packed, int pOff,
                            int m, int n, int k) {
-        Scratch s = SCRATCH.get();
-        int panelStride = LANES == RowPanels.ROWS ? RowPanels.ROWS * k : LANES; // vector 0 to vector 1 of a panel
+        blocks(SCRATCH.get(), c, cOff, ldc, a, aOff, lda, 1, null, 0, 0, 0, packed, pOff, m, n, k);
+    }
+
+    /**
+     * The loops of {@link #gemm} (see the class comment), B packed from {@code b} per block, or, when {@code panels}
+     * is not null, B read where it lies in a weight's {@link RowPanels} copy as {@link #gemmPanels} says.
+     */
+    private static void blocks(Scratch s, float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps,
+                               float[] b, int bOff, int bps, int bjs, float[] panels, int pOff, int m, int n, int k) {
+        int rowsOfW = RowPanels.ROWS;
+        int panelStride = LANES == rowsOfW ? rowsOfW * k : LANES; // in panels: vector 0 to vector 1 of a B panel
         for (int j0 = 0; j0 < n; j0 += NC) {
             int nc = Math.min(NC, n - j0);
-            int panels = (nc + NR - 1) / NR;
+            int nPanels = (nc + NR - 1) / NR;
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kl = Math.min(KC, k - p0);
                 boolean acc = p0 > 0;
+                if (panels == null) {
+                    packB(s, b, bOff + p0 * bps + j0 * bjs, bps, bjs, kl, nc);
+                }
                 for (int i0 = 0; i0 < m; i0 += MR) {
                     int rows = Math.min(MR, m - i0);
-                    packA(s, a, aOff + i0 * lda + p0, lda, 1, rows, kl);
+                    packA(s, a, aOff + i0 * ars + p0 * aps, ars, aps, rows, kl);
                     int cRow = cOff + i0 * ldc + j0;
-                    for (int q = 0; q < panels; q++) {
+                    for (int q = 0; q < nPanels; q++) {
                         int cols = Math.min(NR, nc - q * NR);
-                        int j = j0 + q * NR;                       // W[j, p0] is at pb (j0 + q * NR is inside a
-                        int pb = pOff + j / RowPanels.ROWS * RowPanels.ROWS * k + j % RowPanels.ROWS
-                                + p0 * RowPanels.ROWS;             // panel of W when NR < ROWS)
-                        sliver(c, cRow + q * NR, ldc, rows, cols, s, packed, pb, RowPanels.ROWS,
-                                cols > LANES ? panelStride : 0, kl, acc);
+                        int cq = cRow + q * NR;
+                        if (panels == null) {
+                            sliver(c, cq, ldc, rows, cols, s, s.b, q * kl * NR, NR, LANES, kl, acc);
+                        } else {
+                            int j = j0 + q * NR; // W[j, p0] is at pb (j is inside a panel of W when NR < ROWS)
+                            int pb = pOff + j / rowsOfW * rowsOfW * k + j % rowsOfW + p0 * rowsOfW;
+                            sliver(c, cq, ldc, rows, cols, s, panels, pb, rowsOfW, cols > LANES ? panelStride : 0,
+                                    kl, acc);
+                        }
                     }
                 }
             }
