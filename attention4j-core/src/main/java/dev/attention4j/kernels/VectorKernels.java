@@ -476,7 +476,8 @@ public final class VectorKernels implements Kernels {
             FloatVector poly = t.mul(Erf.A5).add(Erf.A4).mul(t).add(Erf.A3).mul(t).add(Erf.A2).mul(t).add(Erf.A1)
                     .mul(t);
             int o = outOff + i; // out may be x: v is already loaded
-            az.neg().mul(az).intoArray(out, o);
+            FloatVector at = az.min(Erf.TAIL); // the same bits, no subnormal tail term (see Erf.TAIL)
+            at.neg().mul(at).intoArray(out, o);
             expInPlace(out, o);
             FloatVector y = FloatVector.broadcast(SPECIES, 1f).sub(poly.mul(FloatVector.fromArray(SPECIES, out, o)));
             // copySign(y, z): |y| with the sign bit of z
@@ -493,7 +494,8 @@ public final class VectorKernels implements Kernels {
         float az = Math.abs(z);
         float t = 1f / (az * Erf.P + 1f);
         float poly = ((((t * Erf.A5 + Erf.A4) * t + Erf.A3) * t + Erf.A2) * t + Erf.A1) * t;
-        float y = 1f - poly * exp(-az * az);
+        float at = Math.min(az, Erf.TAIL);
+        float y = 1f - poly * exp(-at * at);
         return v * 0.5f * (Math.copySign(y, z) + 1f);
     }
 

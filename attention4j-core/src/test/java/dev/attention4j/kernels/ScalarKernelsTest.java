@@ -3,6 +3,8 @@ package dev.attention4j.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -355,6 +357,27 @@ class ScalarKernelsTest {
         Tolerances.REFERENCE_ERF.assertClose("erf on [-5, 5]", want, got);
         assertEquals(1f, Erf.erf(Float.POSITIVE_INFINITY));
         assertEquals(-1f, Erf.erf(Float.NEGATIVE_INFINITY));
+    }
+
+    /**
+     * {@link Erf#erf} caps the argument of its tail term at {@link Erf#TAIL} (no subnormal floats); the bits must be
+     * those of the uncapped formula, recomputed here, over every 1009th float in [-40, 40] and the extremes.
+     */
+    @Test
+    void erfWithTheCappedTailGivesTheBitsOfTheUncappedFormula() {
+        List<Float> xs = new ArrayList<>(List.of(Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE,
+                -Float.MIN_VALUE, 0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY));
+        for (int bits = Float.floatToRawIntBits(40f); bits > 0; bits -= 1009) {
+            xs.add(Float.intBitsToFloat(bits));
+            xs.add(-Float.intBitsToFloat(bits));
+        }
+        for (float x : xs) {
+            float ax = Math.abs(x);
+            float t = 1f / (1f + Erf.P * ax);
+            float poly = ((((Erf.A5 * t + Erf.A4) * t + Erf.A3) * t + Erf.A2) * t + Erf.A1) * t;
+            float want = Math.copySign(1f - poly * (float) Math.exp(-ax * ax), x);
+            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(Erf.erf(x)), "erf(" + x + ")");
+        }
     }
 
     @Test

@@ -488,6 +488,37 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * GELU caps the argument of erf's tail term at {@link Erf#TAIL} so the term never becomes subnormal (slow); the
+     * bits must be those of the uncapped formula (A&S 7.1.26 with this class's exp), here recomputed term for term,
+     * on a dense sweep of [-40, 40] (the flat parts, where the term underflows, included) and a few extremes.
+     */
+    @Test
+    void geluWithTheCappedTailGivesTheBitsOfTheUncappedFormula() {
+        int n = 400_003;
+        float[] x = new float[n + 8];
+        for (int i = 0; i < n; i++) {
+            x[i] = -40f + 80f * i / (n - 1);
+        }
+        float[] extremes = {Float.MAX_VALUE, -Float.MAX_VALUE, 1e30f, -1e30f, Float.MIN_VALUE, -Float.MIN_VALUE,
+            Erf.TAIL * (float) Math.sqrt(2), -Erf.TAIL * (float) Math.sqrt(2), -13.2f, -13.5f};
+        System.arraycopy(extremes, 0, x, n - extremes.length, extremes.length);
+        float[] out = new float[x.length];
+        vector.gelu(out, 0, x, 0, n);
+        for (int i = 0; i < n; i++) {
+            float v = x[i];
+            float z = v * Erf.INV_SQRT2;
+            float az = Math.abs(z);
+            float t = 1f / (az * Erf.P + 1f);
+            float poly = ((((t * Erf.A5 + Erf.A4) * t + Erf.A3) * t + Erf.A2) * t + Erf.A1) * t;
+            float y = 1f - poly * VectorKernels.exp(-az * az);
+            float want = v * 0.5f * (Math.copySign(y, z) + 1f);
+            if (Float.floatToRawIntBits(want) != Float.floatToRawIntBits(out[i])) {
+                fail("gelu(" + v + "): want " + want + " but got " + out[i]);
+            }
+        }
+    }
+
     /** A few values where sign and saturation matter: 0, -0, and far into GELU's and erf's flat parts. */
     private static void special(Mat x) {
         float[] s = {0f, -0f, 30f, -30f, 9f, -9f, 1e-30f, -1e-30f};
