@@ -42,9 +42,8 @@ public interface Kernels {
      * {@link #matmulTransB} with {@code b} packed in {@link RowPanels}: {@code c[m x n] = a[m x k] . W[j0 .. j0 + n)^T}
      * where {@code W (n', k)} is packed in {@code packed} and columns {@code [j0, j0 + n)} begin at
      * {@code pOff = RowPanels.offset(j0, k)}, {@code j0} a multiple of {@link RowPanels#ROWS}. The same bits as
-     * {@code matmulTransB} on {@code W} itself, for any {@code m}: a few rows read {@code W} as one stream per panel,
-     * more run the register blocks of the packed GEMM on {@code W} where it lies, with none of the packing of
-     * {@code W} that {@code matmulTransB} does at every call.
+     * {@code matmulTransB} on {@code W} itself, for any {@code m}: the register blocks of the packed GEMM run on
+     * {@code W} where it lies, with none of the packing of {@code W} that {@code matmulTransB} does at every call.
      */
     void matmulTransBPanels(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] packed, int pOff,
                             int m, int n, int k);

@@ -4,17 +4,14 @@ package dev.attention4j.kernels;
  * The layout of a weight {@code W (n, k)} (a linear map's {@code (outFeatures, inFeatures)}, row-major) packed for
  * {@link Kernels#matmulTransBPanels}: panels of {@value #ROWS} rows of {@code W} with the rows interleaved, so that
  * {@code W[j, p]} is at {@code (j / ROWS) * ROWS * k + p * ROWS + j % ROWS}, zero in the rows past {@code n} of the last
- * panel. A product of a few rows then reads {@code W} as one sequential stream, {@value #ROWS} consecutive floats per
- * {@code p}, where reading {@code W} in place takes one stream per row of the register block. Measured (one thread,
- * AVX-512, 16 rows, {@code W} in cache, the fastest of 2000 timed calls while other jobs shared the machine): 117-126
- * against 86-101 GFLOP/s at {@code k} = 384 ({@code n} 192-768), 84-90 against 66-75 at {@code k} = 1536.
- *
- * <p>More rows run the packed GEMM's register blocks on this layout as it is: a block of {@code NR} columns
- * ({@code NR} a multiple of the vector length, at most two panels) has, for each {@code p}, its vectors at fixed
- * strides, and a k-block of a panel is consecutive floats: what the GEMM otherwise packs {@code W} into at every
- * call, with a gather per vector. Measured (one thread, AVX-512, 128 rows, {@code W} from L3 as in a model, the
- * fastest of 400 calls): 113-116 against 96-100 GFLOP/s at 128 x 384 x 1152 and 128 x 384 x 1536, 114 against 105 at
- * 128 x 1536 x 384.
+ * panel. The packed GEMM's register blocks run on this layout as it is, at any number of rows: a block of {@code NR}
+ * columns ({@code NR} a multiple of the vector length, at most two panels) has, for each {@code p}, its vectors at
+ * fixed strides, and a k-block of a panel is consecutive floats: what the GEMM otherwise packs {@code W} into at every
+ * call, with a gather per vector. Measured (one thread, AVX-512, {@code W} from L3 as in a model, the fastest of
+ * 400-3000 calls on a shared machine): at 128 rows 113-116 against 96-100 GFLOP/s at 128 x 384 x 1152 and
+ * 128 x 384 x 1536, 114 against 105 at 128 x 1536 x 384; at 16 rows 79-99 against 57-77 at 16 x 384 x 1152 and 62-70
+ * against 51-59 at 16 x 1536 x 384 for a kernel that took the 16 rows as vector lanes and broadcast {@code W} (since
+ * removed), and 68-72 against 29-50 at 8 rows.
  *
  * <p>Panel {@code q} starts at {@code q * ROWS * k}, so columns {@code [j0, j0 + n)} of a product with {@code j0} a
  * multiple of {@value #ROWS} start at {@link #offset}{@code (j0, k)}.

@@ -148,11 +148,7 @@ public final class VectorKernels implements Kernels {
         if (PackedGemm.emptyProduct(c, cOff, ldc, m, n, k)) {
             return;
         }
-        if (FewRowsGemm.panelsApply(m, k)) { // rows of A as lanes
-            FewRowsGemm.gemmPanels(c, cOff, ldc, a, aOff, lda, packed, pOff, m, n, k);
-        } else {                             // the register blocks of the packed GEMM, W read where it lies
-            PackedGemm.gemmPanels(c, cOff, ldc, a, aOff, lda, packed, pOff, m, n, k);
-        }
+        PackedGemm.gemmPanels(c, cOff, ldc, a, aOff, lda, packed, pOff, m, n, k); // W read where it lies
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -57,8 +57,8 @@ public final class Linear implements Module {
     /**
      * Declares this module's weights fixed from now on, for inference: {@link #forward} and {@link #forwardActivated}
      * then read copies of the weights packed in panels ({@link dev.attention4j.tensor.PanelWeight}), kept between
-     * calls, at any number of rows (a few rows read them as one stream; more skip the packing of the weight that every
-     * product on the weight itself does). A weight changed later through the library (a state dict loaded, an
+     * calls, at any number of rows (the products skip the packing of the weight that every product on the weight
+     * itself does). A weight changed later through the library (a state dict loaded, an
      * optimizer step, {@code Tensor.set}, {@code markModified}) is packed again at its next use; one written through
      * {@code data()} without {@code markModified()} is not seen, so a frozen module's weights must not be written that
      * way. Costs as much memory again as the weights, from the first forward at inference, whatever its number of rows

@@ -7,11 +7,10 @@ import dev.attention4j.kernels.RowPanels;
  * of rows, kept until the weight changes: {@code weight[rowOffset .. rowOffset + outFeatures) x inFeatures},
  * PyTorch's {@code (outFeatures, inFeatures)}.
  *
- * <p>Why: reading {@code W} in place, a few-rows product (a short sentence through an encoder) streams one row of
- * {@code W} per row of its register block; packed, all of them come as one stream, which ran 1.2-1.4x faster per
- * product. More rows (a long sentence, a batch) run the register-blocked GEMM, which on {@code W} itself packs it into
- * panels at every call, with a gather per vector; on this copy it reads the panels as they are (see
- * {@code RowPanels}). Same bits: every output element is the same in-order chain over the inner dimension either way.
+ * <p>Why: on {@code W} itself the register-blocked GEMM packs it into panels at every call, with a gather per
+ * vector (or, for a few rows, reads it in place, one stream per row of {@code W} in its register block); on this copy
+ * it reads the panels as they are (see {@code RowPanels}), 1.1-2x faster per product. Same bits: every output element
+ * is the same in-order chain over the inner dimension either way.
  *
  * <p>Cost: one weight-sized copy per weight, made at the first product whatever its number of rows (so also by a
  * frozen model that only ever sees long inputs).
