@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A frozen {@link Linear} (its weight read from the kept panels at inference) gives the bits of the same map unfrozen,
- * at a few rows and at many (a 128-token sentence through all-MiniLM-L6-v2's shapes), at 1 and 2 threads, with and
- * without its activation fused.
+ * at a few rows and at many (a 128-token sentence through all-MiniLM-L6-v2's shapes; 500 rows, which the product cuts
+ * into chunks), at 1 and 2 threads, with and without its activation fused.
  */
 class FrozenLinearTest {
 
@@ -21,7 +21,7 @@ class FrozenLinearTest {
             Linear frozen = Linear.withBias(io[0], io[1], new SplittableRandom(io[1]));
             Linear plain = Linear.of(frozen.weight(), frozen.bias());     // the same tensors, not frozen
             frozen.freeze();
-            for (int rows : new int[] {1, 16, 17, 100, 128}) {
+            for (int rows : new int[] {1, 16, 17, 100, 128, 500}) { // 500: in chunks of 240 rows
                 Tensor x = Tensor.randn(rows, 1, rows, io[0]);             // (batchSize, seqLen, inFeatures)
                 Tensor expected = plain.forward(x);
                 Tensor expectedGelu = plain.forwardActivated(x, Activation.GELU);
