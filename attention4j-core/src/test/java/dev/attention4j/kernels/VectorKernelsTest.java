@@ -894,6 +894,45 @@ class VectorKernelsTest {
             }
         }
     }
+    /**
+     * {@code maxColumns} splits each column's rows into an even and an odd chain and takes four column vectors at a
+     * time: the same bits as the scalar twin's one pass, at every row count (odd, even, none) and column count (four
+     * vectors and more, single vectors, a tail), with signed zeros (a {@code -0} against a {@code +0} in the other
+     * chain), NaN and {@code -inf} among the entries.
+     */
+    @Test
+    void maxColumnsChainsGiveTheScalarBitsWithSignedZerosAndNaN() {
+        Random rnd = new Random(23);
+        for (int cols : new int[] {1, lanes, 4 * lanes, 5 * lanes + 1, 8 * lanes + 3}) {
+            for (int rows : new int[] {0, 1, 2, 3, 96, 97}) {
+                Mat x = random(rnd, rows, cols, 5, 3, 2f);
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0; c < cols; c++) {
+                        int i = x.off + r * x.ld + c;
+                        switch (rnd.nextInt(12)) {
+                            case 0 -> x.data[i] = Float.NEGATIVE_INFINITY;
+                            case 1 -> x.data[i] = c % 3 == 0 ? 0f : -0f;
+                            case 2 -> x.data[i] = c % 7 == 1 ? Float.NaN : x.data[i];
+                            default -> { }
+                        }
+                    }
+                }
+                for (int c = 0; c < cols && rows >= 2; c += 2) { // -0 on even rows, +0 on odd, all else negative
+                    for (int r = 0; r < rows; r++) {
+                        x.data[x.off + r * x.ld + c] = r == 0 ? -0f : r == 1 ? 0f : -1f - r;
+                    }
+                }
+                float[] max = new float[cols];
+                float[] maxScalar = new float[cols];
+                java.util.Arrays.fill(max, -5f);
+                java.util.Arrays.fill(maxScalar, -5f);
+                vector.maxColumns(max, x.data, x.off, x.ld, rows, cols);
+                SCALAR.maxColumns(maxScalar, x.data, x.off, x.ld, rows, cols);
+                assertBitIdentical("maxColumns rows=" + rows + " cols=" + cols, maxScalar, max);
+            }
+        }
+    }
+
 
     /**
      * The column steps of the online softmax against the scalar twin: running max, exp with column sums, exp alone,

@@ -252,6 +252,42 @@ class TiledAttentionTest {
         }
     }
 
+    /**
+     * A thread's packed key rows hold the forward's keys or the backward's scaled keys ({@code scale * K}, for
+     * {@code dQ}), told apart by the call that packed them. One head on one thread, so that every call finds the
+     * previous call's rows for the same (sequence, head): a backward right after its forward gets the materialising
+     * path's {@code dQ} (not one from the forward's unscaled keys), a forward right after a backward gets the first
+     * forward's bits, and a backward after a backward of other keys gets the first backward's bits.
+     */
+    @Test
+    void forwardsAndBackwardsOnOneThreadNeverReadEachOthersPackedKeys() {
+        Problem p = new Problem("causal, one head", 1, 1, 230, 230, 16, 16, Mask.causal());
+        Tensor otherKey = Tensor.randn(77, 1, 1, 230, 16);
+        var mask = p.mask().toScoreMask();
+        dev.attention4j.kernels.WithThreads.run(1, () -> {
+            Tensor first = AttentionOp.apply(null, p.query(), p.key(), p.value(), AttentionLayout.HEADS_MAJOR,
+                    p.numHeads(), p.scale(), mask, p.srcLen(), 0f, 0L, null);
+            Run trained = run(p, false);
+            Run reference = run(p, true);
+            double scale = maxAbs(reference.dQuery().data());
+            assertThat(maxAbsDifference(trained.dQuery().data(), reference.dQuery().data()) / scale)
+                    .as("dQ of a backward right after its forward").isLessThanOrEqualTo(GRADIENT_TOLERANCE);
+            Tensor again = AttentionOp.apply(null, p.query(), p.key(), p.value(), AttentionLayout.HEADS_MAJOR,
+                    p.numHeads(), p.scale(), mask, p.srcLen(), 0f, 0L, null);
+            assertThat(again.bitEquals(first)).as("forward after a backward").isTrue();
+            assertThat(trained.output().bitEquals(first)).as("forward of the training call").isTrue();
+
+            Tape tape = new Tape();
+            Tensor out = AttentionOp.apply(tape, p.query(), otherKey, p.value(), AttentionLayout.HEADS_MAJOR,
+                    p.numHeads(), p.scale(), mask, p.srcLen(), 0f, 0L, null);
+            tape.backward(WeightedSumOp.apply(tape, out, p.lossWeights()));
+            Run retrained = run(p, false);
+            assertThat(retrained.dQuery().bitEquals(trained.dQuery())).as("dQ").isTrue();
+            assertThat(retrained.dKey().bitEquals(trained.dKey())).as("dK").isTrue();
+            assertThat(retrained.dValue().bitEquals(trained.dValue())).as("dV").isTrue();
+        });
+    }
+
     /** A query that sees no key gets a zero output, zero weights and no gradient, exactly (as the materialising path). */
     @Test
     void fullyMaskedRowsGiveZerosAndNoGradient() {
