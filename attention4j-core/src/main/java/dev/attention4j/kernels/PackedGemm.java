@@ -1,6 +1,7 @@
 package dev.attention4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,12 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Loops, outer to inner: columns in blocks of {@link #NC}; {@code p} in blocks of {@link #KC}, where a
  * {@code KC x NC} block of B is packed into panels of {@link #NR} columns ({@code bp[q * kl * NR + p * NR + j]}, zero
- * padded), which stay in L2; rows in slivers of {@link #MR}, packed as {@code ap[r * KC + p]}, which stay in L1; the
- * panels of the block; the {@code MR x NR} register block of {@link #kernel12x2} (24 accumulators). A short last
- * sliver runs 4-row and 1-row blocks ({@link #kernel4x2}, {@link #kernel1x2}) rather than a zero-padded 12-row one; a
- * ragged last panel (fewer than {@code NR} columns, zero padded) runs on a scratch tile whose valid part is copied
- * back. Fewer than {@link #SMALL_M} rows with contiguous rows of B skip the packing ({@link #unpackedRow}), and so does
- * {@code a b^T} on the few rows {@link FewRowsGemm#applies} accepts (it reads {@code b} in place, same bits).
+ * padded), which stay in L2; rows in slivers of {@link #MR}, packed as {@code ap[p * MR + r]} (zero padded), which stay
+ * in L1; the panels of the block; the {@code MR x NR} register block of {@link #kernel12x2} (24 accumulators). A short
+ * last sliver runs 4-row and 1-row blocks ({@link #kernel4x2}, {@link #kernel1x2}) rather than a zero-padded 12-row
+ * one; a ragged last panel (fewer than {@code NR} columns, zero padded) runs on a scratch tile whose valid part is
+ * copied back. Fewer than {@link #SMALL_M} rows with contiguous rows of B skip the packing ({@link #unpackedRow}), and
+ * so does {@code a b^T} on the few rows {@link FewRowsGemm#applies} accepts (it reads {@code b} in place, same bits).
  * {@link #gemmPanels} runs the same loops and register blocks on a frozen weight kept in {@link RowPanels}' layout,
  * which already holds each panel's rows {@code p} at a fixed stride: B is read where it lies, never packed.
  *
@@ -60,7 +61,10 @@ final class PackedGemm {
 
     /** Per-thread packing buffers. */
     private static final class Scratch {
-        final float[] a = new float[MR * KC];            // (MR, KC): one packed A sliver, rows KC apart
+        final float[] a = new float[MR * KC + LANES];    // (KC, MR): one packed A sliver, LANES spare
+        final int[] aRowStarts = new int[LANES];         // (LANES): gather offsets r * ars of A's rows
+        int aRowStride = -1;                              // the ars aRowStarts holds
+        int aRows = -1;                                   // and the rows it covers
         final float[] b = new float[KC * NC];            // (NC / NR, KC, NR): packed B panels
         final float[] tile = new float[MR * NR];         // (MR, NR): a ragged edge tile
         final int[] rowStarts = new int[LANES];          // (LANES): gather offsets j * bjs of a transposed B
@@ -176,20 +180,19 @@ final class PackedGemm {
         }
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
-            block(4, c, cq + r * ldc, ldc, cols, s, r * KC, bp, pb, bRow, bVec, kl, acc);
+            block(4, c, cq + r * ldc, ldc, cols, s, r, bp, pb, bRow, bVec, kl, acc);
         }
         for (; r < rows; r++) {
-            block(1, c, cq + r * ldc, ldc, cols, s, r * KC, bp, pb, bRow, bVec, kl, acc);
+            block(1, c, cq + r * ldc, ldc, cols, s, r, bp, pb, bRow, bVec, kl, acc);
         }
     }
 
     /**
-     * The {@code rk} rows of the packed sliver from {@code pa} ({@code r0 * KC} for its row {@code r0}) times the B
-     * panel at {@code bp[pb]} (rows {@code bRow} apart, its second vector {@code bVec} after its first) into the
-     * {@code rk x cols} block of {@code c} at {@code c0}, by the register block of {@code rk} rows ({@code MR}, 4 or 1).
-     * A ragged block ({@code cols < NR}) runs on {@code s.tile}, loaded with the valid part of {@code c} when resuming
-     * a chain; the caller gives a {@code bVec} that stays inside {@code bp} for the columns past {@code cols}, whose
-     * values are not kept.
+     * Rows {@code [pa, pa + rk)} of the packed sliver times the B panel at {@code bp[pb]} (rows {@code bRow} apart, its
+     * second vector {@code bVec} after its first) into the {@code rk x cols} block of {@code c} at {@code c0}, by the
+     * register block of {@code rk} rows ({@code MR}, 4 or 1). A ragged block ({@code cols < NR}) runs on
+     * {@code s.tile}, loaded with the valid part of {@code c} when resuming a chain; the caller gives a {@code bVec}
+     * that stays inside {@code bp} for the columns past {@code cols}, whose values are not kept.
      */
     private static void block(int rk, float[] c, int c0, int ldc, int cols, Scratch s, int pa, float[] bp, int pb,
                               int bRow, int bVec, int kl, boolean acc) {
@@ -333,26 +336,43 @@ final class PackedGemm {
     }
 
     /**
-     * Packs {@code A[r, p]} for r in {@code [0, rows)}, p in {@code [0, kl)} as {@code ap[r * KC + p]}: each row of the
-     * sliver a contiguous run at a fixed stride, so the register block's broadcasts of one p are one base plus constant
-     * offsets. Rows of A contiguous in p ({@code aps == 1}: {@code x W^T}, {@code a b}) are plain copies (replacing a
-     * gather per p, this took packing from about 5% to under 3% of a 1024^3 product); a transposed A
-     * ({@code a^T b}) is copied element by element. Rows past {@code rows} are not written: a short sliver runs
-     * 4-row and 1-row blocks that read only its rows.
+     * Packs {@code A[r, p]} for r in {@code [0, rows)}, p in {@code [0, kl)} as {@code ap[p * MR + r]}, zero past rows.
+     * With at least {@code MR} lanes: per p one masked load (columns of A contiguous, {@code ars == 1}) or one masked
+     * gather (lane r reads row r); the lanes past {@code MR} spill into the next p's slots, which that p then
+     * overwrites, and past the last p into the buffer's LANES spare floats. Narrower species copy element by element.
      */
     private static void packA(Scratch s, float[] a, int src, int ars, int aps, int rows, int kl) {
         float[] ap = s.a;
-        if (aps == 1) {
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(a, src + r * ars, ap, r * KC, kl);
+        if (LANES < MR) {
+            packAByElement(ap, a, src, ars, aps, rows, kl);
+            return;
+        }
+        VectorMask<Float> valid = SPECIES.indexInRange(0, rows);
+        if (ars == 1) {
+            for (int p = 0; p < kl; p++) {
+                FloatVector.fromArray(SPECIES, a, src + p * aps, valid).intoArray(ap, p * MR);
             }
             return;
         }
-        for (int r = 0; r < rows; r++) {
-            int sr = src + r * ars;
-            int dr = r * KC;
-            for (int p = 0; p < kl; p++) {
-                ap[dr + p] = a[sr + p * aps];
+        int[] rowStarts = s.aRowStarts;
+        if (s.aRowStride != ars || s.aRows != rows) {
+            // a gather checks every lane's index, masked or not: lanes past the last row read row 0 (then masked)
+            for (int l = 0; l < LANES; l++) {
+                rowStarts[l] = l < rows ? l * ars : 0;
+            }
+            s.aRowStride = ars;
+            s.aRows = rows;
+        }
+        for (int p = 0; p < kl; p++) {
+            FloatVector.fromArray(SPECIES, a, src + p * aps, rowStarts, 0, valid).intoArray(ap, p * MR);
+        }
+    }
+
+    private static void packAByElement(float[] ap, float[] a, int src, int ars, int aps, int rows, int kl) {
+        for (int p = 0; p < kl; p++) {
+            int sp = src + p * aps;
+            for (int r = 0; r < MR; r++) {
+                ap[p * MR + r] = r < rows ? a[sp + r * ars] : 0f;
             }
         }
     }
@@ -364,7 +384,7 @@ final class PackedGemm {
      * The register block: 12 rows x 2 vectors of {@code c} at {@code c0} held in 24 accumulators,
      * {@code s[r][v] = fma(A[r, p], B[p, v], s)} for p in {@code [0, kl)}, starting from {@code c}'s values when
      * {@code acc} (resuming the chain of an earlier k-block) or from 0. {@code pa}: the packed A sliver,
-     * {@code A[r, p] = ap[pa + r * KC + p]}; {@code pb}: the B panel, its vector {@code v} at
+     * {@code A[r, p] = ap[pa + p * MR + r]}; {@code pb}: the B panel, its vector {@code v} at
      * {@code B[p, v * LANES ..] = bp[pb + p * bRow + v * bVec ..]} ({@code bRow = NR, bVec = LANES} packed here; see
      * {@link #gemmPanels} for {@link RowPanels}).
      */
@@ -411,41 +431,41 @@ final class PackedGemm {
             int bi = pb + p * bRow;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + bVec);
-            int ai = pa + p;
-            FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0 * KC]);
+            int ai = pa + p * MR;
+            FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0]);
             s00 = x.fma(b0, s00);
             s01 = x.fma(b1, s01);
-            x = FloatVector.broadcast(SPECIES, ap[ai + 1 * KC]);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 1]);
             s10 = x.fma(b0, s10);
             s11 = x.fma(b1, s11);
-            x = FloatVector.broadcast(SPECIES, ap[ai + 2 * KC]);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 2]);
             s20 = x.fma(b0, s20);
             s21 = x.fma(b1, s21);
-            x = FloatVector.broadcast(SPECIES, ap[ai + 3 * KC]);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 3]);
             s30 = x.fma(b0, s30);
             s31 = x.fma(b1, s31);
-            x = FloatVector.broadcast(SPECIES, ap[ai + 4 * KC]);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 4]);
             s40 = x.fma(b0, s40);
             s41 = x.fma(b1, s41);
-            x = FloatVector.broadcast(SPECIES, ap[ai + 5 * KC]);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 5]);
             s50 = x.fma(b0, s50);
             s51 = x.fma(b1, s51);
-            x = FloatVector.broadcast(SPECIES, ap[ai + 6 * KC]);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 6]);
             s60 = x.fma(b0, s60);
             s61 = x.fma(b1, s61);
-            x = FloatVector.broadcast(SPECIES, ap[ai + 7 * KC]);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 7]);
             s70 = x.fma(b0, s70);
             s71 = x.fma(b1, s71);
-            x = FloatVector.broadcast(SPECIES, ap[ai + 8 * KC]);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 8]);
             s80 = x.fma(b0, s80);
             s81 = x.fma(b1, s81);
-            x = FloatVector.broadcast(SPECIES, ap[ai + 9 * KC]);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 9]);
             s90 = x.fma(b0, s90);
             s91 = x.fma(b1, s91);
-            x = FloatVector.broadcast(SPECIES, ap[ai + 10 * KC]);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 10]);
             s100 = x.fma(b0, s100);
             s101 = x.fma(b1, s101);
-            x = FloatVector.broadcast(SPECIES, ap[ai + 11 * KC]);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 11]);
             s110 = x.fma(b0, s110);
             s111 = x.fma(b1, s111);
         }
@@ -479,7 +499,7 @@ final class PackedGemm {
      * The register block: 4 rows x 2 vectors of {@code c} at {@code c0} held in 8 accumulators,
      * {@code s[r][v] = fma(A[r, p], B[p, v], s)} for p in {@code [0, kl)}, starting from {@code c}'s values when
      * {@code acc} (resuming the chain of an earlier k-block) or from 0. {@code pa}: the packed A sliver,
-     * {@code A[r, p] = ap[pa + r * KC + p]}; {@code pb}: the B panel, its vector {@code v} at
+     * {@code A[r, p] = ap[pa + p * MR + r]}; {@code pb}: the B panel, its vector {@code v} at
      * {@code B[p, v * LANES ..] = bp[pb + p * bRow + v * bVec ..]} ({@code bRow = NR, bVec = LANES} packed here; see
      * {@link #gemmPanels} for {@link RowPanels}).
      */
@@ -502,17 +522,17 @@ final class PackedGemm {
             int bi = pb + p * bRow;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + bVec);
-            int ai = pa + p;
-            FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0 * KC]);
+            int ai = pa + p * MR;
+            FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0]);
             s00 = x.fma(b0, s00);
             s01 = x.fma(b1, s01);
-            x = FloatVector.broadcast(SPECIES, ap[ai + 1 * KC]);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 1]);
             s10 = x.fma(b0, s10);
             s11 = x.fma(b1, s11);
-            x = FloatVector.broadcast(SPECIES, ap[ai + 2 * KC]);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 2]);
             s20 = x.fma(b0, s20);
             s21 = x.fma(b1, s21);
-            x = FloatVector.broadcast(SPECIES, ap[ai + 3 * KC]);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 3]);
             s30 = x.fma(b0, s30);
             s31 = x.fma(b1, s31);
         }
@@ -530,7 +550,7 @@ final class PackedGemm {
      * The register block: 1 rows x 2 vectors of {@code c} at {@code c0} held in 2 accumulators,
      * {@code s[r][v] = fma(A[r, p], B[p, v], s)} for p in {@code [0, kl)}, starting from {@code c}'s values when
      * {@code acc} (resuming the chain of an earlier k-block) or from 0. {@code pa}: the packed A sliver,
-     * {@code A[r, p] = ap[pa + r * KC + p]}; {@code pb}: the B panel, its vector {@code v} at
+     * {@code A[r, p] = ap[pa + p * MR + r]}; {@code pb}: the B panel, its vector {@code v} at
      * {@code B[p, v * LANES ..] = bp[pb + p * bRow + v * bVec ..]} ({@code bRow = NR, bVec = LANES} packed here; see
      * {@link #gemmPanels} for {@link RowPanels}).
      */
@@ -544,8 +564,8 @@ final class PackedGemm {
             int bi = pb + p * bRow;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + bVec);
-            int ai = pa + p;
-            FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0 * KC]);
+            int ai = pa + p * MR;
+            FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0]);
             s00 = x.fma(b0, s00);
             s01 = x.fma(b1, s01);
         }
