@@ -11,6 +11,7 @@ import dev.attention4j.nn.attention.AttentionObserver;
 import dev.attention4j.nn.attention.Mask;
 import dev.attention4j.nn.transformer.Encoder;
 import dev.attention4j.nn.transformer.FinalNorm;
+import dev.attention4j.tensor.BufferPool;
 import dev.attention4j.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -97,9 +98,9 @@ public final class BertModel implements Module, TokenEncoder {
 
     /**
      * Freezes the encoder's weights for inference: its products then run on kept copies of the weights packed in
-     * panels, at any sentence length (up to 16 tokens about 1.2-1.4x faster per product; longer ones skip packing the
-     * weights at every product; as much memory again as the encoder's weights, made at the first forward). Meant for pretrained models used as they are ({@link
-     * dev.attention4j.models.pretrained.EmbeddingModels} freezes what it loads); see
+     * panels, at any sentence length, without packing the weights at every product (as much memory again as the
+     * encoder's weights, made at the first forward). Meant for pretrained models used as they are
+     * ({@link dev.attention4j.models.pretrained.EmbeddingModels} freezes what it loads); see
      * {@link dev.attention4j.nn.Linear#freeze} for what must not be done to a frozen weight. Returns this model.
      */
     public BertModel freeze() {
@@ -144,8 +145,23 @@ public final class BertModel implements Module, TokenEncoder {
             throw new IllegalArgumentException("batch: sequence length " + batch.seqLen() + " exceeds"
                     + " maxPositionEmbeddings = " + config.maxPositionEmbeddings() + "; truncate the input");
         }
-        Tensor x = embeddings.forward(batch, mode.child(0));           // (batchSize, seqLen, hiddenSize)
-        return encoder.forward(x, padding(batch), mode.child(1), observer);
+        if (mode.tape() != null || BufferPool.lendingOnThisThread()) {
+            Tensor x = embeddings.forward(batch, mode.child(0));       // (batchSize, seqLen, hiddenSize)
+            return encoder.forward(x, padding(batch), mode.child(1), observer);
+        }
+        // At inference the embeddings' sum and layer norm take arrays an earlier call used, not fresh heap, whose
+        // first touch is costly here (the encoder does the same for its layers); the encoder's output, returned, is
+        // made on the heap.
+        BufferPool pool = BufferPool.borrow();
+        try (BufferPool.Scope scope = pool.open()) {
+            Tensor x = embeddings.forward(batch, mode.child(0));       // (batchSize, seqLen, hiddenSize)
+            Mask mask = padding(batch);
+            Tensor[] out = new Tensor[1];
+            scope.runOnHeap(() -> out[0] = encoder.forward(x, mask, mode.child(1), observer));
+            return out[0];
+        } finally {
+            BufferPool.giveBack(pool);
+        }
     }
 
     /** Key padding, or no mask at all when every sequence fills the batch. */
