@@ -104,9 +104,9 @@ public final class MatMul {
 
     /**
      * {@link #linear(Tensor, Tensor, Tensor, Epilogue)} at inference on a weight read in its packed form: the kept
-     * {@link PanelWeight} (made at the first call and after the weight changed), whatever the number of rows — a few
-     * rows read it as one stream per panel, more run the register-blocked GEMM on it with no packing of the weight at
-     * each call. The same bits as on the weight itself. Only a whole weight ({@code rowOffset} 0) is taken.
+     * {@link PanelWeight} (made at the first call and after the weight changed), whatever the number of rows: the
+     * register-blocked GEMM runs on it with no packing of the weight at each call. The same bits as on the weight
+     * itself. Only a whole weight ({@code rowOffset} 0) is taken.
      */
     public static Tensor linear(Tensor x, PanelWeight weight, Tensor bias, Epilogue then) {
         Tensor w = weight.source();
