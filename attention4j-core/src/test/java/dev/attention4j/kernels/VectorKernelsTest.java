@@ -933,7 +933,6 @@ class VectorKernelsTest {
         }
     }
 
-
     /**
      * The column steps of the online softmax against the scalar twin: running max, exp with column sums, exp alone,
      * the softmax backward; {@code -inf} entries give 0 and a {@code +inf} shift zeroes its column.
