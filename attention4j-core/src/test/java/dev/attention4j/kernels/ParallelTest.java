@@ -289,7 +289,9 @@ class ParallelTest {
             long handOffsBefore = Parallel.handOffs();
             int zeroRuns = 0;
             long last = -1;
-            for (int run = 0; run < 2000 && zeroRuns < 5; run++) {
+            // until five runs in a row allocated nothing and a worker has taken chunks: the team's workers start at
+            // its first split, and on a busy machine the first runs may end before one is running
+            for (int run = 0; run < 2000 && (zeroRuns < 5 || Parallel.handOffs() == handOffsBefore); run++) {
                 counter.start();
                 for (int l = 0; l < 100; l++) {
                     Parallel.forRange(body.in.length, 256, body);
