@@ -12,15 +12,18 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code a b^T} ({@code bps = 1, bjs = ldb}, the transpose done by the packing of B).
  *
  * <p>Loops, outer to inner: columns in blocks of {@link #NC}; {@code p} in blocks of {@link #KC}, where a
- * {@code KC x NC} block of B is packed into panels of {@link #NR} columns ({@code bp[q * kl * NR + p * NR + j]}, zero
- * padded), which stay in L2; rows in slivers of {@link #MR}, packed as {@code ap[p * MR + r]} (zero padded), which stay
- * in L1; the panels of the block; the {@code MR x NR} register block of {@link #kernel12x2} (24 accumulators). A short
- * last sliver runs 4-row and 1-row blocks ({@link #kernel4x2}, {@link #kernel1x2}) rather than a zero-padded 12-row
- * one; a ragged last panel (fewer than {@code NR} columns, zero padded) runs on a scratch tile whose valid part is
- * copied back. Fewer than {@link #SMALL_M} rows with contiguous rows of B skip the packing ({@link #unpackedRow}), and
- * so does {@code a b^T} on the few rows {@link FewRowsGemm#applies} accepts (it reads {@code b} in place, same bits).
+ * {@code KC x NC} block of B is packed into panels of {@link #PANEL} columns ({@code bp[q * kl * PANEL + p * PANEL +
+ * j]}, zero padded), which stay in L2; rows in slivers of {@link #MR}, packed as {@code ap[p * MR + r]} (zero padded),
+ * which stay in L1; the {@link #NR}-column blocks of the panels; the {@code MR x NR} register block of
+ * {@link #kernel12x2} (24 accumulators). B's rows sit {@code PANEL} floats apart in every panel, packed here or kept
+ * (below), so the register blocks index B with constant strides, which the JIT turns into hoisted bounds checks and
+ * no multiply (measured: 3-5% of a 1024^3 product against strides passed as arguments). A short last sliver runs
+ * 4-row and 1-row blocks ({@link #kernel4x2}, {@link #kernel1x2}) rather than a zero-padded 12-row one; a ragged last
+ * block (fewer than {@code NR} columns, zero padded) runs on a scratch tile whose valid part is copied back. Fewer
+ * than {@link #SMALL_M} rows with contiguous rows of B skip the packing ({@link #unpackedRow}), and so does
+ * {@code a b^T} on the few rows {@link FewRowsGemm#applies} accepts (it reads {@code b} in place, same bits).
  * {@link #gemmPanels} runs the same loops and register blocks on a frozen weight kept in {@link RowPanels}' layout,
- * which already holds each panel's rows {@code p} at a fixed stride: B is read where it lies, never packed.
+ * which is this packing of B without the cut into k-blocks: B is read where it lies, never packed.
  *
  * <p>Determinism: every element of {@code C} is one in-order fma chain {@code s = 0; s = fma(A[i, p], B[p, j], s)}
  * over {@code p = 0 .. k-1} (a k-block after the first resumes from the partial sum stored in {@code C}), whatever
@@ -43,12 +46,24 @@ final class PackedGemm {
     static final int MR = 12;
     /** Vectors of the register block; {@code MR * NV} accumulators plus {@code NV + 1} operands fit 32 registers. */
     static final int NV = 2;
-    /** Columns of the register block and of a packed B panel. */
+    /** Columns of the register block. */
     static final int NR = NV * LANES;
+    /**
+     * Columns of a panel of B, packed or kept ({@link RowPanels#ROWS}): a multiple of {@code NR} (species of at most
+     * 512 bits, see {@link VectorKernels#speciesFor}), so that a register block never spans two panels.
+     */
+    static final int PANEL = RowPanels.ROWS;
     /** The k-block: an {@code MR x KC} A sliver (12 KB) stays in L1. */
     static final int KC = 256;
-    /** The column block: a packed {@code KC x NC} block of B (at most 768 KB) stays in L2. */
-    static final int NC = Math.max(NR, 768 / NR * NR);
+    /** The column block, whole panels: a packed {@code KC x NC} block of B (at most 768 KB) stays in L2. */
+    static final int NC = 768 / PANEL * PANEL;
+
+    static {
+        if (PANEL % NR != 0) {
+            throw new ExceptionInInitializerError("PackedGemm needs register blocks of " + NR
+                    + " columns to divide the " + PANEL + "-column panels of B (a float species of at most 512 bits)");
+        }
+    }
 
     /**
      * Products with fewer rows than this (decoding's single row) and rows of B contiguous skip the packing: each packed
@@ -65,7 +80,7 @@ final class PackedGemm {
         final int[] aRowStarts = new int[LANES];         // (LANES): gather offsets r * ars of A's rows
         int aRowStride = -1;                              // the ars aRowStarts holds
         int aRows = -1;                                   // and the rows it covers
-        final float[] b = new float[KC * NC];            // (NC / NR, KC, NR): packed B panels
+        final float[] b = new float[KC * NC];            // (NC / PANEL, KC, PANEL): packed B panels
         final float[] tile = new float[MR * NR];         // (MR, NR): a ragged edge tile
         final int[] rowStarts = new int[LANES];          // (LANES): gather offsets j * bjs of a transposed B
         int rowStride = -1;                               // the bjs rowStarts holds
@@ -115,15 +130,11 @@ final class PackedGemm {
     /**
      * {@code c[m x n] = A W^T} with {@code W} packed in {@link RowPanels} ({@link Kernels#matmulTransBPanels}),
      * {@code A[i, p] = a[aOff + i * lda + p]}, columns {@code [j0, j0 + n)} of the product from {@code pOff}: the loops
-     * of {@link #gemm} with B read where it lies instead of packed. A panel of {@code NR} columns (a multiple of
-     * {@code LANES} dividing {@value RowPanels#ROWS}, so never across two panels of {@code W} unless {@code NR} is
-     * twice {@value RowPanels#ROWS}) has its vector {@code v} for {@code p} at {@code off + p * ROWS + v * bVec}, where
-     * {@code off} is where its first column starts and {@code bVec} is {@code LANES} (the same panel of {@code W}) or
-     * {@code ROWS * k} (the next one); and a k-block of a panel of {@code W} is {@code kl * ROWS} consecutive floats,
-     * which stay in L2 across the slivers as packed panels do. A ragged last panel of at most {@code LANES} columns
-     * reads its first vector twice ({@code bVec} 0) rather than past the weight's last panel. The same fma chain per
-     * element as {@link #gemm}, so the same bits as it on {@code W} itself. {@code m, n, k >= 1}; {@code j0} a
-     * multiple of {@value RowPanels#ROWS}.
+     * of {@link #gemm} with B read where it lies instead of packed. The kept copy is laid out as {@link #packB} packs
+     * B, panels of {@link #PANEL} columns zero padded, with the panel's rows {@code p} {@code PANEL} floats apart over
+     * the whole of {@code k} rather than per k-block: a k-block of a panel is {@code kl * PANEL} consecutive floats, which
+     * stay in L2 across the slivers as packed panels do. The same fma chain per element as {@link #gemm}, so the same
+     * bits as it on {@code W} itself. {@code m, n, k >= 1}; {@code j0} a multiple of {@value RowPanels#ROWS}.
      */
     static void gemmPanels(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] packed, int pOff,
                            int m, int n, int k) {
@@ -136,32 +147,29 @@ final class PackedGemm {
      */
     private static void blocks(Scratch s, float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps,
                                float[] b, int bOff, int bps, int bjs, float[] panels, int pOff, int m, int n, int k) {
-        int rowsOfW = RowPanels.ROWS;
-        int panelStride = LANES == rowsOfW ? rowsOfW * k : LANES; // in panels: vector 0 to vector 1 of a B panel
         for (int j0 = 0; j0 < n; j0 += NC) {
             int nc = Math.min(NC, n - j0);
-            int nPanels = (nc + NR - 1) / NR;
+            int nBlocks = (nc + NR - 1) / NR;
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kl = Math.min(KC, k - p0);
                 boolean acc = p0 > 0;
+                float[] bp = panels;
+                int panel0 = pOff + j0 * k + p0 * PANEL; // panel j0 / PANEL of the kept copy at row p0
+                int panelSize = PANEL * k;
                 if (panels == null) {
                     packB(s, b, bOff + p0 * bps + j0 * bjs, bps, bjs, kl, nc);
+                    bp = s.b;
+                    panel0 = 0;
+                    panelSize = PANEL * kl;
                 }
                 for (int i0 = 0; i0 < m; i0 += MR) {
                     int rows = Math.min(MR, m - i0);
                     packA(s, a, aOff + i0 * ars + p0 * aps, ars, aps, rows, kl);
                     int cRow = cOff + i0 * ldc + j0;
-                    for (int q = 0; q < nPanels; q++) {
-                        int cols = Math.min(NR, nc - q * NR);
-                        int cq = cRow + q * NR;
-                        if (panels == null) {
-                            sliver(c, cq, ldc, rows, cols, s, s.b, q * kl * NR, NR, LANES, kl, acc);
-                        } else {
-                            int j = j0 + q * NR; // W[j, p0] is at pb (j is inside a panel of W when NR < ROWS)
-                            int pb = pOff + j / rowsOfW * rowsOfW * k + j % rowsOfW + p0 * rowsOfW;
-                            sliver(c, cq, ldc, rows, cols, s, panels, pb, rowsOfW, cols > LANES ? panelStride : 0,
-                                    kl, acc);
-                        }
+                    for (int q = 0; q < nBlocks; q++) {
+                        int j = q * NR;
+                        int pb = panel0 + j / PANEL * panelSize + j % PANEL;
+                        sliver(c, cRow + j, ldc, rows, Math.min(NR, nc - j), s, bp, pb, kl, acc);
                     }
                 }
             }
@@ -169,35 +177,36 @@ final class PackedGemm {
     }
 
     /**
-     * The packed sliver's {@code rows} rows times one B panel into {@code c} at {@code cq}: one block of {@code MR}
-     * rows, or (a short sliver: the last rows) blocks of 4 rows, then single rows, not a padded block.
+     * The packed sliver's {@code rows} rows times one {@code NR}-column block of B into {@code c} at {@code cq}: one
+     * block of {@code MR} rows, or (a short sliver: the last rows) blocks of 4 rows, then single rows, not a padded
+     * block.
      */
-    private static void sliver(float[] c, int cq, int ldc, int rows, int cols, Scratch s, float[] bp, int pb,
-                               int bRow, int bVec, int kl, boolean acc) {
+    private static void sliver(float[] c, int cq, int ldc, int rows, int cols, Scratch s, float[] bp, int pb, int kl,
+                               boolean acc) {
         if (rows == MR) {
-            block(MR, c, cq, ldc, cols, s, 0, bp, pb, bRow, bVec, kl, acc);
+            block(MR, c, cq, ldc, cols, s, 0, bp, pb, kl, acc);
             return;
         }
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
-            block(4, c, cq + r * ldc, ldc, cols, s, r, bp, pb, bRow, bVec, kl, acc);
+            block(4, c, cq + r * ldc, ldc, cols, s, r, bp, pb, kl, acc);
         }
         for (; r < rows; r++) {
-            block(1, c, cq + r * ldc, ldc, cols, s, r, bp, pb, bRow, bVec, kl, acc);
+            block(1, c, cq + r * ldc, ldc, cols, s, r, bp, pb, kl, acc);
         }
     }
 
     /**
-     * Rows {@code [pa, pa + rk)} of the packed sliver times the B panel at {@code bp[pb]} (rows {@code bRow} apart, its
-     * second vector {@code bVec} after its first) into the {@code rk x cols} block of {@code c} at {@code c0}, by the
-     * register block of {@code rk} rows ({@code MR}, 4 or 1). A ragged block ({@code cols < NR}) runs on
-     * {@code s.tile}, loaded with the valid part of {@code c} when resuming a chain; the caller gives a {@code bVec}
-     * that stays inside {@code bp} for the columns past {@code cols}, whose values are not kept.
+     * Rows {@code [pa, pa + rk)} of the packed sliver times the {@code NR} columns of B at {@code bp[pb]} (rows
+     * {@link #PANEL} apart) into the {@code rk x cols} block of {@code c} at {@code c0}, by the register block of
+     * {@code rk} rows ({@code MR}, 4 or 1). A ragged block ({@code cols < NR}) runs on {@code s.tile}, loaded with the
+     * valid part of {@code c} when resuming a chain; its columns past {@code cols} read the zeros that pad B's last
+     * panel, and are not kept.
      */
     private static void block(int rk, float[] c, int c0, int ldc, int cols, Scratch s, int pa, float[] bp, int pb,
-                              int bRow, int bVec, int kl, boolean acc) {
+                              int kl, boolean acc) {
         if (cols == NR) {
-            registerBlock(rk, c, c0, ldc, s, pa, bp, pb, bRow, bVec, kl, acc);
+            registerBlock(rk, c, c0, ldc, s, pa, bp, pb, kl, acc);
             return;
         }
         float[] t = s.tile;
@@ -206,20 +215,20 @@ final class PackedGemm {
                 System.arraycopy(c, c0 + r * ldc, t, r * NR, cols);
             }
         }
-        registerBlock(rk, t, 0, NR, s, pa, bp, pb, bRow, bVec, kl, acc);
+        registerBlock(rk, t, 0, NR, s, pa, bp, pb, kl, acc);
         for (int r = 0; r < rk; r++) {
             System.arraycopy(t, r * NR, c, c0 + r * ldc, cols);
         }
     }
 
     private static void registerBlock(int rk, float[] c, int c0, int ldc, Scratch s, int pa, float[] bp, int pb,
-                                      int bRow, int bVec, int kl, boolean acc) {
+                                      int kl, boolean acc) {
         if (rk == MR) {
-            kernel12x2(c, c0, ldc, s.a, pa, bp, pb, bRow, bVec, kl, acc);
+            kernel12x2(c, c0, ldc, s.a, pa, bp, pb, kl, acc);
         } else if (rk == 4) {
-            kernel4x2(c, c0, ldc, s.a, pa, bp, pb, bRow, bVec, kl, acc);
+            kernel4x2(c, c0, ldc, s.a, pa, bp, pb, kl, acc);
         } else {
-            kernel1x2(c, c0, ldc, s.a, pa, bp, pb, bRow, bVec, kl, acc);
+            kernel1x2(c, c0, ldc, s.a, pa, bp, pb, kl, acc);
         }
     }
 
@@ -276,30 +285,31 @@ final class PackedGemm {
 
     /**
      * Packs {@code B[p, j]} for p in {@code [0, kl)}, j in {@code [0, nc)} (relative to {@code src}) into panels of
-     * {@code NR} columns: {@code bp[q * kl * NR + p * NR + jj] = B[p, q * NR + jj]}, zero past {@code nc}. Either
-     * {@code bjs == 1} (rows of B contiguous) or {@code bps == 1} (B is the transpose of a row-major matrix).
+     * {@link #PANEL} columns: {@code bp[q * kl * PANEL + p * PANEL + jj] = B[p, q * PANEL + jj]}, zero past
+     * {@code nc}. Either {@code bjs == 1} (rows of B contiguous) or {@code bps == 1} (B is the transpose of a
+     * row-major matrix).
      */
     private static void packB(Scratch s, float[] b, int src, int bps, int bjs, int kl, int nc) {
         float[] bp = s.b;
-        for (int q = 0, j0 = 0; j0 < nc; q++, j0 += NR) {
-            int cols = Math.min(NR, nc - j0);
-            int base = q * kl * NR;
+        for (int q = 0, j0 = 0; j0 < nc; q++, j0 += PANEL) {
+            int cols = Math.min(PANEL, nc - j0);
+            int base = q * kl * PANEL;
             if (bjs == 1) {
-                // rows of B are contiguous in j: copy each row's NR columns
+                // rows of B are contiguous in j: copy each row's PANEL columns
                 int from = src + j0;
-                if (cols == NR) {
+                if (cols == PANEL) {
                     for (int p = 0; p < kl; p++) {
                         int sp = from + p * bps;
-                        int dp = base + p * NR;
-                        for (int v = 0; v < NR; v += LANES) {
+                        int dp = base + p * PANEL;
+                        for (int v = 0; v < PANEL; v += LANES) {
                             FloatVector.fromArray(SPECIES, b, sp + v).intoArray(bp, dp + v);
                         }
                     }
                 } else {
                     for (int p = 0; p < kl; p++) {
-                        int dp = base + p * NR;
+                        int dp = base + p * PANEL;
                         System.arraycopy(b, from + p * bps, bp, dp, cols);
-                        java.util.Arrays.fill(bp, dp + cols, dp + NR, 0f);
+                        java.util.Arrays.fill(bp, dp + cols, dp + PANEL, 0f);
                     }
                 }
             } else {
@@ -317,18 +327,18 @@ final class PackedGemm {
                     int sj = src + (j0 + jj) * bjs;
                     int dj = base + jj;
                     for (int p = 0; p < kl; p++) {
-                        FloatVector.fromArray(SPECIES, b, sj + p, rowStarts, 0).intoArray(bp, dj + p * NR);
+                        FloatVector.fromArray(SPECIES, b, sj + p, rowStarts, 0).intoArray(bp, dj + p * PANEL);
                     }
                 }
                 for (int jj = jv; jj < cols; jj++) {
                     int sj = src + (j0 + jj) * bjs;
                     for (int p = 0; p < kl; p++) {
-                        bp[base + p * NR + jj] = b[sj + p];
+                        bp[base + p * PANEL + jj] = b[sj + p];
                     }
                 }
-                for (int jj = cols; jj < NR; jj++) {
+                for (int jj = cols; jj < PANEL; jj++) {
                     for (int p = 0; p < kl; p++) {
-                        bp[base + p * NR + jj] = 0f;
+                        bp[base + p * PANEL + jj] = 0f;
                     }
                 }
             }
@@ -385,11 +395,10 @@ final class PackedGemm {
      * {@code s[r][v] = fma(A[r, p], B[p, v], s)} for p in {@code [0, kl)}, starting from {@code c}'s values when
      * {@code acc} (resuming the chain of an earlier k-block) or from 0. {@code pa}: the packed A sliver,
      * {@code A[r, p] = ap[pa + p * MR + r]}; {@code pb}: the B panel, its vector {@code v} at
-     * {@code B[p, v * LANES ..] = bp[pb + p * bRow + v * bVec ..]} ({@code bRow = NR, bVec = LANES} packed here; see
-     * {@link #gemmPanels} for {@link RowPanels}).
+     * {@code B[p, v * LANES ..] = bp[pb + p * PANEL + v * LANES ..]}.
      */
     private static void kernel12x2(float[] c, int c0, int ldc, float[] ap, int pa, float[] bp, int pb,
-                                  int bRow, int bVec, int kl, boolean acc) {
+                                  int kl, boolean acc) {
         int d0 = c0;
         int d1 = c0 + 1 * ldc;
         int d2 = c0 + 2 * ldc;
@@ -428,9 +437,9 @@ final class PackedGemm {
         FloatVector s110 = acc ? FloatVector.fromArray(SPECIES, c, d11) : z;
         FloatVector s111 = acc ? FloatVector.fromArray(SPECIES, c, d11 + 1 * LANES) : z;
         for (int p = 0; p < kl; p++) {
-            int bi = pb + p * bRow;
+            int bi = pb + p * PANEL;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + bVec);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + LANES);
             int ai = pa + p * MR;
             FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0]);
             s00 = x.fma(b0, s00);
@@ -500,11 +509,10 @@ final class PackedGemm {
      * {@code s[r][v] = fma(A[r, p], B[p, v], s)} for p in {@code [0, kl)}, starting from {@code c}'s values when
      * {@code acc} (resuming the chain of an earlier k-block) or from 0. {@code pa}: the packed A sliver,
      * {@code A[r, p] = ap[pa + p * MR + r]}; {@code pb}: the B panel, its vector {@code v} at
-     * {@code B[p, v * LANES ..] = bp[pb + p * bRow + v * bVec ..]} ({@code bRow = NR, bVec = LANES} packed here; see
-     * {@link #gemmPanels} for {@link RowPanels}).
+     * {@code B[p, v * LANES ..] = bp[pb + p * PANEL + v * LANES ..]}.
      */
     private static void kernel4x2(float[] c, int c0, int ldc, float[] ap, int pa, float[] bp, int pb,
-                                  int bRow, int bVec, int kl, boolean acc) {
+                                  int kl, boolean acc) {
         int d0 = c0;
         int d1 = c0 + 1 * ldc;
         int d2 = c0 + 2 * ldc;
@@ -519,9 +527,9 @@ final class PackedGemm {
         FloatVector s30 = acc ? FloatVector.fromArray(SPECIES, c, d3) : z;
         FloatVector s31 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 1 * LANES) : z;
         for (int p = 0; p < kl; p++) {
-            int bi = pb + p * bRow;
+            int bi = pb + p * PANEL;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + bVec);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + LANES);
             int ai = pa + p * MR;
             FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0]);
             s00 = x.fma(b0, s00);
@@ -551,19 +559,18 @@ final class PackedGemm {
      * {@code s[r][v] = fma(A[r, p], B[p, v], s)} for p in {@code [0, kl)}, starting from {@code c}'s values when
      * {@code acc} (resuming the chain of an earlier k-block) or from 0. {@code pa}: the packed A sliver,
      * {@code A[r, p] = ap[pa + p * MR + r]}; {@code pb}: the B panel, its vector {@code v} at
-     * {@code B[p, v * LANES ..] = bp[pb + p * bRow + v * bVec ..]} ({@code bRow = NR, bVec = LANES} packed here; see
-     * {@link #gemmPanels} for {@link RowPanels}).
+     * {@code B[p, v * LANES ..] = bp[pb + p * PANEL + v * LANES ..]}.
      */
     private static void kernel1x2(float[] c, int c0, int ldc, float[] ap, int pa, float[] bp, int pb,
-                                  int bRow, int bVec, int kl, boolean acc) {
+                                  int kl, boolean acc) {
         int d0 = c0;
         FloatVector z = FloatVector.zero(SPECIES);
         FloatVector s00 = acc ? FloatVector.fromArray(SPECIES, c, d0) : z;
         FloatVector s01 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 1 * LANES) : z;
         for (int p = 0; p < kl; p++) {
-            int bi = pb + p * bRow;
+            int bi = pb + p * PANEL;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + bVec);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + LANES);
             int ai = pa + p * MR;
             FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0]);
             s00 = x.fma(b0, s00);

@@ -81,13 +81,18 @@ public final class VectorKernels implements Kernels {
         return speciesFor(System.getProperty(SPECIES_PROPERTY, "preferred"));
     }
 
-    /** The species a value of {@link #SPECIES_PROPERTY} selects; anything unrecognised selects the preferred one. */
+    /**
+     * The species a value of {@link #SPECIES_PROPERTY} selects; anything unrecognised selects the preferred one, capped
+     * at 512 bits (wider SVE vectors run 512-bit species): the packed GEMM's 2-vector register blocks must fit the
+     * 32-column panels its weights are kept in ({@link RowPanels#ROWS}).
+     */
     static VectorSpecies<Float> speciesFor(String property) {
         return switch (property == null ? "" : property.trim()) {
             case "128" -> FloatVector.SPECIES_128;
             case "256" -> FloatVector.SPECIES_256;
             case "512" -> FloatVector.SPECIES_512;
-            default -> FloatVector.SPECIES_PREFERRED;
+            default -> FloatVector.SPECIES_PREFERRED.length() > FloatVector.SPECIES_512.length()
+                    ? FloatVector.SPECIES_512 : FloatVector.SPECIES_PREFERRED;
         };
     }
 

@@ -23,7 +23,7 @@ class RowPanelsTest {
         SplittableRandom random = new SplittableRandom(42);
         Kernels[] impls = {ScalarKernels.INSTANCE, Kernels.active()};
         for (int m : new int[] {1, 3, 7, 16, 17, 63, 64, 65}) {
-            for (int[] nk : new int[][] {{1, 1}, {15, 5}, {16, 33}, {17, 384}, {40, 100}, {100, 17}}) {
+            for (int[] nk : new int[][] {{1, 1}, {15, 5}, {16, 33}, {17, 384}, {40, 100}, {100, 17}, {80, 300}}) {
                 int n = nk[0];
                 int k = nk[1];
                 int aOff = 3;
@@ -126,7 +126,7 @@ class RowPanelsTest {
 
     @Test
     void packingPutsEachElementWhereTheLayoutSays() {
-        int n = 21;
+        int n = RowPanels.ROWS + 5; // two panels, the second padded
         int k = 3;
         float[] w = new float[n * k];
         for (int i = 0; i < w.length; i++) {
