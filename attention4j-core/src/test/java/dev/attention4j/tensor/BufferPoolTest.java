@@ -31,6 +31,21 @@ class BufferPoolTest {
     }
 
     @Test
+    void twoNestedBorrowedPoolsAreBothKeptForTheNextRunEvenOnOneProcessor() {
+        // a BERT forward borrows one pool for its embeddings and, inside, one for its encoder; both must come back
+        // with their arrays on the next call (with one kept per processor, a one-processor JVM lost the inner one)
+        BufferPool.dropBorrowed();
+        BufferPool outer = BufferPool.borrow();
+        BufferPool inner = BufferPool.borrow();
+        assertThat(inner).isNotSameAs(outer);
+        BufferPool.giveBack(inner);
+        BufferPool.giveBack(outer);
+        assertThat(BufferPool.borrow()).isSameAs(outer);
+        assertThat(BufferPool.borrow()).isSameAs(inner);
+        BufferPool.dropBorrowed();
+    }
+
+    @Test
     void copiesAreLentToo() {
         BufferPool pool = new BufferPool(16);
         Tensor source = Tensor.randn(1, 2, BIG);
