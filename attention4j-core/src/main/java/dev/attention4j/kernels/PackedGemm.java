@@ -18,9 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link #kernel12x2} (24 accumulators). B's rows sit {@code PANEL} floats apart in every panel, packed here or kept
  * (below), so the register blocks index B with constant strides, which the JIT turns into hoisted bounds checks and
  * no multiply (measured: 3-5% of a 1024^3 product against strides passed as arguments). A short last sliver runs
- * 4-row and 1-row blocks ({@link #kernel4x2}, {@link #kernel1x2}) rather than a zero-padded 12-row one; a ragged last
- * block (fewer than {@code NR} columns, zero padded) runs on a scratch tile whose valid part is copied back. Fewer
- * than {@link #SMALL_M} rows with contiguous rows of B skip the packing ({@link #unpackedRow}), and so does
+ * 8-row, 4-row and 1-row blocks ({@link #kernel8x2}, {@link #kernel4x2}, {@link #kernel1x2}) rather than a
+ * zero-padded 12-row one; a ragged last block (fewer than {@code NR} columns, zero padded) runs on a scratch tile whose
+ * valid part is copied back. Fewer than {@link #SMALL_M} rows with contiguous rows of B skip the packing ({@link #unpackedRow}), and so does
  * {@code a b^T} on the few rows {@link FewRowsGemm#applies} accepts (it reads {@code b} in place, same bits).
  * {@link #gemmPanels} runs the same loops and register blocks on a frozen weight kept in {@link RowPanels}' layout,
  * which is this packing of B without the cut into k-blocks: B is read where it lies, never packed.
@@ -178,8 +178,8 @@ final class PackedGemm {
 
     /**
      * The packed sliver's {@code rows} rows times one {@code NR}-column block of B into {@code c} at {@code cq}: one
-     * block of {@code MR} rows, or (a short sliver: the last rows) blocks of 4 rows, then single rows, not a padded
-     * block.
+     * block of {@code MR} rows, or (a short sliver: the last rows) a block of 8 rows, blocks of 4, then single rows,
+     * not a padded block.
      */
     private static void sliver(float[] c, int cq, int ldc, int rows, int cols, Scratch s, float[] bp, int pb, int kl,
                                boolean acc) {
@@ -188,6 +188,10 @@ final class PackedGemm {
             return;
         }
         int r = 0;
+        if (rows >= 8) {
+            block(8, c, cq, ldc, cols, s, 0, bp, pb, kl, acc);
+            r = 8;
+        }
         for (; r + 4 <= rows; r += 4) {
             block(4, c, cq + r * ldc, ldc, cols, s, r, bp, pb, kl, acc);
         }
@@ -199,7 +203,7 @@ final class PackedGemm {
     /**
      * Rows {@code [pa, pa + rk)} of the packed sliver times the {@code NR} columns of B at {@code bp[pb]} (rows
      * {@link #PANEL} apart) into the {@code rk x cols} block of {@code c} at {@code c0}, by the register block of
-     * {@code rk} rows ({@code MR}, 4 or 1). A ragged block ({@code cols < NR}) runs on {@code s.tile}, loaded with the
+     * {@code rk} rows ({@code MR}, 8, 4 or 1). A ragged block ({@code cols < NR}) runs on {@code s.tile}, loaded with the
      * valid part of {@code c} when resuming a chain; its columns past {@code cols} read the zeros that pad B's last
      * panel, and are not kept.
      */
@@ -225,6 +229,8 @@ final class PackedGemm {
                                       int kl, boolean acc) {
         if (rk == MR) {
             kernel12x2(c, c0, ldc, s.a, pa, bp, pb, kl, acc);
+        } else if (rk == 8) {
+            kernel8x2(c, c0, ldc, s.a, pa, bp, pb, kl, acc);
         } else if (rk == 4) {
             kernel4x2(c, c0, ldc, s.a, pa, bp, pb, kl, acc);
         } else {
@@ -502,6 +508,86 @@ final class PackedGemm {
         s101.intoArray(c, d10 + 1 * LANES);
         s110.intoArray(c, d11);
         s111.intoArray(c, d11 + 1 * LANES);
+    }
+
+    /**
+     * The register block: 8 rows x 2 vectors of {@code c} at {@code c0} held in 16 accumulators, as
+     * {@link #kernel12x2}: the last rows of a sliver of 8 to 11 rows ({@code m = 128}: 10 slivers of 12 and 8 rows),
+     * which two 4-row blocks ran at about half the rate, reading the B panel twice.
+     */
+    private static void kernel8x2(float[] c, int c0, int ldc, float[] ap, int pa, float[] bp, int pb,
+                                  int kl, boolean acc) {
+        int d0 = c0;
+        int d1 = c0 + 1 * ldc;
+        int d2 = c0 + 2 * ldc;
+        int d3 = c0 + 3 * ldc;
+        int d4 = c0 + 4 * ldc;
+        int d5 = c0 + 5 * ldc;
+        int d6 = c0 + 6 * ldc;
+        int d7 = c0 + 7 * ldc;
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector s00 = acc ? FloatVector.fromArray(SPECIES, c, d0) : z;
+        FloatVector s01 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 1 * LANES) : z;
+        FloatVector s10 = acc ? FloatVector.fromArray(SPECIES, c, d1) : z;
+        FloatVector s11 = acc ? FloatVector.fromArray(SPECIES, c, d1 + 1 * LANES) : z;
+        FloatVector s20 = acc ? FloatVector.fromArray(SPECIES, c, d2) : z;
+        FloatVector s21 = acc ? FloatVector.fromArray(SPECIES, c, d2 + 1 * LANES) : z;
+        FloatVector s30 = acc ? FloatVector.fromArray(SPECIES, c, d3) : z;
+        FloatVector s31 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 1 * LANES) : z;
+        FloatVector s40 = acc ? FloatVector.fromArray(SPECIES, c, d4) : z;
+        FloatVector s41 = acc ? FloatVector.fromArray(SPECIES, c, d4 + 1 * LANES) : z;
+        FloatVector s50 = acc ? FloatVector.fromArray(SPECIES, c, d5) : z;
+        FloatVector s51 = acc ? FloatVector.fromArray(SPECIES, c, d5 + 1 * LANES) : z;
+        FloatVector s60 = acc ? FloatVector.fromArray(SPECIES, c, d6) : z;
+        FloatVector s61 = acc ? FloatVector.fromArray(SPECIES, c, d6 + 1 * LANES) : z;
+        FloatVector s70 = acc ? FloatVector.fromArray(SPECIES, c, d7) : z;
+        FloatVector s71 = acc ? FloatVector.fromArray(SPECIES, c, d7 + 1 * LANES) : z;
+        for (int p = 0; p < kl; p++) {
+            int bi = pb + p * PANEL;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + LANES);
+            int ai = pa + p * MR;
+            FloatVector x = FloatVector.broadcast(SPECIES, ap[ai + 0]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 1]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 2]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 3]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 4]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 5]);
+            s50 = x.fma(b0, s50);
+            s51 = x.fma(b1, s51);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 6]);
+            s60 = x.fma(b0, s60);
+            s61 = x.fma(b1, s61);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 7]);
+            s70 = x.fma(b0, s70);
+            s71 = x.fma(b1, s71);
+        }
+        s00.intoArray(c, d0);
+        s01.intoArray(c, d0 + 1 * LANES);
+        s10.intoArray(c, d1);
+        s11.intoArray(c, d1 + 1 * LANES);
+        s20.intoArray(c, d2);
+        s21.intoArray(c, d2 + 1 * LANES);
+        s30.intoArray(c, d3);
+        s31.intoArray(c, d3 + 1 * LANES);
+        s40.intoArray(c, d4);
+        s41.intoArray(c, d4 + 1 * LANES);
+        s50.intoArray(c, d5);
+        s51.intoArray(c, d5 + 1 * LANES);
+        s60.intoArray(c, d6);
+        s61.intoArray(c, d6 + 1 * LANES);
+        s70.intoArray(c, d7);
+        s71.intoArray(c, d7 + 1 * LANES);
     }
 
     /**

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link Kernels#matmulTransBPanels} on a weight packed by {@link RowPanels}: the bits of the same implementation's
  * {@link Kernels#matmulTransB} on the weight itself (the reference twin and the active kernels, SIMD when present),
  * and within float rounding of a double-precision sum (an oracle that shares no code with either), at row counts
- * around a vector (1, 3, 7, 16, 17, 63, 64, 65), widths that cut a panel, column ranges that start at a later panel,
+ * around a vector and slivers ending in each register block (1, 3, 7, 16, 17, 20, 23, 63, 64, 65), widths that cut a panel, column ranges that start at a later panel,
  * and non-zero offsets; nothing outside the output region is written.
  */
 class RowPanelsTest {
@@ -22,7 +22,7 @@ class RowPanelsTest {
     void panelsGiveTheBitsOfTheProductOnTheWeightItself() {
         SplittableRandom random = new SplittableRandom(42);
         Kernels[] impls = {ScalarKernels.INSTANCE, Kernels.active()};
-        for (int m : new int[] {1, 3, 7, 16, 17, 63, 64, 65}) {
+        for (int m : new int[] {1, 3, 7, 16, 17, 20, 23, 63, 64, 65}) {
             for (int[] nk : new int[][] {{1, 1}, {15, 5}, {16, 33}, {17, 384}, {40, 100}, {100, 17}, {80, 300}}) {
                 int n = nk[0];
                 int k = nk[1];

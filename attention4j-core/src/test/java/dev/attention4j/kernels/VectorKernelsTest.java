@@ -345,23 +345,26 @@ class VectorKernelsTest {
      * The packed, blocked paths give the same bits as one unblocked pass: all three products against the in-order fma
      * chain {@code s = fma(A[i, p], B[p, j], s)} over all of {@code k} (written here), at {@code k} below, at and
      * around multiples of {@link PackedGemm#KC}, {@code n} spanning two column blocks of {@link PackedGemm#NC} with a
-     * ragged last panel of {@link PackedGemm#NR}, and {@code m} with a ragged last sliver of {@link PackedGemm#MR} rows.
+     * ragged last panel of {@link PackedGemm#NR}, and {@code m} with a ragged last sliver of {@link PackedGemm#MR} rows
+     * run by each of the smaller register blocks.
      */
     @Test
     void blockedMatmulsGiveTheBitsOfOneInOrderFmaChain() {
         Random rnd = new Random(9);
         int kc = PackedGemm.KC;
         int n = PackedGemm.NC + PackedGemm.NR + lanes + 3;
-        int m = 2 * PackedGemm.MR + 1;
-        for (int k : new int[] {kc - 1, kc, kc + 1, 2 * kc + 5}) {
-            for (MatmulOp op : MatmulOp.values()) {
-                Mat a = op.a(rnd, m, k);
-                Mat b = op.b(rnd, n, k);
-                Mat c = guarded(m, n, 11, 3);
-                op.runRows(vector, c, a, b, 0, m, n, k);
-                String what = op + " m=" + m + " n=" + n + " k=" + k;
-                assertBitIdentical(what, op.inOrderFmaChain(a, b, m, n, k), c.region());
-                assertOutsideUntouched(what, c);
+        int mr = PackedGemm.MR;
+        for (int m : new int[] {2 * mr + 1, mr + 5, mr + 11}) { // last slivers of 1 row, 4 + 1, 8 + 3
+            for (int k : new int[] {kc - 1, kc, kc + 1, 2 * kc + 5}) {
+                for (MatmulOp op : MatmulOp.values()) {
+                    Mat a = op.a(rnd, m, k);
+                    Mat b = op.b(rnd, n, k);
+                    Mat c = guarded(m, n, 11, 3);
+                    op.runRows(vector, c, a, b, 0, m, n, k);
+                    String what = op + " m=" + m + " n=" + n + " k=" + k;
+                    assertBitIdentical(what, op.inOrderFmaChain(a, b, m, n, k), c.region());
+                    assertOutsideUntouched(what, c);
+                }
             }
         }
     }
