@@ -10,9 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * contiguous, read by vector loads). Made for the L1/L2-sized tiles of tiled attention, where packing (as
  * {@link PackedGemm} does for big products) would cost as much as the product: the caller lays B out once per tile.
  *
- * <p>Loops: columns in groups of 4 vectors, then single vectors, then single columns; within a group, rows in blocks
- * of 6 (a 6 x 4-vector register block, 24 accumulators), then one block of 4 (so that 64 rows, a query tile, run
- * without single rows), then single rows a vector at a time.
+ * <p>Loops: columns in groups of 4 vectors, then one group of 2, then single vectors, then single columns; within a
+ * group, rows in blocks of 6 (a 6 x 4-vector register block, 24 accumulators), then one block of 4 (so that 64 rows,
+ * a query tile, run without single rows), then single rows a vector at a time.
  *
  * <p>Determinism: every element of {@code C} is one in-order fma chain {@code s = fma(A[i, p], B[p, j], s)} over
  * {@code p = 0 .. k-1}, starting from 0 ({@code tileMatmul}) or from {@code C}'s value ({@code tileMatmulAdd}), in
@@ -56,6 +56,23 @@ final class TileGemm {
                             bOff + j + v * LANES, ldb, k, acc);
                 }
             }
+        }
+        if (j + 2 * LANES <= n) { // two vectors (a head of 32 dims at 512 bits): twice the fmas per broadcast
+            int i = 0;
+            for (; i + MR <= m; i += MR) {
+                block6x2(c, cOff + i * ldc + j, ldc, a, aOff + i * ars, ars, aps, b, bOff + j, ldb, k, acc);
+            }
+            if (i + 4 <= m) {
+                block4x2(c, cOff + i * ldc + j, ldc, a, aOff + i * ars, ars, aps, b, bOff + j, ldb, k, acc);
+                i += 4;
+            }
+            for (; i < m; i++) {
+                for (int v = 0; v < 2; v++) {
+                    block1x1(c, cOff + i * ldc + j + v * LANES, ldc, a, aOff + i * ars, ars, aps, b,
+                            bOff + j + v * LANES, ldb, k, acc);
+                }
+            }
+            j += 2 * LANES;
         }
         for (; j + LANES <= n; j += LANES) {
             int i = 0;
@@ -337,6 +354,120 @@ final class TileGemm {
         s31.intoArray(c, d3 + 1 * LANES);
         s32.intoArray(c, d3 + 2 * LANES);
         s33.intoArray(c, d3 + 3 * LANES);
+    }
+
+    /** The 6 x 2-vector register block of {@link #tile} at row {@code i}, columns {@code [j, j + 2 * LANES)}. */
+    private static void block6x2(float[] c, int c0, int ldc, float[] a, int aStart, int ars, int aps,
+                                  float[] b, int bStart, int ldb, int k, boolean acc) {
+        int d0 = c0 + 0 * ldc;
+        int a0 = aStart + 0 * ars;
+        int d1 = c0 + 1 * ldc;
+        int a1 = aStart + 1 * ars;
+        int d2 = c0 + 2 * ldc;
+        int a2 = aStart + 2 * ars;
+        int d3 = c0 + 3 * ldc;
+        int a3 = aStart + 3 * ars;
+        int d4 = c0 + 4 * ldc;
+        int a4 = aStart + 4 * ars;
+        int d5 = c0 + 5 * ldc;
+        int a5 = aStart + 5 * ars;
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector s00 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 0 * LANES) : z;
+        FloatVector s01 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 1 * LANES) : z;
+        FloatVector s10 = acc ? FloatVector.fromArray(SPECIES, c, d1 + 0 * LANES) : z;
+        FloatVector s11 = acc ? FloatVector.fromArray(SPECIES, c, d1 + 1 * LANES) : z;
+        FloatVector s20 = acc ? FloatVector.fromArray(SPECIES, c, d2 + 0 * LANES) : z;
+        FloatVector s21 = acc ? FloatVector.fromArray(SPECIES, c, d2 + 1 * LANES) : z;
+        FloatVector s30 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 0 * LANES) : z;
+        FloatVector s31 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 1 * LANES) : z;
+        FloatVector s40 = acc ? FloatVector.fromArray(SPECIES, c, d4 + 0 * LANES) : z;
+        FloatVector s41 = acc ? FloatVector.fromArray(SPECIES, c, d4 + 1 * LANES) : z;
+        FloatVector s50 = acc ? FloatVector.fromArray(SPECIES, c, d5 + 0 * LANES) : z;
+        FloatVector s51 = acc ? FloatVector.fromArray(SPECIES, c, d5 + 1 * LANES) : z;
+        for (int p = 0; p < k; p++) {
+            int bi = bStart + p * ldb;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi + 0 * LANES);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + 1 * LANES);
+            int ap = p * aps;
+            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + ap]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(SPECIES, a[a1 + ap]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(SPECIES, a[a2 + ap]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(SPECIES, a[a3 + ap]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            x = FloatVector.broadcast(SPECIES, a[a4 + ap]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+            x = FloatVector.broadcast(SPECIES, a[a5 + ap]);
+            s50 = x.fma(b0, s50);
+            s51 = x.fma(b1, s51);
+        }
+        s00.intoArray(c, d0 + 0 * LANES);
+        s01.intoArray(c, d0 + 1 * LANES);
+        s10.intoArray(c, d1 + 0 * LANES);
+        s11.intoArray(c, d1 + 1 * LANES);
+        s20.intoArray(c, d2 + 0 * LANES);
+        s21.intoArray(c, d2 + 1 * LANES);
+        s30.intoArray(c, d3 + 0 * LANES);
+        s31.intoArray(c, d3 + 1 * LANES);
+        s40.intoArray(c, d4 + 0 * LANES);
+        s41.intoArray(c, d4 + 1 * LANES);
+        s50.intoArray(c, d5 + 0 * LANES);
+        s51.intoArray(c, d5 + 1 * LANES);
+    }
+
+    /** The 4 x 2-vector register block of {@link #tile} at row {@code i}, columns {@code [j, j + 2 * LANES)}. */
+    private static void block4x2(float[] c, int c0, int ldc, float[] a, int aStart, int ars, int aps,
+                                  float[] b, int bStart, int ldb, int k, boolean acc) {
+        int d0 = c0 + 0 * ldc;
+        int a0 = aStart + 0 * ars;
+        int d1 = c0 + 1 * ldc;
+        int a1 = aStart + 1 * ars;
+        int d2 = c0 + 2 * ldc;
+        int a2 = aStart + 2 * ars;
+        int d3 = c0 + 3 * ldc;
+        int a3 = aStart + 3 * ars;
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector s00 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 0 * LANES) : z;
+        FloatVector s01 = acc ? FloatVector.fromArray(SPECIES, c, d0 + 1 * LANES) : z;
+        FloatVector s10 = acc ? FloatVector.fromArray(SPECIES, c, d1 + 0 * LANES) : z;
+        FloatVector s11 = acc ? FloatVector.fromArray(SPECIES, c, d1 + 1 * LANES) : z;
+        FloatVector s20 = acc ? FloatVector.fromArray(SPECIES, c, d2 + 0 * LANES) : z;
+        FloatVector s21 = acc ? FloatVector.fromArray(SPECIES, c, d2 + 1 * LANES) : z;
+        FloatVector s30 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 0 * LANES) : z;
+        FloatVector s31 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 1 * LANES) : z;
+        for (int p = 0; p < k; p++) {
+            int bi = bStart + p * ldb;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi + 0 * LANES);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + 1 * LANES);
+            int ap = p * aps;
+            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + ap]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(SPECIES, a[a1 + ap]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(SPECIES, a[a2 + ap]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(SPECIES, a[a3 + ap]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+        }
+        s00.intoArray(c, d0 + 0 * LANES);
+        s01.intoArray(c, d0 + 1 * LANES);
+        s10.intoArray(c, d1 + 0 * LANES);
+        s11.intoArray(c, d1 + 1 * LANES);
+        s20.intoArray(c, d2 + 0 * LANES);
+        s21.intoArray(c, d2 + 1 * LANES);
+        s30.intoArray(c, d3 + 0 * LANES);
+        s31.intoArray(c, d3 + 1 * LANES);
     }
 
     /** The 6 x 1-vector register block of {@link #tile} at row {@code i}, columns {@code [j, j + 1 * LANES)}. */

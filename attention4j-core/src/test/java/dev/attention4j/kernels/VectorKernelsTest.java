@@ -852,8 +852,9 @@ class VectorKernelsTest {
     @Test
     void tileMatmulsGiveOneInOrderFmaChainPerElement() {
         Random rnd = new Random(21);
-        int[] dims = new TreeSet<>(List.of(0, 1, 5, 6, 7, 10, 13, lanes - 1, lanes, lanes + 1, 4 * lanes,
-                4 * lanes + 3, 5 * lanes + 1)).stream().mapToInt(Integer::intValue).toArray();
+        int[] dims = new TreeSet<>(List.of(0, 1, 5, 6, 7, 10, 13, lanes - 1, lanes, lanes + 1, 2 * lanes,
+                2 * lanes + 3, 4 * lanes, 4 * lanes + 3, 5 * lanes + 1, 6 * lanes + 1)).stream()
+                .mapToInt(Integer::intValue).toArray(); // n: groups of 4 vectors, 2, 1 and single columns
         for (int m : dims) {
             for (int n : dims) {
                 for (int k : new int[] {0, 1, 7, 64}) {
