@@ -19,9 +19,10 @@ import jdk.incubator.vector.VectorSpecies;
  * (below), so the register blocks index B with constant strides, which the JIT turns into hoisted bounds checks and
  * no multiply (measured: 3-5% of a 1024^3 product against strides passed as arguments). A short last sliver runs
  * 8-row, 4-row and 1-row blocks ({@link #kernel8x2}, {@link #kernel4x2}, {@link #kernel1x2}) rather than a
- * zero-padded 12-row one; a ragged last block (fewer than {@code NR} columns, zero padded) runs on a scratch tile whose
- * valid part is copied back. Fewer than {@link #SMALL_M} rows with contiguous rows of B skip the packing ({@link #unpackedRow}), and so does
- * {@code a b^T} on the few rows {@link FewRowsGemm#applies} accepts (it reads {@code b} in place, same bits).
+ * zero-padded 12-row one; a ragged last block (fewer than {@code NR} columns, zero padded) runs on a scratch tile
+ * whose valid part is copied back. Fewer than {@link #SMALL_M} rows with contiguous rows of B skip the packing
+ * ({@link #unpackedRow}), and so does {@code a b^T} on the few rows {@link FewRowsGemm#applies} accepts (it reads
+ * {@code b} in place, same bits).
  * {@link #gemmPanels} runs the same loops and register blocks on a frozen weight kept in {@link RowPanels}' layout,
  * which is this packing of B without the cut into k-blocks: B is read where it lies, never packed.
  *
@@ -30,8 +31,9 @@ import jdk.incubator.vector.VectorSpecies;
  * rows or columns the call covers, whether it sits in a full register block or a padded edge tile. So callers may
  * split rows or columns across threads in any way and get identical bits.
  *
- * <p>Scratch: one fixed-size set of packing buffers per thread, made on the thread's first product; nothing is
- * allocated per call after that.
+ * <p>Scratch: one set of packing buffers per thread, made on the thread's first product; the A buffer grows to the
+ * largest k-block of A the thread packs whole (at most {@link #PACKED_A_ROWS} rows), and nothing is allocated per call
+ * after that.
  */
 final class PackedGemm {
 
@@ -73,10 +75,24 @@ final class PackedGemm {
      * at half the speed).
      */
     static final int SMALL_M = 4;
+    /**
+     * Up to this many rows, a product of several column blocks packs each k-block of A once (a buffer of up to
+     * {@code PACKED_A_ROWS * KC} floats, 2 MB, per thread) instead of once per column block: at 1024^3 and 2048^3, two
+     * and three packings of A were 5% of the time on one thread.
+     */
+    static final int PACKED_A_ROWS = 2048;
 
     /** Per-thread packing buffers. */
     private static final class Scratch {
-        final float[] a = new float[MR * KC + LANES];    // (KC, MR): one packed A sliver, LANES spare
+        float[] a = new float[MR * KC + LANES];          // (KC, MR) per sliver: packed A, LANES spare
+
+        /** Makes {@link #a} hold at least {@code floats} floats of slivers (once per size a thread needs). */
+        void ensureA(int floats) {
+            if (a.length < floats + LANES) {
+                a = new float[floats + LANES];
+            }
+        }
+
         final int[] aRowStarts = new int[LANES];         // (LANES): gather offsets r * ars of A's rows
         int aRowStride = -1;                              // the ars aRowStarts holds
         int aRows = -1;                                   // and the rows it covers
@@ -132,9 +148,10 @@ final class PackedGemm {
      * {@code A[i, p] = a[aOff + i * lda + p]}, columns {@code [j0, j0 + n)} of the product from {@code pOff}: the loops
      * of {@link #gemm} with B read where it lies instead of packed. The kept copy is laid out as {@link #packB} packs
      * B, panels of {@link #PANEL} columns zero padded, with the panel's rows {@code p} {@code PANEL} floats apart over
-     * the whole of {@code k} rather than per k-block: a k-block of a panel is {@code kl * PANEL} consecutive floats, which
-     * stay in L2 across the slivers as packed panels do. The same fma chain per element as {@link #gemm}, so the same
-     * bits as it on {@code W} itself. {@code m, n, k >= 1}; {@code j0} a multiple of {@value RowPanels#ROWS}.
+     * the whole of {@code k} rather than per k-block: a k-block of a panel is {@code kl * PANEL} consecutive floats,
+     * which stay in L2 across the slivers as packed panels do. The same fma chain per element as {@link #gemm}, so
+     * the same bits as it on {@code W} itself. {@code m, n, k >= 1}; {@code j0} a multiple of
+     * {@value RowPanels#ROWS}.
      */
     static void gemmPanels(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] packed, int pOff,
                            int m, int n, int k) {
@@ -143,69 +160,102 @@ final class PackedGemm {
 
     /**
      * The loops of {@link #gemm} (see the class comment), B packed from {@code b} per block, or, when {@code panels}
-     * is not null, B read where it lies in a weight's {@link RowPanels} copy as {@link #gemmPanels} says.
+     * is not null, B read where it lies in a weight's {@link RowPanels} copy as {@link #gemmPanels} says. A product
+     * of more than one column block and at most {@link #PACKED_A_ROWS} rows packs each k-block of A once for all the
+     * column blocks ({@code p} outermost) rather than once per column block.
      */
     private static void blocks(Scratch s, float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps,
                                float[] b, int bOff, int bps, int bjs, float[] panels, int pOff, int m, int n, int k) {
-        for (int j0 = 0; j0 < n; j0 += NC) {
-            int nc = Math.min(NC, n - j0);
-            int nBlocks = (nc + NR - 1) / NR;
+        if (n > NC && m <= PACKED_A_ROWS) {
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kl = Math.min(KC, k - p0);
-                boolean acc = p0 > 0;
-                float[] bp = panels;
-                int panel0 = pOff + j0 * k + p0 * PANEL; // panel j0 / PANEL of the kept copy at row p0
-                int panelSize = PANEL * k;
-                if (panels == null) {
-                    packB(s, b, bOff + p0 * bps + j0 * bjs, bps, bjs, kl, nc);
-                    bp = s.b;
-                    panel0 = 0;
-                    panelSize = PANEL * kl;
+                s.ensureA((m + MR - 1) / MR * MR * kl);
+                for (int i0 = 0; i0 < m; i0 += MR) { // sliver i0 / MR at i0 * kl
+                    packA(s, a, aOff + i0 * ars + p0 * aps, ars, aps, Math.min(MR, m - i0), kl, i0 * kl);
                 }
-                for (int i0 = 0; i0 < m; i0 += MR) {
-                    int rows = Math.min(MR, m - i0);
-                    packA(s, a, aOff + i0 * ars + p0 * aps, ars, aps, rows, kl);
-                    int cRow = cOff + i0 * ldc + j0;
-                    for (int q = 0; q < nBlocks; q++) {
-                        int j = q * NR;
-                        int pb = panel0 + j / PANEL * panelSize + j % PANEL;
-                        sliver(c, cRow + j, ldc, rows, Math.min(NR, nc - j), s, bp, pb, kl, acc);
-                    }
+                for (int j0 = 0; j0 < n; j0 += NC) {
+                    columnBlock(s, c, cOff, ldc, a, aOff, ars, aps, b, bOff, bps, bjs, panels, pOff, m, n, k, j0,
+                            p0, true);
                 }
+            }
+            return;
+        }
+        for (int j0 = 0; j0 < n; j0 += NC) {
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                columnBlock(s, c, cOff, ldc, a, aOff, ars, aps, b, bOff, bps, bjs, panels, pOff, m, n, k, j0, p0,
+                        false);
             }
         }
     }
 
     /**
-     * The packed sliver's {@code rows} rows times one {@code NR}-column block of B into {@code c} at {@code cq}: one
+     * Columns {@code [j0, j0 + NC)} of the product over the k-block at {@code p0}: B's block packed (or found in the
+     * kept panels), then every sliver of A, packed here unless {@code aPacked} (the caller packed sliver
+     * {@code i0 / MR} at {@code i0 * kl}), times every {@code NR}-column block of B.
+     */
+    private static void columnBlock(Scratch s, float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps,
+                                    float[] b, int bOff, int bps, int bjs, float[] panels, int pOff, int m, int n,
+                                    int k, int j0, int p0, boolean aPacked) {
+        int nc = Math.min(NC, n - j0);
+        int nBlocks = (nc + NR - 1) / NR;
+        int kl = Math.min(KC, k - p0);
+        boolean acc = p0 > 0;
+        float[] bp = panels;
+        int panel0 = pOff + j0 * k + p0 * PANEL; // panel j0 / PANEL of the kept copy at row p0
+        int panelSize = PANEL * k;
+        if (panels == null) {
+            packB(s, b, bOff + p0 * bps + j0 * bjs, bps, bjs, kl, nc);
+            bp = s.b;
+            panel0 = 0;
+            panelSize = PANEL * kl;
+        }
+        for (int i0 = 0; i0 < m; i0 += MR) {
+            int rows = Math.min(MR, m - i0);
+            int pa = i0 * kl;
+            if (!aPacked) {
+                packA(s, a, aOff + i0 * ars + p0 * aps, ars, aps, rows, kl, 0);
+                pa = 0;
+            }
+            int cRow = cOff + i0 * ldc + j0;
+            for (int q = 0; q < nBlocks; q++) {
+                int j = q * NR;
+                int pb = panel0 + j / PANEL * panelSize + j % PANEL;
+                sliver(c, cRow + j, ldc, rows, Math.min(NR, nc - j), s, pa, bp, pb, kl, acc);
+            }
+        }
+    }
+
+    /**
+     * The packed sliver at {@code s.a[pa]}, its {@code rows} rows, times one {@code NR}-column block of B into
+     * {@code c} at {@code cq}: one
      * block of {@code MR} rows, or (a short sliver: the last rows) a block of 8 rows, blocks of 4, then single rows,
      * not a padded block.
      */
-    private static void sliver(float[] c, int cq, int ldc, int rows, int cols, Scratch s, float[] bp, int pb, int kl,
-                               boolean acc) {
+    private static void sliver(float[] c, int cq, int ldc, int rows, int cols, Scratch s, int pa, float[] bp, int pb,
+                               int kl, boolean acc) {
         if (rows == MR) {
-            block(MR, c, cq, ldc, cols, s, 0, bp, pb, kl, acc);
+            block(MR, c, cq, ldc, cols, s, pa, bp, pb, kl, acc);
             return;
         }
         int r = 0;
         if (rows >= 8) {
-            block(8, c, cq, ldc, cols, s, 0, bp, pb, kl, acc);
+            block(8, c, cq, ldc, cols, s, pa, bp, pb, kl, acc);
             r = 8;
         }
         for (; r + 4 <= rows; r += 4) {
-            block(4, c, cq + r * ldc, ldc, cols, s, r, bp, pb, kl, acc);
+            block(4, c, cq + r * ldc, ldc, cols, s, pa + r, bp, pb, kl, acc);
         }
         for (; r < rows; r++) {
-            block(1, c, cq + r * ldc, ldc, cols, s, r, bp, pb, kl, acc);
+            block(1, c, cq + r * ldc, ldc, cols, s, pa + r, bp, pb, kl, acc);
         }
     }
 
     /**
      * Rows {@code [pa, pa + rk)} of the packed sliver times the {@code NR} columns of B at {@code bp[pb]} (rows
      * {@link #PANEL} apart) into the {@code rk x cols} block of {@code c} at {@code c0}, by the register block of
-     * {@code rk} rows ({@code MR}, 8, 4 or 1). A ragged block ({@code cols < NR}) runs on {@code s.tile}, loaded with the
-     * valid part of {@code c} when resuming a chain; its columns past {@code cols} read the zeros that pad B's last
-     * panel, and are not kept.
+     * {@code rk} rows ({@code MR}, 8, 4 or 1). A ragged block ({@code cols < NR}) runs on {@code s.tile}, loaded with
+     * the valid part of {@code c} when resuming a chain; its columns past {@code cols} read the zeros that pad B's
+     * last panel, and are not kept.
      */
     private static void block(int rk, float[] c, int c0, int ldc, int cols, Scratch s, int pa, float[] bp, int pb,
                               int kl, boolean acc) {
@@ -352,21 +402,23 @@ final class PackedGemm {
     }
 
     /**
-     * Packs {@code A[r, p]} for r in {@code [0, rows)}, p in {@code [0, kl)} as {@code ap[p * MR + r]}, zero past rows.
+     * Packs {@code A[r, p]} for r in {@code [0, rows)}, p in {@code [0, kl)} as {@code ap[dst + p * MR + r]}, zero past
+     * rows.
      * With at least {@code MR} lanes: per p one masked load (columns of A contiguous, {@code ars == 1}) or one masked
      * gather (lane r reads row r); the lanes past {@code MR} spill into the next p's slots, which that p then
-     * overwrites, and past the last p into the buffer's LANES spare floats. Narrower species copy element by element.
+     * overwrites, and past the last p into the next sliver's slots (packed after it) or the buffer's LANES spare
+     * floats. Narrower species copy element by element.
      */
-    private static void packA(Scratch s, float[] a, int src, int ars, int aps, int rows, int kl) {
+    private static void packA(Scratch s, float[] a, int src, int ars, int aps, int rows, int kl, int dst) {
         float[] ap = s.a;
         if (LANES < MR) {
-            packAByElement(ap, a, src, ars, aps, rows, kl);
+            packAByElement(ap, a, src, ars, aps, rows, kl, dst);
             return;
         }
         VectorMask<Float> valid = SPECIES.indexInRange(0, rows);
         if (ars == 1) {
             for (int p = 0; p < kl; p++) {
-                FloatVector.fromArray(SPECIES, a, src + p * aps, valid).intoArray(ap, p * MR);
+                FloatVector.fromArray(SPECIES, a, src + p * aps, valid).intoArray(ap, dst + p * MR);
             }
             return;
         }
@@ -380,15 +432,15 @@ final class PackedGemm {
             s.aRows = rows;
         }
         for (int p = 0; p < kl; p++) {
-            FloatVector.fromArray(SPECIES, a, src + p * aps, rowStarts, 0, valid).intoArray(ap, p * MR);
+            FloatVector.fromArray(SPECIES, a, src + p * aps, rowStarts, 0, valid).intoArray(ap, dst + p * MR);
         }
     }
 
-    private static void packAByElement(float[] ap, float[] a, int src, int ars, int aps, int rows, int kl) {
+    private static void packAByElement(float[] ap, float[] a, int src, int ars, int aps, int rows, int kl, int dst) {
         for (int p = 0; p < kl; p++) {
             int sp = src + p * aps;
             for (int r = 0; r < MR; r++) {
-                ap[p * MR + r] = r < rows ? a[sp + r * ars] : 0f;
+                ap[dst + p * MR + r] = r < rows ? a[sp + r * ars] : 0f;
             }
         }
     }

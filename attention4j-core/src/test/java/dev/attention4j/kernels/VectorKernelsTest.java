@@ -370,6 +370,28 @@ class VectorKernelsTest {
     }
 
     /**
+     * A product of more rows than {@link PackedGemm#PACKED_A_ROWS} and more columns than a column block packs A per
+     * column block, not once per k-block: the same bits as the chain, as in
+     * {@link #blockedMatmulsGiveTheBitsOfOneInOrderFmaChain} (where A's k-blocks are packed once).
+     */
+    @Test
+    void tallProductsPastThePackedARowsGiveTheSameBits() {
+        Random rnd = new Random(12);
+        int m = PackedGemm.PACKED_A_ROWS + 5;
+        int n = PackedGemm.NC + 7;
+        int k = PackedGemm.KC + 3;
+        for (MatmulOp op : MatmulOp.values()) {
+            Mat a = op.a(rnd, m, k);
+            Mat b = op.b(rnd, n, k);
+            Mat c = guarded(m, n, 11, 3);
+            op.runRows(vector, c, a, b, 0, m, n, k);
+            String what = op + " m=" + m + " n=" + n + " k=" + k;
+            assertBitIdentical(what, op.inOrderFmaChain(a, b, m, n, k), c.region());
+            assertOutsideUntouched(what, c);
+        }
+    }
+
+    /**
      * {@code x W^T} on few rows ({@link FewRowsGemm}, which reads {@code W} in place with the rows of {@code x} in the
      * lanes) gives the bits of the one in-order fma chain, as the packed path does: every row count from below its
      * lower bound to above its upper one (one panel, a narrow last panel, several panels, ragged ones), {@code n}
