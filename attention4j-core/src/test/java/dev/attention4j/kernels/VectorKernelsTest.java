@@ -807,8 +807,9 @@ class VectorKernelsTest {
      */
     /**
      * The strides tiled attention uses at head dim 64, which the SIMD tile product runs with as constants: B rows 64
-     * apart and A read by rows ({@code aps = 1}) or transposed from a {@code (k, 64)} tile ({@code aps = 64}), at
-     * the tile sizes and ragged ones; each element still one in-order fma chain.
+     * apart and A read by rows ({@code aps = 1}), 64 apart or any other distance, or transposed from a
+     * {@code (k, 64)} tile ({@code aps = 64}), at the tile sizes and ragged ones; each element still one in-order fma
+     * chain.
      */
     @Test
     void tileMatmulsAtTheFixedAttentionStrides() {
@@ -816,14 +817,20 @@ class VectorKernelsTest {
         for (int m : new int[] {96, 64, 61, 7}) {
             for (int n : new int[] {64, 48, 16}) {
                 for (int k : new int[] {64, 96, 37}) {
-                    for (boolean transposedA : m <= 64 ? new boolean[] {false, true} : new boolean[] {false}) {
-                        Mat a = transposedA ? random(rnd, k, m, 3, 64 - m, 1f) : random(rnd, m, k, 3, 2, 1f);
+                    for (String layout : new String[] {"A", "A rows 64 apart", "A^T"}) {
+                        boolean transposedA = layout.equals("A^T");
+                        boolean rows64 = layout.equals("A rows 64 apart");
+                        if (transposedA ? m > 64 : rows64 && k > 64) {
+                            continue;
+                        }
+                        Mat a = transposedA ? random(rnd, k, m, 3, 64 - m, 1f)
+                                : random(rnd, m, k, 3, rows64 ? 64 - k : 2, 1f);
                         int ars = transposedA ? 1 : a.ld;
                         int aps = transposedA ? 64 : 1;
                         Mat b = random(rnd, k, n, 5, 64 - n, 1f); // rows 64 apart
                         Mat c = random(rnd, m, n, 4, 2, 1f);
                         Mat start = c.copy();
-                        String what = "m=" + m + " n=" + n + " k=" + k + (transposedA ? " A^T" : "");
+                        String what = "m=" + m + " n=" + n + " k=" + k + " " + layout;
                         vector.tileMatmulAdd(c.data, c.off, c.ld, a.data, a.off, ars, aps, b.data, b.off, b.ld, m, n,
                                 k);
                         float[] chain = new float[m * n];
@@ -838,6 +845,7 @@ class VectorKernelsTest {
                             }
                         }
                         assertEquals(64, b.ld);
+                        assertEquals(rows64 ? 64 : ars, ars);
                         assertBitIdentical("tileMatmulAdd " + what, chain, c.region());
                         assertOutsideUntouched("tileMatmulAdd " + what, c);
                     }
