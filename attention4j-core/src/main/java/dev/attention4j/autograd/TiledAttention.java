@@ -550,23 +550,19 @@ final class TiledAttention {
         k.tileMatmul(t.scores, 0, QUERY_TILE, keys, keyOff, keyStride, 1, t.queryT, 0, QUERY_TILE, cols,
                 paddedWidth(rows), p.dims().headDim());
         int srcLen = p.dims().srcLen();
-        for (int r = 0; r < rows; r++) {
-            if (general) {
+        if (general) {
+            for (int r = 0; r < rows; r++) {
                 int m = r * srcLen + j0;
                 for (int c = 0; c < cols; c++) {
                     t.scores[c * QUERY_TILE + r] += t.maskRows[m + c];
                 }
-                continue;
             }
-            int from = t.from[r];
-            int to = t.to[r];
-            if (from > j0 || to < j0 + cols) { // the band cuts this tile for this query
-                for (int c = 0; c < cols; c++) {
-                    int j = j0 + c;
-                    if (j < from || j >= to) {
-                        t.scores[c * QUERY_TILE + r] = Float.NEGATIVE_INFINITY;
-                    }
-                }
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            if (t.from[r] > j0 || t.to[r] < j0 + cols) { // the band cuts this tile for some query: mask the tile
+                k.maskColumnsOutside(t.scores, 0, QUERY_TILE, t.from, t.to, j0, cols, rows);
+                return;
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.attention4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -45,6 +46,9 @@ public final class VectorKernels implements Kernels {
      * {@link #expInPlace}, therefore works on the array: no vector crosses a method boundary.
      */
     private static final VectorShuffle<Float>[] BUTTERFLY = butterfly();
+
+    /** Ints of the same lane count, for the band mask's visible ranges (a mask of one casts to the other). */
+    private static final VectorSpecies<Integer> INT_SPECIES = VectorSpecies.of(int.class, SPECIES.vectorShape());
 
     /** Longs of the same vector size, for dropout's 64-bit hash: two long vectors per float vector. */
     private static final VectorSpecies<Long> LONG_SPECIES = VectorSpecies.of(long.class, SPECIES.vectorShape());
@@ -508,6 +512,37 @@ public final class VectorKernels implements Kernels {
     public void tileMatmulAdd(float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps, float[] b,
                               int bOff, int ldb, int m, int n, int k) {
         TileGemm.tile(c, cOff, ldc, a, aOff, ars, aps, b, bOff, ldb, m, n, k, true);
+    }
+
+    /**
+     * A column vector at a time: its ranges loaded once, then per row two compares against the row's key and a blend
+     * of {@code -inf} (the scalar loop it replaces wrote one column-strided entry at a time: ~3 ms of bench attention's
+     * causal forward at n = 4096, one thread); tail columns as the scalar twin.
+     */
+    @Override
+    public void maskColumnsOutside(float[] x, int xOff, int ldx, int[] from, int[] to, int firstKey, int rows,
+                                   int cols) {
+        int nv = SPECIES.loopBound(cols);
+        for (int j = 0; j < nv; j += LANES) {
+            IntVector lo = IntVector.fromArray(INT_SPECIES, from, j);
+            IntVector hi = IntVector.fromArray(INT_SPECIES, to, j);
+            for (int r = 0; r < rows; r++) {
+                int key = firstKey + r;
+                VectorMask<Float> outside = lo.compare(VectorOperators.GT, key)
+                        .or(hi.compare(VectorOperators.LE, key)).cast(SPECIES);
+                int i = xOff + r * ldx + j;
+                FloatVector.fromArray(SPECIES, x, i).blend(Float.NEGATIVE_INFINITY, outside).intoArray(x, i);
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            int key = firstKey + r;
+            int row = xOff + r * ldx;
+            for (int j = nv; j < cols; j++) {
+                if (key < from[j] || key >= to[j]) {
+                    x[row + j] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
     }
 
     /**

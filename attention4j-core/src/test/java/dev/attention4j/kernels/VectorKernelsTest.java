@@ -942,6 +942,44 @@ class VectorKernelsTest {
     }
 
     /**
+     * The band mask on a transposed tile: {@code -inf} exactly where a row's key is outside its column's range (empty
+     * ranges, ranges ending before or starting after the tile, cutting it), every other entry's bits kept, nothing
+     * written outside the tile; the scalar twin the same, at column counts around the lane count and non-zero offsets.
+     */
+    @Test
+    void maskColumnsOutsideBlocksExactlyTheKeysOutsideEachColumnsRange() {
+        Random rnd = new Random(24);
+        for (int cols : new int[] {0, 1, lanes - 1, lanes, lanes + 1, 4 * lanes, 4 * lanes + 3}) {
+            for (int rows : new int[] {0, 1, 6, 97}) {
+                int firstKey = 40;
+                int[] from = new int[cols];
+                int[] to = new int[cols];
+                for (int j = 0; j < cols; j++) {
+                    from[j] = firstKey - 10 + rnd.nextInt(rows + 20);
+                    to[j] = rnd.nextInt(5) == 0 ? from[j] : from[j] + rnd.nextInt(rows + 20);
+                }
+                Mat x = random(rnd, rows, cols, 3, 5, 2f);
+                Mat start = x.copy();
+                Mat xs = x.copy();
+                vector.maskColumnsOutside(x.data, x.off, x.ld, from, to, firstKey, rows, cols);
+                SCALAR.maskColumnsOutside(xs.data, xs.off, xs.ld, from, to, firstKey, rows, cols);
+                float[] expected = new float[rows * cols];
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < cols; j++) {
+                        int key = firstKey + r;
+                        expected[r * cols + j] = key < from[j] || key >= to[j] ? Float.NEGATIVE_INFINITY
+                                : start.data[start.off + r * start.ld + j];
+                    }
+                }
+                String what = "maskColumnsOutside rows=" + rows + " cols=" + cols;
+                assertBitIdentical(what, expected, x.region());
+                assertBitIdentical(what + " scalar", expected, xs.region());
+                assertOutsideUntouched(what, x);
+            }
+        }
+    }
+
+    /**
      * The column steps of the online softmax against the scalar twin: running max, exp with column sums, exp alone,
      * the softmax backward; {@code -inf} entries give 0 and a {@code +inf} shift zeroes its column.
      */
