@@ -506,10 +506,11 @@ final class TiledAttention {
         float scale = p.scale();
         float[] src = q.data();
         int q0 = q.at(b, h) + i0 * q.rowStride();
-        for (int r = 0; r < rows; r++) {
-            int row = q0 + r * q.rowStride();
-            for (int c = 0; c < headDim; c++) {
-                t.queryT[c * QUERY_TILE + r] = scale * src[row + c];
+        int stride = q.rowStride();
+        for (int c = 0; c < headDim; c++) { // a dim of every query per step: contiguous stores, and the first step
+            int out = c * QUERY_TILE;       // touches every query's row at once (their first reads overlap)
+            for (int r = 0; r < rows; r++) {
+                t.queryT[out + r] = scale * src[q0 + r * stride + c];
             }
         }
         int width = paddedWidth(rows);
