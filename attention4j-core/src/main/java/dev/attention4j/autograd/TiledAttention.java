@@ -374,10 +374,13 @@ final class TiledAttention {
         for (int r = 0; r < rows; r++) {
             k.scale(t.query, r * dk, q.data(), q0 + r * q.rowStride(), scale, dk);      // (rows, headDim)
             System.arraycopy(dOut.data(), dO0 + r * dOut.rowStride(), t.dOut, r * dv, dv); // (rows, valueHeadDim)
-            for (int c = 0; c < dv; c++) {
-                t.dOutT[c * QUERY_TILE + r] = t.dOut[r * dv + c];                         // (valueHeadDim, rows)
-            }
             t.rowDot[r] = k.dot(t.dOut, r * dv, out.data(), o0 + r * out.rowStride(), dv);
+        }
+        for (int c = 0; c < dv; c++) { // (valueHeadDim, rows): a dim of every query per step, contiguous stores
+            int outT = c * QUERY_TILE;
+            for (int r = 0; r < rows; r++) {
+                t.dOutT[outT + r] = t.dOut[r * dv + c];
+            }
         }
         for (int c = 0; c < dv; c++) {
             Arrays.fill(t.dOutT, c * QUERY_TILE + rows, c * QUERY_TILE + width, 0f);
