@@ -374,10 +374,13 @@ final class TiledAttention {
         for (int r = 0; r < rows; r++) {
             k.scale(t.query, r * dk, q.data(), q0 + r * q.rowStride(), scale, dk);      // (rows, headDim)
             System.arraycopy(dOut.data(), dO0 + r * dOut.rowStride(), t.dOut, r * dv, dv); // (rows, valueHeadDim)
-            for (int c = 0; c < dv; c++) {
-                t.dOutT[c * QUERY_TILE + r] = t.dOut[r * dv + c];                         // (valueHeadDim, rows)
-            }
             t.rowDot[r] = k.dot(t.dOut, r * dv, out.data(), o0 + r * out.rowStride(), dv);
+        }
+        for (int c = 0; c < dv; c++) { // (valueHeadDim, rows): a dim of every query per step, contiguous stores
+            int outT = c * QUERY_TILE;
+            for (int r = 0; r < rows; r++) {
+                t.dOutT[outT + r] = t.dOut[r * dv + c];
+            }
         }
         for (int c = 0; c < dv; c++) {
             Arrays.fill(t.dOutT, c * QUERY_TILE + rows, c * QUERY_TILE + width, 0f);
@@ -506,10 +509,11 @@ final class TiledAttention {
         float scale = p.scale();
         float[] src = q.data();
         int q0 = q.at(b, h) + i0 * q.rowStride();
-        for (int r = 0; r < rows; r++) {
-            int row = q0 + r * q.rowStride();
-            for (int c = 0; c < headDim; c++) {
-                t.queryT[c * QUERY_TILE + r] = scale * src[row + c];
+        int stride = q.rowStride();
+        for (int c = 0; c < headDim; c++) { // a dim of every query per step: contiguous stores, and the first step
+            int out = c * QUERY_TILE;       // touches every query's row at once (their first reads overlap)
+            for (int r = 0; r < rows; r++) {
+                t.queryT[out + r] = scale * src[q0 + r * stride + c];
             }
         }
         int width = paddedWidth(rows);
@@ -550,23 +554,19 @@ final class TiledAttention {
         k.tileMatmul(t.scores, 0, QUERY_TILE, keys, keyOff, keyStride, 1, t.queryT, 0, QUERY_TILE, cols,
                 paddedWidth(rows), p.dims().headDim());
         int srcLen = p.dims().srcLen();
-        for (int r = 0; r < rows; r++) {
-            if (general) {
+        if (general) {
+            for (int r = 0; r < rows; r++) {
                 int m = r * srcLen + j0;
                 for (int c = 0; c < cols; c++) {
                     t.scores[c * QUERY_TILE + r] += t.maskRows[m + c];
                 }
-                continue;
             }
-            int from = t.from[r];
-            int to = t.to[r];
-            if (from > j0 || to < j0 + cols) { // the band cuts this tile for this query
-                for (int c = 0; c < cols; c++) {
-                    int j = j0 + c;
-                    if (j < from || j >= to) {
-                        t.scores[c * QUERY_TILE + r] = Float.NEGATIVE_INFINITY;
-                    }
-                }
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            if (t.from[r] > j0 || t.to[r] < j0 + cols) { // the band cuts this tile for some query: mask the tile
+                k.maskColumnsOutside(t.scores, 0, QUERY_TILE, t.from, t.to, j0, cols, rows);
+                return;
             }
         }
     }

@@ -115,6 +115,13 @@ public interface Kernels {
     void tileMatmulAdd(float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps, float[] b, int bOff,
                        int ldb, int m, int n, int k);
 
+    /**
+     * A band mask on a transposed score tile: {@code x[xOff + r * ldx + j] = -inf} wherever row {@code r}'s key,
+     * {@code firstKey + r}, lies outside column {@code j}'s visible keys {@code [from[j], to[j])}, for {@code r < rows},
+     * {@code j < cols}; every other entry keeps its bits.
+     */
+    void maskColumnsOutside(float[] x, int xOff, int ldx, int[] from, int[] to, int firstKey, int rows, int cols);
+
     /** {@code max[j] = max(max[j], x[xOff + r * ldx + j])} over the {@code rows} rows, for {@code j < cols}. */
     void maxColumns(float[] max, float[] x, int xOff, int ldx, int rows, int cols);
 

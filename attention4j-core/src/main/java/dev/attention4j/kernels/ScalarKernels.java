@@ -223,6 +223,20 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void maskColumnsOutside(float[] x, int xOff, int ldx, int[] from, int[] to, int firstKey, int rows,
+                                   int cols) {
+        for (int r = 0; r < rows; r++) {
+            int key = firstKey + r;
+            int row = xOff + r * ldx;
+            for (int j = 0; j < cols; j++) {
+                if (key < from[j] || key >= to[j]) {
+                    x[row + j] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+    }
+
+    @Override
     public void maxColumns(float[] max, float[] x, int xOff, int ldx, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             int row = xOff + r * ldx;

@@ -137,54 +137,94 @@ final class TileGemm {
         FloatVector s52 = acc ? FloatVector.fromArray(SPECIES, c, d5 + 2 * LANES) : z;
         FloatVector s53 = acc ? FloatVector.fromArray(SPECIES, c, d5 + 3 * LANES) : z;
         // the strides of tiled attention at head dim 64 as constants, so that C2 checks the loads' bounds once per
-        // block instead of at every step (the same operations, so the same bits; ~6% of bench attention)
-        if (ldb == FIXED_STRIDE && aps == 1) {         // A rows contiguous (keys, values read in place)
+        // block instead of at every step (~6% of bench attention), and, with A's row stride constant too, addresses
+        // A's rows from one index (no register per row: C2 spilled those in the loop; ~15% on these products)
+        if (ldb == FIXED_STRIDE && aps == 1 && ars == FIXED_STRIDE) { // A's rows 64 apart: packed keys, tiles
             for (int p = 0; p < k; p++) {
                 int bi = bStart + p * FIXED_STRIDE;
                 FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi + 0 * LANES);
                 FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + 1 * LANES);
                 FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * LANES);
                 FloatVector b3 = FloatVector.fromArray(SPECIES, b, bi + 3 * LANES);
-                int ap = p * 1;
-                FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + ap]);
+                int ap = aStart + p;
+                FloatVector x = FloatVector.broadcast(SPECIES, a[ap + 0 * FIXED_STRIDE]);
                 s00 = x.fma(b0, s00);
                 s01 = x.fma(b1, s01);
                 s02 = x.fma(b2, s02);
                 s03 = x.fma(b3, s03);
-                x = FloatVector.broadcast(SPECIES, a[a1 + ap]);
+                x = FloatVector.broadcast(SPECIES, a[ap + 1 * FIXED_STRIDE]);
                 s10 = x.fma(b0, s10);
                 s11 = x.fma(b1, s11);
                 s12 = x.fma(b2, s12);
                 s13 = x.fma(b3, s13);
-                x = FloatVector.broadcast(SPECIES, a[a2 + ap]);
+                x = FloatVector.broadcast(SPECIES, a[ap + 2 * FIXED_STRIDE]);
                 s20 = x.fma(b0, s20);
                 s21 = x.fma(b1, s21);
                 s22 = x.fma(b2, s22);
                 s23 = x.fma(b3, s23);
-                x = FloatVector.broadcast(SPECIES, a[a3 + ap]);
+                x = FloatVector.broadcast(SPECIES, a[ap + 3 * FIXED_STRIDE]);
                 s30 = x.fma(b0, s30);
                 s31 = x.fma(b1, s31);
                 s32 = x.fma(b2, s32);
                 s33 = x.fma(b3, s33);
-                x = FloatVector.broadcast(SPECIES, a[a4 + ap]);
+                x = FloatVector.broadcast(SPECIES, a[ap + 4 * FIXED_STRIDE]);
                 s40 = x.fma(b0, s40);
                 s41 = x.fma(b1, s41);
                 s42 = x.fma(b2, s42);
                 s43 = x.fma(b3, s43);
-                x = FloatVector.broadcast(SPECIES, a[a5 + ap]);
+                x = FloatVector.broadcast(SPECIES, a[ap + 5 * FIXED_STRIDE]);
                 s50 = x.fma(b0, s50);
                 s51 = x.fma(b1, s51);
                 s52 = x.fma(b2, s52);
                 s53 = x.fma(b3, s53);
             }
-        } else if (ldb == FIXED_STRIDE && aps == FIXED_STRIDE) { // A transposed from a (k, 64) tile
+        } else if (ldb == FIXED_STRIDE && aps == FIXED_STRIDE && ars == 1) { // A transposed from a (k, 64) tile
             for (int p = 0; p < k; p++) {
                 int bi = bStart + p * FIXED_STRIDE;
                 FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi + 0 * LANES);
                 FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + 1 * LANES);
                 FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * LANES);
                 FloatVector b3 = FloatVector.fromArray(SPECIES, b, bi + 3 * LANES);
-                int ap = p * FIXED_STRIDE;
+                int ap = aStart + p * FIXED_STRIDE;
+                FloatVector x = FloatVector.broadcast(SPECIES, a[ap + 0]);
+                s00 = x.fma(b0, s00);
+                s01 = x.fma(b1, s01);
+                s02 = x.fma(b2, s02);
+                s03 = x.fma(b3, s03);
+                x = FloatVector.broadcast(SPECIES, a[ap + 1]);
+                s10 = x.fma(b0, s10);
+                s11 = x.fma(b1, s11);
+                s12 = x.fma(b2, s12);
+                s13 = x.fma(b3, s13);
+                x = FloatVector.broadcast(SPECIES, a[ap + 2]);
+                s20 = x.fma(b0, s20);
+                s21 = x.fma(b1, s21);
+                s22 = x.fma(b2, s22);
+                s23 = x.fma(b3, s23);
+                x = FloatVector.broadcast(SPECIES, a[ap + 3]);
+                s30 = x.fma(b0, s30);
+                s31 = x.fma(b1, s31);
+                s32 = x.fma(b2, s32);
+                s33 = x.fma(b3, s33);
+                x = FloatVector.broadcast(SPECIES, a[ap + 4]);
+                s40 = x.fma(b0, s40);
+                s41 = x.fma(b1, s41);
+                s42 = x.fma(b2, s42);
+                s43 = x.fma(b3, s43);
+                x = FloatVector.broadcast(SPECIES, a[ap + 5]);
+                s50 = x.fma(b0, s50);
+                s51 = x.fma(b1, s51);
+                s52 = x.fma(b2, s52);
+                s53 = x.fma(b3, s53);
+            }
+        } else if (ldb == FIXED_STRIDE && aps == 1) { // A's rows contiguous: keys, values read in place
+            for (int p = 0; p < k; p++) {
+                int bi = bStart + p * FIXED_STRIDE;
+                FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi + 0 * LANES);
+                FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + 1 * LANES);
+                FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * LANES);
+                FloatVector b3 = FloatVector.fromArray(SPECIES, b, bi + 3 * LANES);
+                int ap = p;
                 FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + ap]);
                 s00 = x.fma(b0, s00);
                 s01 = x.fma(b1, s01);
@@ -310,33 +350,125 @@ final class TileGemm {
         FloatVector s31 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 1 * LANES) : z;
         FloatVector s32 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 2 * LANES) : z;
         FloatVector s33 = acc ? FloatVector.fromArray(SPECIES, c, d3 + 3 * LANES) : z;
-        for (int p = 0; p < k; p++) {
-            int bi = bStart + p * ldb;
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi + 0 * LANES);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + 1 * LANES);
-            FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * LANES);
-            FloatVector b3 = FloatVector.fromArray(SPECIES, b, bi + 3 * LANES);
-            int ap = p * aps;
-            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + ap]);
-            s00 = x.fma(b0, s00);
-            s01 = x.fma(b1, s01);
-            s02 = x.fma(b2, s02);
-            s03 = x.fma(b3, s03);
-            x = FloatVector.broadcast(SPECIES, a[a1 + ap]);
-            s10 = x.fma(b0, s10);
-            s11 = x.fma(b1, s11);
-            s12 = x.fma(b2, s12);
-            s13 = x.fma(b3, s13);
-            x = FloatVector.broadcast(SPECIES, a[a2 + ap]);
-            s20 = x.fma(b0, s20);
-            s21 = x.fma(b1, s21);
-            s22 = x.fma(b2, s22);
-            s23 = x.fma(b3, s23);
-            x = FloatVector.broadcast(SPECIES, a[a3 + ap]);
-            s30 = x.fma(b0, s30);
-            s31 = x.fma(b1, s31);
-            s32 = x.fma(b2, s32);
-            s33 = x.fma(b3, s33);
+        // the strides of tiled attention at head dim 64 as constants, so that C2 checks the loads' bounds once per
+        // block instead of at every step (~6% of bench attention), and, with A's row stride constant too, addresses
+        // A's rows from one index (no register per row: C2 spilled those in the loop; ~15% on these products)
+        if (ldb == FIXED_STRIDE && aps == 1 && ars == FIXED_STRIDE) { // A's rows 64 apart: packed keys, tiles
+            for (int p = 0; p < k; p++) {
+                int bi = bStart + p * FIXED_STRIDE;
+                FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi + 0 * LANES);
+                FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + 1 * LANES);
+                FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * LANES);
+                FloatVector b3 = FloatVector.fromArray(SPECIES, b, bi + 3 * LANES);
+                int ap = aStart + p;
+                FloatVector x = FloatVector.broadcast(SPECIES, a[ap + 0 * FIXED_STRIDE]);
+                s00 = x.fma(b0, s00);
+                s01 = x.fma(b1, s01);
+                s02 = x.fma(b2, s02);
+                s03 = x.fma(b3, s03);
+                x = FloatVector.broadcast(SPECIES, a[ap + 1 * FIXED_STRIDE]);
+                s10 = x.fma(b0, s10);
+                s11 = x.fma(b1, s11);
+                s12 = x.fma(b2, s12);
+                s13 = x.fma(b3, s13);
+                x = FloatVector.broadcast(SPECIES, a[ap + 2 * FIXED_STRIDE]);
+                s20 = x.fma(b0, s20);
+                s21 = x.fma(b1, s21);
+                s22 = x.fma(b2, s22);
+                s23 = x.fma(b3, s23);
+                x = FloatVector.broadcast(SPECIES, a[ap + 3 * FIXED_STRIDE]);
+                s30 = x.fma(b0, s30);
+                s31 = x.fma(b1, s31);
+                s32 = x.fma(b2, s32);
+                s33 = x.fma(b3, s33);
+            }
+        } else if (ldb == FIXED_STRIDE && aps == FIXED_STRIDE && ars == 1) { // A transposed from a (k, 64) tile
+            for (int p = 0; p < k; p++) {
+                int bi = bStart + p * FIXED_STRIDE;
+                FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi + 0 * LANES);
+                FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + 1 * LANES);
+                FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * LANES);
+                FloatVector b3 = FloatVector.fromArray(SPECIES, b, bi + 3 * LANES);
+                int ap = aStart + p * FIXED_STRIDE;
+                FloatVector x = FloatVector.broadcast(SPECIES, a[ap + 0]);
+                s00 = x.fma(b0, s00);
+                s01 = x.fma(b1, s01);
+                s02 = x.fma(b2, s02);
+                s03 = x.fma(b3, s03);
+                x = FloatVector.broadcast(SPECIES, a[ap + 1]);
+                s10 = x.fma(b0, s10);
+                s11 = x.fma(b1, s11);
+                s12 = x.fma(b2, s12);
+                s13 = x.fma(b3, s13);
+                x = FloatVector.broadcast(SPECIES, a[ap + 2]);
+                s20 = x.fma(b0, s20);
+                s21 = x.fma(b1, s21);
+                s22 = x.fma(b2, s22);
+                s23 = x.fma(b3, s23);
+                x = FloatVector.broadcast(SPECIES, a[ap + 3]);
+                s30 = x.fma(b0, s30);
+                s31 = x.fma(b1, s31);
+                s32 = x.fma(b2, s32);
+                s33 = x.fma(b3, s33);
+            }
+        } else if (ldb == FIXED_STRIDE && aps == 1) { // A's rows contiguous: keys, values read in place
+            for (int p = 0; p < k; p++) {
+                int bi = bStart + p * FIXED_STRIDE;
+                FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi + 0 * LANES);
+                FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + 1 * LANES);
+                FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * LANES);
+                FloatVector b3 = FloatVector.fromArray(SPECIES, b, bi + 3 * LANES);
+                int ap = p;
+                FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + ap]);
+                s00 = x.fma(b0, s00);
+                s01 = x.fma(b1, s01);
+                s02 = x.fma(b2, s02);
+                s03 = x.fma(b3, s03);
+                x = FloatVector.broadcast(SPECIES, a[a1 + ap]);
+                s10 = x.fma(b0, s10);
+                s11 = x.fma(b1, s11);
+                s12 = x.fma(b2, s12);
+                s13 = x.fma(b3, s13);
+                x = FloatVector.broadcast(SPECIES, a[a2 + ap]);
+                s20 = x.fma(b0, s20);
+                s21 = x.fma(b1, s21);
+                s22 = x.fma(b2, s22);
+                s23 = x.fma(b3, s23);
+                x = FloatVector.broadcast(SPECIES, a[a3 + ap]);
+                s30 = x.fma(b0, s30);
+                s31 = x.fma(b1, s31);
+                s32 = x.fma(b2, s32);
+                s33 = x.fma(b3, s33);
+            }
+        } else {
+            for (int p = 0; p < k; p++) {
+                int bi = bStart + p * ldb;
+                FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi + 0 * LANES);
+                FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + 1 * LANES);
+                FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * LANES);
+                FloatVector b3 = FloatVector.fromArray(SPECIES, b, bi + 3 * LANES);
+                int ap = p * aps;
+                FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + ap]);
+                s00 = x.fma(b0, s00);
+                s01 = x.fma(b1, s01);
+                s02 = x.fma(b2, s02);
+                s03 = x.fma(b3, s03);
+                x = FloatVector.broadcast(SPECIES, a[a1 + ap]);
+                s10 = x.fma(b0, s10);
+                s11 = x.fma(b1, s11);
+                s12 = x.fma(b2, s12);
+                s13 = x.fma(b3, s13);
+                x = FloatVector.broadcast(SPECIES, a[a2 + ap]);
+                s20 = x.fma(b0, s20);
+                s21 = x.fma(b1, s21);
+                s22 = x.fma(b2, s22);
+                s23 = x.fma(b3, s23);
+                x = FloatVector.broadcast(SPECIES, a[a3 + ap]);
+                s30 = x.fma(b0, s30);
+                s31 = x.fma(b1, s31);
+                s32 = x.fma(b2, s32);
+                s33 = x.fma(b3, s33);
+            }
         }
         s00.intoArray(c, d0 + 0 * LANES);
         s01.intoArray(c, d0 + 1 * LANES);

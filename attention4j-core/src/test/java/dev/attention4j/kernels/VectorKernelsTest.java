@@ -832,8 +832,9 @@ class VectorKernelsTest {
      */
     /**
      * The strides tiled attention uses at head dim 64, which the SIMD tile product runs with as constants: B rows 64
-     * apart and A read by rows ({@code aps = 1}) or transposed from a {@code (k, 64)} tile ({@code aps = 64}), at
-     * the tile sizes and ragged ones; each element still one in-order fma chain.
+     * apart and A read by rows ({@code aps = 1}), 64 apart or any other distance, or transposed from a
+     * {@code (k, 64)} tile ({@code aps = 64}), at the tile sizes and ragged ones; each element still one in-order fma
+     * chain.
      */
     @Test
     void tileMatmulsAtTheFixedAttentionStrides() {
@@ -841,14 +842,20 @@ class VectorKernelsTest {
         for (int m : new int[] {96, 64, 61, 7}) {
             for (int n : new int[] {64, 48, 16}) {
                 for (int k : new int[] {64, 96, 37}) {
-                    for (boolean transposedA : m <= 64 ? new boolean[] {false, true} : new boolean[] {false}) {
-                        Mat a = transposedA ? random(rnd, k, m, 3, 64 - m, 1f) : random(rnd, m, k, 3, 2, 1f);
+                    for (String layout : new String[] {"A", "A rows 64 apart", "A^T"}) {
+                        boolean transposedA = layout.equals("A^T");
+                        boolean rows64 = layout.equals("A rows 64 apart");
+                        if (transposedA ? m > 64 : rows64 && k > 64) {
+                            continue;
+                        }
+                        Mat a = transposedA ? random(rnd, k, m, 3, 64 - m, 1f)
+                                : random(rnd, m, k, 3, rows64 ? 64 - k : 2, 1f);
                         int ars = transposedA ? 1 : a.ld;
                         int aps = transposedA ? 64 : 1;
                         Mat b = random(rnd, k, n, 5, 64 - n, 1f); // rows 64 apart
                         Mat c = random(rnd, m, n, 4, 2, 1f);
                         Mat start = c.copy();
-                        String what = "m=" + m + " n=" + n + " k=" + k + (transposedA ? " A^T" : "");
+                        String what = "m=" + m + " n=" + n + " k=" + k + " " + layout;
                         vector.tileMatmulAdd(c.data, c.off, c.ld, a.data, a.off, ars, aps, b.data, b.off, b.ld, m, n,
                                 k);
                         float[] chain = new float[m * n];
@@ -863,6 +870,7 @@ class VectorKernelsTest {
                             }
                         }
                         assertEquals(64, b.ld);
+                        assertEquals(rows64 ? 64 : ars, ars);
                         assertBitIdentical("tileMatmulAdd " + what, chain, c.region());
                         assertOutsideUntouched("tileMatmulAdd " + what, c);
                     }
@@ -955,6 +963,44 @@ class VectorKernelsTest {
                 vector.maxColumns(max, x.data, x.off, x.ld, rows, cols);
                 SCALAR.maxColumns(maxScalar, x.data, x.off, x.ld, rows, cols);
                 assertBitIdentical("maxColumns rows=" + rows + " cols=" + cols, maxScalar, max);
+            }
+        }
+    }
+
+    /**
+     * The band mask on a transposed tile: {@code -inf} exactly where a row's key is outside its column's range (empty
+     * ranges, ranges ending before or starting after the tile, cutting it), every other entry's bits kept, nothing
+     * written outside the tile; the scalar twin the same, at column counts around the lane count and non-zero offsets.
+     */
+    @Test
+    void maskColumnsOutsideBlocksExactlyTheKeysOutsideEachColumnsRange() {
+        Random rnd = new Random(24);
+        for (int cols : new int[] {0, 1, lanes - 1, lanes, lanes + 1, 4 * lanes, 4 * lanes + 3}) {
+            for (int rows : new int[] {0, 1, 6, 97}) {
+                int firstKey = 40;
+                int[] from = new int[cols];
+                int[] to = new int[cols];
+                for (int j = 0; j < cols; j++) {
+                    from[j] = firstKey - 10 + rnd.nextInt(rows + 20);
+                    to[j] = rnd.nextInt(5) == 0 ? from[j] : from[j] + rnd.nextInt(rows + 20);
+                }
+                Mat x = random(rnd, rows, cols, 3, 5, 2f);
+                Mat start = x.copy();
+                Mat xs = x.copy();
+                vector.maskColumnsOutside(x.data, x.off, x.ld, from, to, firstKey, rows, cols);
+                SCALAR.maskColumnsOutside(xs.data, xs.off, xs.ld, from, to, firstKey, rows, cols);
+                float[] expected = new float[rows * cols];
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < cols; j++) {
+                        int key = firstKey + r;
+                        expected[r * cols + j] = key < from[j] || key >= to[j] ? Float.NEGATIVE_INFINITY
+                                : start.data[start.off + r * start.ld + j];
+                    }
+                }
+                String what = "maskColumnsOutside rows=" + rows + " cols=" + cols;
+                assertBitIdentical(what, expected, x.region());
+                assertBitIdentical(what + " scalar", expected, xs.region());
+                assertOutsideUntouched(what, x);
             }
         }
     }
