@@ -13,11 +13,13 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Loops, outer to inner: columns in blocks of {@link #NC}; {@code p} in blocks of {@link #KC}, where a
  * {@code KC x NC} block of B is packed into panels of {@link #PANEL} columns ({@code bp[q * kl * PANEL + p * PANEL +
- * j]}, zero padded), which stay in L2; rows in slivers of {@link #MR}, packed as {@code ap[p * MR + r]} (zero padded),
- * which stay in L1; the {@link #NR}-column blocks of the panels; the {@code MR x NR} register block of
- * {@link #kernel12x2} (24 accumulators). B's rows sit {@code PANEL} floats apart in every panel, packed here or kept
- * (below), so the register blocks index B with constant strides, which the JIT turns into hoisted bounds checks and
- * no multiply (measured: 3-5% of a 1024^3 product against strides passed as arguments). A short last sliver runs
+ * j]}, zero padded), which stay in L2; rows in groups of {@link #MC}, packed in slivers of {@link #MR} as
+ * {@code ap[p * MR + r]} (zero padded); the {@link #NR}-column blocks of the panels, each read into L1 once per group;
+ * the group's slivers; the {@code MR x NR} register block of {@link #kernel12x2} (24 accumulators). With more than
+ * one column block and at most {@link #PACKED_A_ROWS} rows, {@code p} is outermost and A is packed once per k-block.
+ * B's rows sit {@code PANEL} floats apart in every panel, packed here or kept (below), so the register blocks index
+ * B with constant strides, which the JIT turns into hoisted bounds checks and no multiply (measured: 3-5% of a 1024^3
+ * product against strides passed as arguments). A short last sliver runs
  * 8-row, 4-row and 1-row blocks ({@link #kernel8x2}, {@link #kernel4x2}, {@link #kernel1x2}) rather than a
  * zero-padded 12-row one; a ragged last block (fewer than {@code NR} columns, zero padded) runs on a scratch tile
  * whose valid part is copied back. Fewer than {@link #SMALL_M} rows with contiguous rows of B skip the packing
@@ -76,6 +78,13 @@ final class PackedGemm {
      */
     static final int SMALL_M = 4;
     /**
+     * Rows of A (whole slivers) that run against one {@code NR}-column block of B before the next block: the block's
+     * {@code KC x NR} panel (32 KB) is then read from L2 once per {@code MC} rows, not once per sliver. One thread,
+     * pinned, alternating: groups of 36-48 rows beat one sliver at a time by 3-8% at 1024^3 and 2048^3 and 2-4% on a
+     * frozen 240 x 384 x 1152; 96 and more were slower at 2048^3.
+     */
+    static final int MC = 4 * MR;
+    /**
      * Up to this many rows, a product of several column blocks packs each k-block of A once (a buffer of up to
      * {@code PACKED_A_ROWS * KC} floats, 2 MB, per thread) instead of once per column block: at 1024^3 and 2048^3, two
      * and three packings of A were 5% of the time on one thread.
@@ -84,7 +93,7 @@ final class PackedGemm {
 
     /** Per-thread packing buffers. */
     private static final class Scratch {
-        float[] a = new float[MR * KC + LANES];          // (KC, MR) per sliver: packed A, LANES spare
+        float[] a = new float[MC * KC + LANES];          // (KC, MR) per sliver: packed A, LANES spare
 
         /** Makes {@link #a} hold at least {@code floats} floats of slivers (once per size a thread needs). */
         void ensureA(int floats) {
@@ -190,8 +199,8 @@ final class PackedGemm {
 
     /**
      * Columns {@code [j0, j0 + NC)} of the product over the k-block at {@code p0}: B's block packed (or found in the
-     * kept panels), then every sliver of A, packed here unless {@code aPacked} (the caller packed sliver
-     * {@code i0 / MR} at {@code i0 * kl}), times every {@code NR}-column block of B.
+     * kept panels), then, for each group of {@link #MC} rows, its slivers of A (packed here unless {@code aPacked}:
+     * the caller packed sliver {@code i0 / MR} at {@code i0 * kl}) times each {@code NR}-column block of B.
      */
     private static void columnBlock(Scratch s, float[] c, int cOff, int ldc, float[] a, int aOff, int ars, int aps,
                                     float[] b, int bOff, int bps, int bjs, float[] panels, int pOff, int m, int n,
@@ -209,18 +218,23 @@ final class PackedGemm {
             panel0 = 0;
             panelSize = PANEL * kl;
         }
-        for (int i0 = 0; i0 < m; i0 += MR) {
-            int rows = Math.min(MR, m - i0);
-            int pa = i0 * kl;
+        for (int ib = 0; ib < m; ib += MC) { // a group of slivers times each NR block of B in turn
+            int mb = Math.min(MC, m - ib);
+            int base = ib * kl;
             if (!aPacked) {
-                packA(s, a, aOff + i0 * ars + p0 * aps, ars, aps, rows, kl, 0);
-                pa = 0;
+                for (int i0 = ib; i0 < ib + mb; i0 += MR) {
+                    packA(s, a, aOff + i0 * ars + p0 * aps, ars, aps, Math.min(MR, ib + mb - i0), kl, (i0 - ib) * kl);
+                }
+                base = 0;
             }
-            int cRow = cOff + i0 * ldc + j0;
             for (int q = 0; q < nBlocks; q++) {
                 int j = q * NR;
                 int pb = panel0 + j / PANEL * panelSize + j % PANEL;
-                sliver(c, cRow + j, ldc, rows, Math.min(NR, nc - j), s, pa, bp, pb, kl, acc);
+                int cols = Math.min(NR, nc - j);
+                for (int i0 = ib; i0 < ib + mb; i0 += MR) {
+                    sliver(c, cOff + i0 * ldc + j0 + j, ldc, Math.min(MR, ib + mb - i0), cols, s,
+                            base + (i0 - ib) * kl, bp, pb, kl, acc);
+                }
             }
         }
     }
