@@ -48,6 +48,19 @@ public final class LayerNorm implements Module {
         Normalization.layerNormInto(y, 0, x, 0, weight.data(), bias.data(), rows, dim, eps);
     }
 
+    /**
+     * {@code y = norm(x + residual)} over {@code rows} rows, the sum written over {@code x} first ({@code y} may be
+     * {@code x}): the residual add runs in the norm's parallel chunks of rows. The same bits as an add then
+     * {@link #forwardInto}.
+     */
+    public void forwardResidualInto(float[] y, float[] x, float[] residual, int rows) {
+        int dim = weight.size();
+        Shapes.requireBuffer("x", x, "(rows, dim)", rows, dim);
+        Shapes.requireBuffer("residual", residual, "(rows, dim)", rows, dim);
+        Shapes.requireBuffer("y", y, "(rows, dim)", rows, dim);
+        Normalization.residualLayerNormInto(y, 0, x, 0, residual, weight.data(), bias.data(), rows, dim, eps);
+    }
+
     public float eps() {
         return eps;
     }

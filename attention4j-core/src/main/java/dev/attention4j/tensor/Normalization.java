@@ -41,15 +41,22 @@ public final class Normalization {
      */
     public static void layerNormInto(float[] out, int outOff, float[] x, int xOff, float[] gamma, float[] beta,
                                      int rows, int d, float eps) {
+        residualLayerNormInto(out, outOff, x, xOff, null, gamma, beta, rows, d, eps);
+    }
+
+    /**
+     * {@code out = layerNorm(x + residual)} row by row, as {@link #layerNormInto} with the sum first written over
+     * {@code x} ({@code residual} null: none), each chunk of rows adding and normalising on its own thread: the
+     * residual add of a Transformer sublayer ran on the calling thread alone while the others waited (2.4% of a
+     * 32 x 128 MiniLM call on two threads). The same bits as the add then the norm.
+     */
+    public static void residualLayerNormInto(float[] out, int outOff, float[] x, int xOff, float[] residual,
+                                             float[] gamma, float[] beta, int rows, int d, float eps) {
         Kernels k = Kernels.active();
         int grain = Math.max(1, ROW_ELEMENTS_PER_CHUNK / Math.max(1, d));
-        if (!Parallel.splits(rows, grain)) { // one chunk on this thread: no task, no lambda
-            k.layerNorm(out, outOff, x, xOff, gamma, beta, rows, d, eps);
-            return;
-        }
         RowChunks body = Parallel.claim(ROW_CHUNKS, RowChunks::new);
-        body.set(k, out, outOff, x, xOff, gamma, beta, d, eps);
-        Parallel.forRangeAndRelease(rows, grain, body);
+        body.set(k, out, outOff, x, xOff, residual, gamma, beta, d, eps);
+        Parallel.forRangeAndRelease(rows, grain, body); // one chunk runs here: no hand-off, nothing allocated
     }
 
     /**
@@ -62,18 +69,20 @@ public final class Normalization {
         private int outOff;
         private float[] x;
         private int xOff;
+        private float[] residual;
         private float[] gamma;
         private float[] beta;
         private int d;
         private float eps;
 
-        void set(Kernels k, float[] out, int outOff, float[] x, int xOff, float[] gamma, float[] beta, int d,
-                 float eps) {
+        void set(Kernels k, float[] out, int outOff, float[] x, int xOff, float[] residual, float[] gamma,
+                 float[] beta, int d, float eps) {
             this.k = k;
             this.out = out;
             this.outOff = outOff;
             this.x = x;
             this.xOff = xOff;
+            this.residual = residual;
             this.gamma = gamma;
             this.beta = beta;
             this.d = d;
@@ -82,11 +91,14 @@ public final class Normalization {
 
         @Override
         protected void clear() {
-            set(null, null, 0, null, 0, null, null, 0, 0f);
+            set(null, null, 0, null, 0, null, null, null, 0, 0f);
         }
 
         @Override
         public void run(int start, int end) {
+            if (residual != null) {
+                k.add(x, xOff + start * d, x, xOff + start * d, residual, start * d, (end - start) * d);
+            }
             k.layerNorm(out, outOff + start * d, x, xOff + start * d, gamma, beta, end - start, d, eps);
         }
     }

@@ -38,8 +38,7 @@ final class Sublayers {
 
     /** {@code norm(sub + x)}, written over {@code sub} at inference, as {@link #residualInPlace}. */
     static Tensor residualAndNormInPlace(Tensor sub, Tensor x, LayerNorm norm) {
-        residualInPlace(sub, x);
-        norm.forwardInto(sub.data(), sub.data(), sub.size() / sub.dim(-1));
+        norm.forwardResidualInto(sub.data(), sub.data(), x.data(), sub.size() / sub.dim(-1));
         return sub;
     }
 
