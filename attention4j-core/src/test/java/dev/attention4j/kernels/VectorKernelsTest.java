@@ -356,15 +356,7 @@ class VectorKernelsTest {
         int mr = PackedGemm.MR;
         for (int m : new int[] {2 * mr + 1, mr + 5, mr + 11}) { // last slivers of 1 row, 4 + 1, 8 + 3
             for (int k : new int[] {kc - 1, kc, kc + 1, 2 * kc + 5}) {
-                for (MatmulOp op : MatmulOp.values()) {
-                    Mat a = op.a(rnd, m, k);
-                    Mat b = op.b(rnd, n, k);
-                    Mat c = guarded(m, n, 11, 3);
-                    op.runRows(vector, c, a, b, 0, m, n, k);
-                    String what = op + " m=" + m + " n=" + n + " k=" + k;
-                    assertBitIdentical(what, op.inOrderFmaChain(a, b, m, n, k), c.region());
-                    assertOutsideUntouched(what, c);
-                }
+                assertEveryProductIsOneInOrderChain(rnd, m, n, k);
             }
         }
     }
@@ -380,6 +372,11 @@ class VectorKernelsTest {
         int m = PackedGemm.PACKED_A_ROWS + 5;
         int n = PackedGemm.NC + 7;
         int k = PackedGemm.KC + 3;
+        assertEveryProductIsOneInOrderChain(rnd, m, n, k);
+    }
+
+    /** All three products of random operands, in a guarded output, against the in-order fma chain, bit for bit. */
+    private void assertEveryProductIsOneInOrderChain(Random rnd, int m, int n, int k) {
         for (MatmulOp op : MatmulOp.values()) {
             Mat a = op.a(rnd, m, k);
             Mat b = op.b(rnd, n, k);
