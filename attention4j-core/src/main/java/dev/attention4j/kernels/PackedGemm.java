@@ -57,7 +57,7 @@ final class PackedGemm {
      * 512 bits, see {@link VectorKernels#speciesFor}), so that a register block never spans two panels.
      */
     static final int PANEL = RowPanels.ROWS;
-    /** The k-block: an {@code MR x KC} A sliver (12 KB) stays in L1. */
+    /** The k-block: a packed sliver of A is {@code MR x KC} (12 KB), a group of {@link #MC} rows 48 KB. */
     static final int KC = 256;
     /** The column block, whole panels: a packed {@code KC x NC} block of B (at most 768 KB) stays in L2. */
     static final int NC = 768 / PANEL * PANEL;
@@ -177,11 +177,7 @@ final class PackedGemm {
                                float[] b, int bOff, int bps, int bjs, float[] panels, int pOff, int m, int n, int k) {
         if (n > NC && m <= PACKED_A_ROWS) {
             for (int p0 = 0; p0 < k; p0 += KC) {
-                int kl = Math.min(KC, k - p0);
-                s.ensureA((m + MR - 1) / MR * MR * kl);
-                for (int i0 = 0; i0 < m; i0 += MR) { // sliver i0 / MR at i0 * kl
-                    packA(s, a, aOff + i0 * ars + p0 * aps, ars, aps, Math.min(MR, m - i0), kl, i0 * kl);
-                }
+                packSlivers(s, a, aOff, ars, aps, p0, Math.min(KC, k - p0), 0, m);
                 for (int j0 = 0; j0 < n; j0 += NC) {
                     columnBlock(s, c, cOff, ldc, a, aOff, ars, aps, b, bOff, bps, bjs, panels, pOff, m, n, k, j0,
                             p0, true);
@@ -222,9 +218,7 @@ final class PackedGemm {
             int mb = Math.min(MC, m - ib);
             int base = ib * kl;
             if (!aPacked) {
-                for (int i0 = ib; i0 < ib + mb; i0 += MR) {
-                    packA(s, a, aOff + i0 * ars + p0 * aps, ars, aps, Math.min(MR, ib + mb - i0), kl, (i0 - ib) * kl);
-                }
+                packSlivers(s, a, aOff, ars, aps, p0, kl, ib, ib + mb);
                 base = 0;
             }
             for (int q = 0; q < nBlocks; q++) {
@@ -240,10 +234,20 @@ final class PackedGemm {
     }
 
     /**
+     * Packs rows {@code [i0, i1)} of A over the k-block at {@code p0} ({@code kl} long) into {@code s.a} as slivers of
+     * {@link #MR} rows, the one of row {@code i} at {@code (i - i0) * kl}, growing the buffer if it is too small.
+     */
+    private static void packSlivers(Scratch s, float[] a, int aOff, int ars, int aps, int p0, int kl, int i0, int i1) {
+        s.ensureA((i1 - i0 + MR - 1) / MR * MR * kl);
+        for (int i = i0; i < i1; i += MR) {
+            packA(s, a, aOff + i * ars + p0 * aps, ars, aps, Math.min(MR, i1 - i), kl, (i - i0) * kl);
+        }
+    }
+
+    /**
      * The packed sliver at {@code s.a[pa]}, its {@code rows} rows, times one {@code NR}-column block of B into
-     * {@code c} at {@code cq}: one
-     * block of {@code MR} rows, or (a short sliver: the last rows) a block of 8 rows, blocks of 4, then single rows,
-     * not a padded block.
+     * {@code c} at {@code cq}: one block of {@code MR} rows, or (a short sliver: the last rows) a block of 8 rows,
+     * blocks of 4, then single rows, not a padded block.
      */
     private static void sliver(float[] c, int cq, int ldc, int rows, int cols, Scratch s, int pa, float[] bp, int pb,
                                int kl, boolean acc) {
