@@ -953,13 +953,7 @@ class VectorKernelsTest {
                         x.data[x.off + r * x.ld + c] = r == 0 ? -0f : r == 1 ? 0f : -1f - r;
                     }
                 }
-                float[] max = new float[cols];
-                float[] maxScalar = new float[cols];
-                java.util.Arrays.fill(max, -5f);
-                java.util.Arrays.fill(maxScalar, -5f);
-                vector.maxColumns(max, x.data, x.off, x.ld, rows, cols);
-                SCALAR.maxColumns(maxScalar, x.data, x.off, x.ld, rows, cols);
-                assertBitIdentical("maxColumns rows=" + rows + " cols=" + cols, maxScalar, max);
+                maxColumnsAsTheScalarTwin(x, rows, cols, -5f, "rows=" + rows + " cols=" + cols);
             }
         }
     }
@@ -1003,6 +997,21 @@ class VectorKernelsTest {
     }
 
     /**
+     * {@code maxColumns} of {@code x} from running maxima that start at {@code start}, by the vector kernels and the
+     * scalar twin: asserts the same bits and returns the vector kernels' maxima.
+     */
+    private float[] maxColumnsAsTheScalarTwin(Mat x, int rows, int cols, float start, String what) {
+        float[] max = new float[cols];
+        float[] maxScalar = new float[cols];
+        java.util.Arrays.fill(max, start);
+        java.util.Arrays.fill(maxScalar, start);
+        vector.maxColumns(max, x.data, x.off, x.ld, rows, cols);
+        SCALAR.maxColumns(maxScalar, x.data, x.off, x.ld, rows, cols);
+        assertBitIdentical("maxColumns " + what, maxScalar, max);
+        return max;
+    }
+
+    /**
      * The column steps of the online softmax against the scalar twin: running max, exp with column sums, exp alone,
      * the softmax backward; {@code -inf} entries give 0 and a {@code +inf} shift zeroes its column.
      */
@@ -1020,13 +1029,7 @@ class VectorKernelsTest {
                     }
                 }
                 String what = "rows=" + rows + " cols=" + cols;
-                float[] max = new float[cols];
-                float[] maxScalar = new float[cols];
-                java.util.Arrays.fill(max, -1f);
-                java.util.Arrays.fill(maxScalar, -1f);
-                vector.maxColumns(max, x.data, x.off, x.ld, rows, cols);
-                SCALAR.maxColumns(maxScalar, x.data, x.off, x.ld, rows, cols);
-                assertBitIdentical("maxColumns " + what, maxScalar, max);
+                float[] max = maxColumnsAsTheScalarTwin(x, rows, cols, -1f, what);
                 float[] shift = max.clone();
                 shift[cols - 1] = Float.POSITIVE_INFINITY; // a query that sees nothing
                 float[] sum = new float[cols];
