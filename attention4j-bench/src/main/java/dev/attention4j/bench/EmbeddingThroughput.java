@@ -22,14 +22,19 @@ import java.util.spi.ToolProvider;
  * <p>attention4j: texts in, embeddings out ({@link TextEmbedder#embed(List)}: our tokenizer, our encoder, mean
  * pooling, L2). ONNX Runtime ({@link OrtSentenceEmbedder}): the same {@code .onnx} file on the same token ids (ours, which
  * equal HF tokenizers'), {@code session.run} then the same pooling and L2 in Java. Each text is long enough to be cut at exactly the case's
- * token count, so neither side pads. After a warm-up, the two sides alternate in rounds (so load from elsewhere hits
+ * token count, so neither side pads. After a warm-up of each side (a few seconds by default: our side's JIT needs about
+ * 4 s of running, two cores shared with its compiler threads, to reach its steady speed at 1 x 128; with the half
+ * round it had before, the first round or two of the race measured compilation, at 0.68x against 0.95-1.05x in
+ * later rounds at 1 x 16), the two sides alternate in rounds (so load from elsewhere hits
  * both); the figures are the medians over rounds, and the ratio is the median of the per-round ratios. Before timing,
  * the two sides' embeddings are compared (cosine), so that the race is between equal results. When ONNX Runtime
  * cannot start (its classes or its native library missing), the table says why and shows attention4j's side alone.
  *
  * <p>A {@link ToolProvider} named {@value #NAME}, which {@code attention4j bench embed} finds on the class path and
  * runs in its own JVM; and a main ({@code scripts/bench-embeddings}). Arguments: {@code [threads] [seconds per side
- * per round] [rounds] [cases]}, default 2, 2, 5 and {@code 1x16,1x128,32x128}.
+ * per round] [rounds] [cases] [warm-up seconds per side per case]}, default 2, 2, 5, {@code 1x16,1x128,32x128} and
+ * {@value #DEFAULT_WARMUP_SECONDS}. Under each case's row, the ratio of every round in order, so a trend (a side
+ * still warming up) shows.
  */
 public final class EmbeddingThroughput implements ToolProvider {
 
@@ -37,6 +42,8 @@ public final class EmbeddingThroughput implements ToolProvider {
     public static final String NAME = "attention4j-bench-embed";
 
     private static final String DEFAULT_CASES = "1x16,1x128,32x128";
+    /** Seconds each side runs untimed before a case's rounds. */
+    static final double DEFAULT_WARMUP_SECONDS = 5;
     private static final String[] WORDS = {"attention", "query", "key", "value", "the", "cat", "sat", "on", "mat",
         "softmax", "encoder", "decoder", "layer", "normalisation", "head", "token", "embedding", "retrieval", "of",
         "a", "river", "mountain", "coffee", "bread", "bee", "dance", "compiler", "graph", "commit", "marathon"};
@@ -62,27 +69,29 @@ public final class EmbeddingThroughput implements ToolProvider {
         double seconds;
         int rounds;
         int[][] cases;
+        double warmup;
         try {
             threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
             seconds = args.length > 1 ? Double.parseDouble(args[1]) : 2;
             rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
             cases = parseCases(args.length > 3 ? args[3] : DEFAULT_CASES);
+            warmup = args.length > 4 ? Double.parseDouble(args[4]) : DEFAULT_WARMUP_SECONDS;
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage() + "; arguments: [threads] [seconds per side per round] [rounds]"
-                    + " [BATCHxTOKENS,...]");
+                    + " [BATCHxTOKENS,...] [warm-up seconds per side per case]");
             err.flush();
             return 2;
         }
-        if (threads < 1 || !(seconds > 0) || rounds < 1) {
-            err.println("error: expected threads >= 1, seconds > 0 and rounds >= 1 but got " + threads + ", "
-                    + seconds + " and " + rounds);
+        if (threads < 1 || !(seconds > 0) || rounds < 1 || !(warmup >= 0)) {
+            err.println("error: expected threads >= 1, seconds > 0, rounds >= 1 and warm-up >= 0 but got " + threads
+                    + ", " + seconds + ", " + rounds + " and " + warmup);
             err.flush();
             return 2;
         }
         int before = Parallel.threads();
         try {
             Parallel.setThreads(threads);
-            race(out, threads, seconds, rounds, cases, () -> new OrtSentenceEmbedder(threads));
+            race(out, threads, seconds, rounds, warmup, cases, () -> new OrtSentenceEmbedder(threads));
             return 0;
         } catch (OrtException e) {
             err.println("error: ONNX Runtime failed while running: " + e.getMessage());
@@ -128,7 +137,8 @@ public final class EmbeddingThroughput implements ToolProvider {
     }
 
     /** The table, one row per case; when {@code rival} cannot open, attention4j's side alone and why. */
-    static void race(PrintWriter out, int threads, double seconds, int rounds, int[][] cases, Rival rival)
+    static void race(PrintWriter out, int threads, double seconds, int rounds, double warmup, int[][] cases,
+                     Rival rival)
             throws IOException, OrtException {
         EmbeddingModel model = EmbeddingModels.load(EmbeddingModels.DEFAULT);
         OrtSentenceEmbedder ort = null;
@@ -141,14 +151,15 @@ public final class EmbeddingThroughput implements ToolProvider {
         }
         try {
             out.printf(Locale.ROOT, "all-MiniLM-L6-v2: attention4j (%s, %d threads) vs %s (%d intra-op threads);"
-                    + " Java %s, %d processors; %.2f s per side per round, %d rounds%n",
+                    + " Java %s, %d processors; %.2f s per side per round, %d rounds, after %.1f s of warm-up per side"
+                    + " per case%n",
                     KernelChoice.report().implementation(), threads, ortName, threads, Runtime.version(),
-                    Runtime.getRuntime().availableProcessors(), seconds, rounds);
+                    Runtime.getRuntime().availableProcessors(), seconds, rounds, warmup);
             out.println("batch x tokens   attention4j sent/s   ONNX Runtime sent/s   ratio (median, min-max)"
                     + "   1 - cosine");
             out.flush();
             for (int[] c : cases) {
-                runCase(out, model, ort, c[0], c[1], seconds, rounds);
+                runCase(out, model, ort, c[0], c[1], seconds, rounds, warmup);
             }
             out.println("ratio = attention4j sent/s / ONNX Runtime sent/s, per round (above 1: attention4j is"
                     + " faster); 1 - cosine = the worst over the batch, attention4j's embedding against ORT's.");
@@ -160,7 +171,7 @@ public final class EmbeddingThroughput implements ToolProvider {
     }
 
     private static void runCase(PrintWriter out, EmbeddingModel model, OrtSentenceEmbedder ort, int batchSize,
-                                int tokens, double seconds, int rounds) throws OrtException {
+                                int tokens, double seconds, int rounds, double warmup) throws OrtException {
         TextEmbedder embedder = new TextEmbedder(model.embedder().tokenizer(), model.embedder().sentenceEmbedder(),
                 tokens).withBatching(batchSize, batchSize * tokens);
         List<String> texts = texts(batchSize, tokens);
@@ -174,9 +185,9 @@ public final class EmbeddingThroughput implements ToolProvider {
         Side ours = () -> embedder.embed(texts);
         Side theirs = ort == null ? null : () -> ort.embed(ids);
         double cosine = theirs == null ? Double.NaN : Statistics.worstCosine(ours.run(), theirs.run());
-        measure(ours, seconds / 2);                    // warm-up
+        measure(ours, warmup);
         if (theirs != null) {
-            measure(theirs, seconds / 2);
+            measure(theirs, warmup);
         }
         double[] oursRate = new double[rounds];
         double[] theirsRate = new double[rounds];
@@ -193,6 +204,11 @@ public final class EmbeddingThroughput implements ToolProvider {
             out.printf(Locale.ROOT, "%5d x %-6d %18.1f %21.1f %10.2fx (%.2f-%.2f) %14.1e%n", batchSize, tokens,
                     Statistics.median(oursRate), Statistics.median(theirsRate), Statistics.median(ratio),
                     Statistics.min(ratio), Statistics.max(ratio), 1 - cosine);
+            StringBuilder inOrder = new StringBuilder("                 ratio per round:");
+            for (double x : ratio) {
+                inOrder.append(String.format(Locale.ROOT, " %.2f", x));
+            }
+            out.println(inOrder);
         }
         out.flush();
     }

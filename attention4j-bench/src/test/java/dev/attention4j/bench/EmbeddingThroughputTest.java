@@ -30,12 +30,18 @@ class EmbeddingThroughputTest {
         int code = new EmbeddingThroughput().run(new PrintWriter(new StringWriter()), new PrintWriter(err), "two");
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("[threads] [seconds per side per round] [rounds]");
+
+        StringWriter negative = new StringWriter();
+        code = new EmbeddingThroughput().run(new PrintWriter(new StringWriter()), new PrintWriter(negative), "1", "2",
+                "5", "1x16", "-1");
+        assertThat(code).isEqualTo(2);
+        assertThat(negative.toString()).contains("warm-up >= 0", "-1.0");
     }
 
     @Test
     void withoutOnnxRuntimeTheTableShowsAttention4jAloneAndWhy() throws Exception {
         StringWriter out = new StringWriter();
-        EmbeddingThroughput.race(new PrintWriter(out, true), 1, 0.02, 1, new int[][] {{1, 16}}, () -> {
+        EmbeddingThroughput.race(new PrintWriter(out, true), 1, 0.02, 1, 0.02, new int[][] {{1, 16}}, () -> {
             throw new UnsatisfiedLinkError("no onnxruntime in java.library.path");
         });
         assertThat(out.toString()).contains("ONNX Runtime (unavailable: java.lang.UnsatisfiedLinkError: no "

@@ -44,8 +44,11 @@ final class EmbedBench implements Callable<Integer> {
             description = "Batch x tokens per call, each text exactly that many tokens (default ${DEFAULT-VALUE}).")
     private List<String> cases;
     @Option(names = "--seconds", defaultValue = "2", description = "Seconds per side per round (default "
-            + "${DEFAULT-VALUE}), after a warm-up of half that per side.")
+            + "${DEFAULT-VALUE}).")
     private double seconds;
+    @Option(names = "--warmup", defaultValue = "5", description = "Seconds each side runs untimed before a case's "
+            + "rounds (default ${DEFAULT-VALUE}: attention4j's JIT takes about 4 s to reach its steady speed).")
+    private double warmup;
     @Option(names = "--rounds", defaultValue = "5", description = "Rounds, the sides alternating; medians over rounds "
             + "(default ${DEFAULT-VALUE}).")
     private int rounds;
@@ -92,9 +95,9 @@ final class EmbedBench implements Callable<Integer> {
 
     /** The tool's positional arguments: EmbeddingThroughput's or CorpusThroughput's. */
     List<String> toolArguments(int threads) throws UserError {
-        if (!(seconds > 0) || rounds < 1 || sentences < 1) {
-            throw new UserError("--seconds, --rounds, --sentences: expected > 0, >= 1 and >= 1 but got " + seconds
-                    + ", " + rounds + " and " + sentences);
+        if (!(seconds > 0) || rounds < 1 || sentences < 1 || !(warmup >= 0)) {
+            throw new UserError("--seconds, --rounds, --sentences, --warmup: expected > 0, >= 1, >= 1 and >= 0 but"
+                    + " got " + seconds + ", " + rounds + ", " + sentences + " and " + warmup);
         }
         List<String> args = new ArrayList<>(List.of(Integer.toString(threads)));
         if (corpus) {
@@ -107,7 +110,7 @@ final class EmbedBench implements Callable<Integer> {
             }
         }
         args.addAll(List.of(Double.toString(seconds), Integer.toString(rounds),
-                String.join(",", cases.stream().map(String::trim).toList())));
+                String.join(",", cases.stream().map(String::trim).toList()), Double.toString(warmup)));
         return args;
     }
 }

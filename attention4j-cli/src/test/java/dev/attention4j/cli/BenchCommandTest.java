@@ -59,9 +59,10 @@ class BenchCommandTest {
     @Test
     void embedPrintsBothSidesAndTheirRatio() {
         CliRun run = CliRun.of("--threads", "1", "bench", "embed", "--cases", "1x16", "--seconds", "0.05",
-                "--rounds", "2");
+                "--rounds", "2", "--warmup", "0.1");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("attention4j bench embed: attention4j-bench-embed 1 0.05 2 1x16",
+        assertThat(run.out()).contains("attention4j bench embed: attention4j-bench-embed 1 0.05 2 1x16 0.1",
+                "after 0.1 s of warm-up per side per case",
                 "vs ONNX Runtime 1.", "(1 intra-op threads)", "attention4j sent/s", "ONNX Runtime sent/s");
         List<Matcher> rows = run.outLines().stream().map(EMBED_ROW::matcher).filter(Matcher::matches).toList();
         assertThat(rows).hasSize(1);
@@ -72,6 +73,8 @@ class BenchCommandTest {
         assertThat(ours).isPositive();
         assertThat(theirs).isPositive();
         assertThat(Double.parseDouble(row.group(8))).as("1 - cosine: the two sides embed alike").isLessThan(1e-5);
+        assertThat(run.outLines()).as("each round's ratio, in order").anyMatch(l -> l.matches(
+                "\\s+ratio per round: [\\d.]+ [\\d.]+"));
     }
 
     @Test
@@ -94,10 +97,10 @@ class BenchCommandTest {
         CliRun run = run(new EmbedBench(name -> {
             asked.add(name);
             return Optional.of(fake);
-        }), "--cases", "1x16, 8x64", "--seconds", "0.5", "--rounds", "3");
+        }), "--cases", "1x16, 8x64", "--seconds", "0.5", "--rounds", "3", "--warmup", "7");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(asked).containsExactly(EmbedBench.SHAPES_TOOL);
-        assertThat(seen.subList(1, seen.size())).containsExactly("0.5", "3", "1x16,8x64");
+        assertThat(seen.subList(1, seen.size())).containsExactly("0.5", "3", "1x16,8x64", "7.0");
         assertThat(run.out()).contains("the table");
 
         seen.clear();
