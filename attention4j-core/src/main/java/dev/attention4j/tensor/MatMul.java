@@ -97,8 +97,8 @@ public final class MatMul {
         if (inFeatures == 0) {
             rows = y.size() / Math.max(1, outFeatures);
         }
-        linear(y.data(), 0, x.data(), 0, weight.data(), 0, null, null, bias == null ? null : bias.data(), 0, rows,
-                outFeatures, inFeatures, java.util.Objects.requireNonNull(then, "then"));
+        linear(y.data(), 0, x.data(), 0, inFeatures, weight.data(), 0, null, null, bias == null ? null : bias.data(),
+                0, rows, outFeatures, inFeatures, java.util.Objects.requireNonNull(then, "then"));
         return y;
     }
 
@@ -124,9 +124,55 @@ public final class MatMul {
             Shapes.requireShape("bias", bias, Shape.of(outFeatures));
         }
         Tensor y = linearOutput(x, outFeatures);
-        linear(y.data(), 0, x.data(), 0, null, 0, null, weight.data(), bias == null ? null : bias.data(), 0, rows,
-                outFeatures, inFeatures, java.util.Objects.requireNonNull(then, "then"));
+        linear(y.data(), 0, x.data(), 0, inFeatures, null, 0, null, weight.data(), bias == null ? null : bias.data(),
+                0, rows, outFeatures, inFeatures, java.util.Objects.requireNonNull(then, "then"));
         return y;
+    }
+
+    /**
+     * The linear map at inference on the first {@code inFeatures} columns of each row of {@code x (..., width)},
+     * {@code width >= inFeatures}, read where they lie (rows {@code width} floats apart, no copy): {@code y (...,
+     * outFeatures) = x[..., :inFeatures] W^T (+ bias)} on the kept panels, the same bits as {@link #linear(Tensor,
+     * PanelWeight, Tensor, Epilogue)} on a contiguous copy of those columns. Made for the heads' output that
+     * {@link dev.attention4j.autograd.AttentionOp#applyPackedInPlace} leaves over the queries, the first third of each
+     * row of {@code qkv}.
+     */
+    public static Tensor linearOnLeadingColumns(Tensor x, PanelWeight weight, Tensor bias) {
+        Tensor w = weight.source();
+        if (weight.sourceOffset() != 0 || weight.outFeatures() != w.dim(0)) {
+            throw new IllegalArgumentException("weight: expected the panels of a whole weight but got rows from "
+                    + weight.sourceOffset() / Math.max(1, weight.inFeatures()) + " of " + w.shape());
+        }
+        Tensor y = leadingColumnsOutput(x, weight.outFeatures(), weight.inFeatures(), bias);
+        int width = x.dim(-1);
+        linear(y.data(), 0, x.data(), 0, width, null, 0, null, weight.data(), bias == null ? null : bias.data(), 0,
+                width == 0 ? 0 : x.size() / width, weight.outFeatures(), weight.inFeatures(), Epilogue.NONE);
+        return y;
+    }
+
+    /**
+     * {@link #linearOnLeadingColumns(Tensor, PanelWeight, Tensor)} on {@code weight (outFeatures, inFeatures)} itself
+     * (no kept copy, no tape): the same bits.
+     */
+    public static Tensor linearOnLeadingColumns(Tensor x, Tensor weight, Tensor bias) {
+        Shapes.requireRank("weight", weight, 2, "(outFeatures, inFeatures)");
+        Tensor y = leadingColumnsOutput(x, weight.dim(0), weight.dim(1), bias);
+        int width = x.dim(-1);
+        linear(y.data(), 0, x.data(), 0, width, weight.data(), 0, null, null, bias == null ? null : bias.data(), 0,
+                width == 0 ? 0 : x.size() / width, weight.dim(0), weight.dim(1), Epilogue.NONE);
+        return y;
+    }
+
+    /** Checks {@link #linearOnLeadingColumns}' operands; its output {@code (..., outFeatures)}, to be overwritten. */
+    private static Tensor leadingColumnsOutput(Tensor x, int outFeatures, int inFeatures, Tensor bias) {
+        if (x.rank() < 1 || x.dim(-1) < inFeatures) {
+            throw new IllegalArgumentException("x: expected shape (..., width) with width >= inFeatures = "
+                    + inFeatures + " but got " + x.shape());
+        }
+        if (bias != null) {
+            Shapes.requireShape("bias", bias, Shape.of(outFeatures));
+        }
+        return linearOutput(x, outFeatures);
     }
 
     /** {@code (..., outFeatures)} for {@code x (..., inFeatures)}, for the product to write every element of. */
@@ -151,8 +197,8 @@ public final class MatMul {
         int outFeatures = weight.outFeatures();
         int inFeatures = weight.inFeatures();
         requireBlocks("linearInto", y, yOff, x, xOff, bias, biasOff, rows, outFeatures, inFeatures);
-        linear(y, yOff, x, xOff, null, 0, null, weight.data(), bias, biasOff, rows, outFeatures, inFeatures,
-                Epilogue.NONE);
+        linear(y, yOff, x, xOff, inFeatures, null, 0, null, weight.data(), bias, biasOff, rows, outFeatures,
+                inFeatures, Epilogue.NONE);
     }
 
     /** The size checks of the entry points on kept weights, named after the method {@code what}. */
@@ -179,7 +225,7 @@ public final class MatMul {
      */
     public static void linearInto(float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] bias,
                                   int biasOff, int rows, int outFeatures, int inFeatures) {
-        linear(y, yOff, x, xOff, weight, wOff, null, null, bias, biasOff, rows, outFeatures, inFeatures,
+        linear(y, yOff, x, xOff, inFeatures, weight, wOff, null, null, bias, biasOff, rows, outFeatures, inFeatures,
                 Epilogue.NONE);
     }
 
@@ -209,22 +255,25 @@ public final class MatMul {
         int inFeatures = weight.inFeatures();
         requireBlocks("linearTransposedInto", y, yOff, x, xOff, bias, biasOff, rows, outFeatures, inFeatures);
         if (rows <= FEW_ROWS) {
-            linear(y, yOff, x, xOff, null, 0, weight.data(), null, bias, biasOff, rows, outFeatures, inFeatures,
-                    then);
+            linear(y, yOff, x, xOff, inFeatures, null, 0, weight.data(), null, bias, biasOff, rows, outFeatures,
+                    inFeatures, then);
         } else {
-            linear(y, yOff, x, xOff, weight.source().data(), weight.sourceOffset(), null, null, bias, biasOff, rows,
-                    outFeatures, inFeatures, then);
+            linear(y, yOff, x, xOff, inFeatures, weight.source().data(), weight.sourceOffset(), null, null, bias,
+                    biasOff, rows, outFeatures, inFeatures, then);
         }
     }
 
-    /** {@link #linearInto} on {@code weight} at {@code wOff}, or on {@code weightT} when it is not null. */
-    private static void linear(float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] weightT,
-                               float[] panels, float[] bias, int biasOff, int rows, int outFeatures, int inFeatures,
-                               Epilogue then) {
+    /**
+     * {@link #linearInto} on {@code weight} at {@code wOff}, or on {@code weightT} or {@code panels} when not null,
+     * x's rows {@code xStride} apart.
+     */
+    private static void linear(float[] y, int yOff, float[] x, int xOff, int xStride, float[] weight, int wOff,
+                               float[] weightT, float[] panels, float[] bias, int biasOff, int rows, int outFeatures,
+                               int inFeatures, Epilogue then) {
         Kernels k = Kernels.active();
         LinearBlocks blocks = Parallel.claim(LINEAR_BLOCKS, LinearBlocks::new);
-        blocks.set(k, y, yOff, x, xOff, weight, wOff, weightT, panels, bias, biasOff, rows, outFeatures, inFeatures,
-                then);
+        blocks.set(k, y, yOff, x, xOff, xStride, weight, wOff, weightT, panels, bias, biasOff, rows, outFeatures,
+                inFeatures, then);
         try {
             if (!splits(rows, outFeatures, inFeatures)) { // one block on this thread
                 blocks.block(0, rows, 0, outFeatures);
@@ -248,6 +297,7 @@ public final class MatMul {
         private int yOff;
         private float[] x;
         private int xOff;
+        private int xStride;     // x's rows apart, >= inFeatures
         private float[] weight;  // (outFeatures, inFeatures) at wOff, or null when weightT is given
         private int wOff;
         private float[] weightT; // (inFeatures, outFeatures), or null
@@ -259,14 +309,15 @@ public final class MatMul {
         private int inFeatures;
         private Epilogue then;
 
-        void set(Kernels k, float[] y, int yOff, float[] x, int xOff, float[] weight, int wOff, float[] weightT,
-                 float[] panels, float[] bias, int biasOff, int rows, int outFeatures, int inFeatures,
-                 Epilogue then) {
+        void set(Kernels k, float[] y, int yOff, float[] x, int xOff, int xStride, float[] weight, int wOff,
+                 float[] weightT, float[] panels, float[] bias, int biasOff, int rows, int outFeatures,
+                 int inFeatures, Epilogue then) {
             this.k = k;
             this.y = y;
             this.yOff = yOff;
             this.x = x;
             this.xOff = xOff;
+            this.xStride = xStride;
             this.weight = weight;
             this.wOff = wOff;
             this.weightT = weightT;
@@ -281,7 +332,7 @@ public final class MatMul {
 
         @Override
         protected void clear() {
-            set(null, null, 0, null, 0, null, 0, null, null, null, 0, 0, 0, 0, Epilogue.NONE);
+            set(null, null, 0, null, 0, 0, null, 0, null, null, null, 0, 0, 0, 0, Epilogue.NONE);
         }
 
         @Override
@@ -309,15 +360,15 @@ public final class MatMul {
         /** The product, then the bias and the epilogue, on rows {@code [i0, i1)} x columns {@code [j0, j1)}. */
         private void product(int i0, int i1, int j0, int j1) {
             int y0 = yOff + i0 * outFeatures + j0;
-            int x0 = xOff + i0 * inFeatures;
+            int x0 = xOff + i0 * xStride;
             if (panels != null) {  // W in RowPanels: j0 is 0 or a column block's start, a multiple of its ROWS
-                k.matmulTransBPanels(y, y0, outFeatures, x, x0, inFeatures, panels,
+                k.matmulTransBPanels(y, y0, outFeatures, x, x0, xStride, panels,
                         RowPanels.offset(j0, inFeatures), i1 - i0, j1 - j0, inFeatures);
             } else if (weightT != null) { // B[p, j] = weightT[p * outFeatures + j]: contiguous rows, no gathers
-                k.matmul(y, y0, outFeatures, x, x0, inFeatures, weightT, j0, outFeatures, i1 - i0, j1 - j0,
+                k.matmul(y, y0, outFeatures, x, x0, xStride, weightT, j0, outFeatures, i1 - i0, j1 - j0,
                         inFeatures);
             } else {               // B[p, j] = weight[wOff + j * inFeatures + p]
-                k.matmulTransB(y, y0, outFeatures, x, x0, inFeatures, weight, wOff + j0 * inFeatures, inFeatures,
+                k.matmulTransB(y, y0, outFeatures, x, x0, xStride, weight, wOff + j0 * inFeatures, inFeatures,
                         i1 - i0, j1 - j0, inFeatures);
             }
             for (int i = i0; i < i1; i++) { // the row's block is still in cache: bias, then the epilogue, in place

@@ -99,6 +99,61 @@ class MatMulTest {
         }
     }
 
+    /**
+     * The map on the leading columns of wider rows, read in place, gives the bits of the map on a contiguous copy of
+     * those columns, on the kept panels and on the weight itself, at 1, 2 and 3 threads: few rows (one panel stream)
+     * and many (split by rows and by columns), columns that are a third of the row (the heads' output over the queries)
+     * and all of it, with and without bias.
+     */
+    @Test
+    void linearOnLeadingColumnsGivesTheBitsOfLinearOnACopyOfThem() {
+        for (int rows : new int[] {1, 5, 17, 130, 413}) {
+            for (int[] kwn : new int[][] {{96, 288, 96}, {37, 40, 203}, {384, 384, 384}}) {
+                int k = kwn[0];
+                int width = kwn[1];
+                int n = kwn[2];
+                Tensor wide = Tensor.randn(61 + rows, 1, rows, width);   // (batchSize, seqLen, width)
+                Tensor leading = Tensor.zeros(1, rows, k);              // its first k columns, copied
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(wide.data(), r * width, leading.data(), r * k, k);
+                }
+                Tensor w = Tensor.randn(62, n, k);                       // (outFeatures, inFeatures)
+                Tensor b = Tensor.randn(63, n);
+                PanelWeight panels = new PanelWeight(w);
+                for (Tensor bias : new Tensor[] {b, null}) {
+                    Tensor expected = MatMul.linear(leading, w, bias);
+                    for (int threads : new int[] {1, 2, 3}) {
+                        dev.attention4j.kernels.WithThreads.run(threads, () -> {
+                            String what = rows + " rows of " + width + ", first " + k + " -> " + n
+                                    + (bias == null ? ", no bias" : "") + ", threads " + threads;
+                            Tensor onPanels = MatMul.linearOnLeadingColumns(wide, panels, bias);
+                            assertThat(onPanels.shape()).isEqualTo(Shape.of(1, rows, n));
+                            assertThat(onPanels.bitEquals(expected)).as("panels, %s", what).isTrue();
+                            assertThat(MatMul.linearOnLeadingColumns(wide, w, bias).bitEquals(expected))
+                                    .as("weight, %s", what).isTrue();
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /** The map on leading columns says what it expected of rows too narrow and of a bias of the wrong size. */
+    @Test
+    void linearOnLeadingColumnsRejectsRowsNarrowerThanTheWeight() {
+        Tensor w = Tensor.randn(71, 40, 24);                             // (outFeatures, inFeatures)
+        PanelWeight panels = new PanelWeight(w);
+        Tensor narrow = Tensor.randn(72, 3, 23);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MatMul.linearOnLeadingColumns(narrow, panels, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("width >= inFeatures = 24").hasMessageContaining("[3, 23]");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MatMul.linearOnLeadingColumns(narrow, w, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("width >= inFeatures = 24");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        MatMul.linearOnLeadingColumns(Tensor.randn(73, 3, 72), panels, Tensor.randn(74, 39)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bias");
+    }
+
     /** linearInto on panels checks its buffers as linearTransposedInto does, naming what it expected. */
     @Test
     void linearIntoOnPanelsRejectsBuffersTooShort() {

@@ -196,15 +196,9 @@ public final class MultiHeadAttention implements Module {
                 : LinearOp.apply(tape, x, inProjWeight, inProjBias);
         if (tape == null && held.length == 0) {
             AttentionOp.applyPackedInPlace(qkv, numHeads, scale(), MaskShapes.scoreMask(mask));
-            // qkv's first batchSize * len * modelDim floats: the heads' output (batchSize, len, numHeads * headDim)
-            Tensor output = Tensor.zeros(batchSize, len, e);
-            if (panels != null) {
-                MatMul.linearInto(output.data(), 0, qkv.data(), 0, panels[1],
-                        outProjBias == null ? null : outProjBias.data(), 0, batchSize * len);
-            } else {
-                MatMul.linearInto(output.data(), 0, qkv.data(), 0, outProjWeight.data(), 0,
-                        outProjBias == null ? null : outProjBias.data(), 0, batchSize * len, e, e);
-            }
+            // the heads' output (batchSize, len, numHeads * headDim) over the queries, the first third of each row
+            Tensor output = panels != null ? MatMul.linearOnLeadingColumns(qkv, panels[1], outProjBias)
+                    : MatMul.linearOnLeadingColumns(qkv, outProjWeight, outProjBias);
             return new AttentionOutput(output, null);
         }
         // probs: (batchSize, held.length, len, len), the weights of the heads returned or observed

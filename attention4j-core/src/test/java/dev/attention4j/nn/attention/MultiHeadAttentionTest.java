@@ -84,7 +84,7 @@ class MultiHeadAttentionTest {
         long bound = projections + output + 64 * 1024;
         dev.attention4j.kernels.WithThreads.run(1, () -> {
             long least = Long.MAX_VALUE;
-            for (int call = 0; call < 30 && least >= bound; call++) {
+            for (int call = 0; call < 100 && least >= bound; call++) { // the kernels compile by call 25-30
                 long start = allocatedBytes();
                 module.forward(input, input, input, Mask.causal());
                 least = Math.min(least, allocatedBytes() - start);
