@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * are scaled and transposed once per query tile ({@code Qs^T (headDim, queries)}), the keys are read as rows, so
  * {@code S^T = K_tile Qs^T} is one {@link Kernels#tileMatmul}; {@code acc += P V_tile} reads {@code P} transposed at
  * no cost (A by broadcasts). The forward reads keys and values from a contiguous copy of the head's rows, made once
- * per thread and head; the backward and the weights read the keys in place (the same score bits either way).
+ * per thread and head, unless every head is a single query tile (a sentence), when the copy would serve one task and
+ * they are read in place; the backward and the weights read the keys in place (the same score bits either way).
  *
  * <p>Masks: a {@link ScoreMask#isBand() band} mask (none, causal, sliding window, prefix key padding) gives each
  * query a visible key range; key tiles outside every query's range of the tile are skipped entirely (causal:
@@ -163,11 +164,23 @@ final class TiledAttention {
         Arrays.fill(t.sum, 0, width, 0f);
         Arrays.fill(t.acc, 0, rows * dv, 0f);
         packQueryTransposed(t, p, b, h, i0, rows);
-        pack(t, p, Packing.KEYS_AND_VALUES, call, bh, t.keyFrom, t.keyTo);
-        int dk = d.headDim();
+        // keys and values: from the thread's packed rows, or, when each head is one query tile (a sentence), where
+        // they lie: a copy would serve this one task (measured: half of a corpus pass's attention time was packing)
+        Operand key = p.key();
+        Operand value = p.value();
+        boolean inPlace = p.queryTiles() == 1;
+        if (!inPlace) {
+            pack(t, p, Packing.KEYS_AND_VALUES, call, bh, t.keyFrom, t.keyTo); // may grow the packed arrays
+        }
+        float[] keys = inPlace ? key.data() : t.packedKey;
+        float[] values = inPlace ? value.data() : t.packedValue;
+        int keyStride = inPlace ? key.rowStride() : d.headDim();
+        int valueStride = inPlace ? value.rowStride() : dv;
+        int key0 = inPlace ? key.at(b, h) : 0;
+        int value0 = inPlace ? value.at(b, h) : 0;
         for (int j0 = t.keyFrom; j0 < t.keyTo; j0 += KEY_TILE) {
             int cols = Math.min(KEY_TILE, t.keyTo - j0);
-            scores(k, t, p, t.packedKey, j0 * dk, dk, j0, cols, rows, general);
+            scores(k, t, p, keys, key0 + j0 * keyStride, keyStride, j0, cols, rows, general);
             // the online softmax: the new max, the old sums and outputs rescaled, then P^T = exp(S^T - max)
             System.arraycopy(t.max, 0, t.newMax, 0, width);
             k.maxColumns(t.newMax, t.scores, 0, QUERY_TILE, cols, width);
@@ -183,8 +196,10 @@ final class TiledAttention {
                 t.max[r] = now;
             }
             k.expColumnsSum(t.scores, 0, QUERY_TILE, t.shift, t.sum, cols, width);
-            // acc (rows, valueHeadDim) += P V_tile, V_tile (cols, valueHeadDim) read from the packed values
-            k.tileMatmulAdd(t.acc, 0, dv, t.scores, 0, 1, QUERY_TILE, t.packedValue, j0 * dv, dv, rows, dv, cols);
+            // acc (rows, valueHeadDim) += P V_tile, V_tile (cols, valueHeadDim): each element one chain over the keys
+            // in order, wherever the rows are read from
+            k.tileMatmulAdd(t.acc, 0, dv, t.scores, 0, 1, QUERY_TILE, values, value0 + j0 * valueStride, valueStride,
+                    rows, dv, cols);
         }
         int o = out.at(b, h) + i0 * out.rowStride();
         for (int r = 0; r < rows; r++) {

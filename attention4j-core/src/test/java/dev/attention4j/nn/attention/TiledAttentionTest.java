@@ -106,6 +106,11 @@ class TiledAttentionTest {
         all.add(new Problem("additive mask per head", 1, 2, 130, 170, 24, 24,
                 Mask.additive(Tensor.of(bias, 1, 2, 130, 170))));
         all.add(new Problem("one query, one key", 1, 1, 1, 1, 5, 3, Mask.none()));
+        // every head one query tile (sentences): keys and values read in place rather than packed
+        all.add(new Problem("sentences, one query tile per head, key padding", 3, 4, 40, 40, 32, 32,
+                Mask.keyLengths(40, 40, 17, 1)));
+        all.add(new Problem("one query tile per head, keys past one key tile, causal lower right", 2, 2, 64, 250,
+                64, 64, Mask.causal(Mask.Alignment.LOWER_RIGHT)));
         // one (sequence, head) pair: at 2 threads backward runs its two-pass schedule (dQ by query tile, then dK, dV
         // by ranges of 384 keys), at 1 thread the one-pass one; bitIdenticalAtOneAndTwoThreads holds them equal
         all.add(new Problem("one head, keys past one range, causal lower right", 1, 1, 300, 900, 32, 32,
@@ -189,7 +194,9 @@ class TiledAttentionTest {
                 new Problem("causal and key padding with an empty sequence", 2, 2, 130, 130, 16, 16,
                         Mask.causal().and(Mask.keyLengths(130, 97, 0))),
                 new Problem("additive mask per head", 1, 2, 130, 130, 8, 8,
-                        Mask.additive(Tensor.of(bias, 1, 2, 130, 130))));
+                        Mask.additive(Tensor.of(bias, 1, 2, 130, 130))),
+                new Problem("sentences, one query tile per head (keys and values read in place), key padding", 3, 12,
+                        29, 29, 32, 32, Mask.keyLengths(29, 29, 11, 3)));
     }
 
     /**
