@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * are scaled and transposed once per query tile ({@code Qs^T (headDim, queries)}), the keys are read as rows, so
  * {@code S^T = K_tile Qs^T} is one {@link Kernels#tileMatmul}; {@code acc += P V_tile} reads {@code P} transposed at
  * no cost (A by broadcasts). The forward reads keys and values from a contiguous copy of the head's rows, made once
- * per thread and head, unless every head is a single query tile (a sentence), when the copy would serve one task and
- * they are read in place; the backward and the weights read the keys in place (the same score bits either way).
+ * per thread and head, unless heads are one or two query tiles (sentences), when the copy would serve one or two
+ * tasks and they are read in place ({@link #IN_PLACE_TILES}); the backward and the weights read the keys in place
+ * (the same score bits either way).
  *
  * <p>Masks: a {@link ScoreMask#isBand() band} mask (none, causal, sliding window, prefix key padding) gives each
  * query a visible key range; key tiles outside every query's range of the tile are skipped entirely (causal:
@@ -150,6 +151,16 @@ final class TiledAttention {
         return work < MIN_PARALLEL_WORK ? Integer.MAX_VALUE : 1;
     }
 
+    /**
+     * Heads of at most this many query tiles read their keys and values in place in the forward rather than from the
+     * thread's packed copy: a copy serves the tiles of its head that run on its thread, and with one or two tiles
+     * (sentences, BERT's 128 tokens) it serves one or two, often on different threads. Measured, pinned, 12 heads of
+     * 32 dims: 64 x 29 tokens -20% with keys and values in place, 4 x 128 -10%, 1 x 128 even on one thread and -4-7%
+     * on two, 1 x 256 even, 1 x 512 +7-10% (its copy serves eight tiles; rows {@code 3 * modelDim} apart share a
+     * few L1 sets).
+     */
+    static final int IN_PLACE_TILES = 2;
+
     private static void forwardTile(Kernels k, Tiles t, Operand out, float[] logSumExp, Problem p, long call, int bh,
                                     int tile) {
         Dims d = p.dims();
@@ -164,11 +175,11 @@ final class TiledAttention {
         Arrays.fill(t.sum, 0, width, 0f);
         Arrays.fill(t.acc, 0, rows * dv, 0f);
         packQueryTransposed(t, p, b, h, i0, rows);
-        // keys and values: from the thread's packed rows, or, when each head is one query tile (a sentence), where
-        // they lie: a copy would serve this one task (measured: half of a corpus pass's attention time was packing)
+        // keys and values: from the thread's packed rows, or, for heads of at most IN_PLACE_TILES query tiles, where
+        // they lie (see IN_PLACE_TILES)
         Operand key = p.key();
         Operand value = p.value();
-        boolean inPlace = p.queryTiles() == 1;
+        boolean inPlace = p.queryTiles() <= IN_PLACE_TILES;
         if (!inPlace) {
             pack(t, p, Packing.KEYS_AND_VALUES, call, bh, t.keyFrom, t.keyTo); // may grow the packed arrays
         }

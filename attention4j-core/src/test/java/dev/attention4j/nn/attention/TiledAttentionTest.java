@@ -106,7 +106,7 @@ class TiledAttentionTest {
         all.add(new Problem("additive mask per head", 1, 2, 130, 170, 24, 24,
                 Mask.additive(Tensor.of(bias, 1, 2, 130, 170))));
         all.add(new Problem("one query, one key", 1, 1, 1, 1, 5, 3, Mask.none()));
-        // every head one query tile (sentences): keys and values read in place rather than packed
+        // every head one or two query tiles (sentences): keys and values read in place rather than packed
         all.add(new Problem("sentences, one query tile per head, key padding", 3, 4, 40, 40, 32, 32,
                 Mask.keyLengths(40, 40, 17, 1)));
         all.add(new Problem("one query tile per head, keys past one key tile, causal lower right", 2, 2, 64, 250,
