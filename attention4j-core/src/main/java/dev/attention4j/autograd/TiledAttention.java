@@ -531,21 +531,8 @@ final class TiledAttention {
      */
     private static void packQueryTransposed(Tiles t, Problem p, int b, int h, int i0, int rows) {
         Operand q = p.query();
-        int headDim = p.dims().headDim();
-        float scale = p.scale();
-        float[] src = q.data();
-        int q0 = q.at(b, h) + i0 * q.rowStride();
-        int stride = q.rowStride();
-        for (int c = 0; c < headDim; c++) { // a dim of every query per step: contiguous stores, and the first step
-            int out = c * QUERY_TILE;       // touches every query's row at once (their first reads overlap)
-            for (int r = 0; r < rows; r++) {
-                t.queryT[out + r] = scale * src[q0 + r * stride + c];
-            }
-        }
-        int width = paddedWidth(rows);
-        for (int c = 0; c < headDim; c++) {
-            Arrays.fill(t.queryT, c * QUERY_TILE + rows, c * QUERY_TILE + width, 0f);
-        }
+        Kernels.active().transposeScaled(t.queryT, 0, QUERY_TILE, q.data(), q.at(b, h) + i0 * q.rowStride(),
+                q.rowStride(), rows, paddedWidth(rows), p.dims().headDim(), p.scale());
     }
 
     /**

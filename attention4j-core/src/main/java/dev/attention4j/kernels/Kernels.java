@@ -116,6 +116,14 @@ public interface Kernels {
                        int ldb, int m, int n, int k);
 
     /**
+     * A block transposed and scaled, its columns zero-padded: {@code out[outOff + c * ldo + r] = scale *
+     * src[srcOff + r * srcRowStride + c]} for {@code r < rows}, and {@code 0} for {@code rows <= r < paddedRows}, for
+     * {@code c < cols}. Tiled attention's query tile, {@code (scale Q)^T}.
+     */
+    void transposeScaled(float[] out, int outOff, int ldo, float[] src, int srcOff, int srcRowStride, int rows,
+                         int paddedRows, int cols, float scale);
+
+    /**
      * A band mask on a transposed score tile: {@code x[xOff + r * ldx + j] = -inf} wherever row {@code r}'s key,
      * {@code firstKey + r}, lies outside column {@code j}'s visible keys {@code [from[j], to[j])}, for {@code r < rows},
      * {@code j < cols}; every other entry keeps its bits.

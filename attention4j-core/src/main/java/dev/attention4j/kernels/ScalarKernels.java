@@ -223,6 +223,18 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void transposeScaled(float[] out, int outOff, int ldo, float[] src, int srcOff, int srcRowStride, int rows,
+                                int paddedRows, int cols, float scale) {
+        for (int c = 0; c < cols; c++) {
+            int o = outOff + c * ldo;
+            for (int r = 0; r < rows; r++) {
+                out[o + r] = scale * src[srcOff + r * srcRowStride + c];
+            }
+            java.util.Arrays.fill(out, o + rows, o + Math.max(rows, paddedRows), 0f);
+        }
+    }
+
+    @Override
     public void maskColumnsOutside(float[] x, int xOff, int ldx, int[] from, int[] to, int firstKey, int rows,
                                    int cols) {
         for (int r = 0; r < rows; r++) {

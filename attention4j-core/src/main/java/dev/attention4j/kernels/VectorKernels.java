@@ -520,6 +520,53 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
+     * Per thread, for {@link #transposeScaled}: gather offsets {@code l * stride} for every lane, then the same for the
+     * lanes of a last partial vector (0, an index in range, past its rows), then the stride they were made for.
+     */
+    private static final ThreadLocal<int[]> GATHER_ROWS = ThreadLocal.withInitial(() -> new int[2 * LANES + 1]);
+
+    /**
+     * A vector of {@code LANES} rows of one column at a time, gathered, scaled and stored contiguously; a last partial
+     * vector gathers its rows under a mask (the other lanes hold the padding's zero) through offsets kept in range,
+     * as the JDK checks the indices of masked-off lanes too. The scalar loop it replaces moved one element per step:
+     * a quarter of tiled attention's time on sentences of 29 tokens.
+     */
+    @Override
+    public void transposeScaled(float[] out, int outOff, int ldo, float[] src, int srcOff, int srcRowStride, int rows,
+                                int paddedRows, int cols, float scale) {
+        int[] offsets = GATHER_ROWS.get();
+        if (offsets[2 * LANES] != srcRowStride) {
+            for (int l = 0; l < LANES; l++) {
+                offsets[l] = l * srcRowStride;
+            }
+            offsets[2 * LANES] = srcRowStride;
+        }
+        int whole = rows / LANES * LANES;
+        int tail = rows - whole;
+        for (int l = 0; l < LANES; l++) {
+            offsets[LANES + l] = l < tail ? l * srcRowStride : 0;
+        }
+        VectorMask<Float> tailRows = SPECIES.indexInRange(0, tail);
+        int width = Math.max(rows, paddedRows);
+        for (int c = 0; c < cols; c++) {
+            int o = outOff + c * ldo;
+            for (int r = 0; r < whole; r += LANES) {
+                FloatVector.fromArray(SPECIES, src, srcOff + r * srcRowStride + c, offsets, 0).mul(scale)
+                        .intoArray(out, o + r);
+            }
+            int r = whole;
+            if (tail > 0 && r + LANES <= width) {
+                FloatVector.fromArray(SPECIES, src, srcOff + r * srcRowStride + c, offsets, LANES, tailRows)
+                        .mul(scale, tailRows).intoArray(out, o + r);
+                r += LANES;
+            }
+            for (; r < width; r++) {
+                out[o + r] = r < rows ? scale * src[srcOff + r * srcRowStride + c] : 0f;
+            }
+        }
+    }
+
+    /**
      * A column vector at a time: its ranges loaded once, then per row two compares against the row's key and a blend
      * of {@code -inf} (the scalar loop it replaces wrote one column-strided entry at a time: ~3 ms of bench attention's
      * causal forward at n = 4096, one thread); tail columns as the scalar twin.
