@@ -32,8 +32,10 @@ public final class MatMul {
         }
     }
     /**
-     * A product on a weight kept in {@link RowPanels} runs its rows in chunks of this many (whole 12-row slivers of
-     * the SIMD kernel): a chunk's output, up to 240 x 1536 floats, stays in L2 while later k-blocks resume it and the
+     * A product on a weight kept in {@link RowPanels} runs its rows in chunks of about this many, as few chunks of at
+     * most 10% more as cover the rows, equal and whole 12-row slivers of the SIMD kernel ({@link #panelChunk}: 988
+     * rows run as 4 x ~247, not 4 x 240 and a last 28 that re-read the whole weight for little work): a chunk's
+     * output, up to 264 x 1536 floats, stays in L2 while later k-blocks resume it and the
      * bias and the epilogue run over it, where a block of thousands of rows (a batch of sentences) would go out to L3
      * and come back once per k-block and once more for the bias. The weight is not packed per call, so a cut costs only
      * re-reading the weight from L3. Measured (MiniLM, one thread, CPU time per call, loaded machine): at 32 x 128,
@@ -41,8 +43,15 @@ public final class MatMul {
      * 128 rows cut in two, the weight read twice) and chunks of 240 (no cut) nothing.
      */
     private static final int PANEL_CHUNK_ROWS = 240;
-    /** Row blocks are multiples of this (whole register blocks: 4, 6 and 8 rows divide it). */
+    /** Rows split across threads come in blocks of at least this many. */
     private static final int ROW_BLOCK = 24;
+    /**
+     * Row blocks split across threads are equal up to a multiple of this (whole 4-row register blocks): with blocks
+     * rounded to {@link #ROW_BLOCK} a batch of 1970 rows ran as 1008 + 962, the caller's share 5% longer than the
+     * worker's, which then waited (measured, two threads, 1970 x 384 x 1536 on kept panels: +1.3-2% with equal
+     * blocks; 4096 rows +1.5-4%).
+     */
+    private static final int ROW_GRAIN = 4;
 
     /**
      * What a linear map's blocks apply to their output, elementwise, right after the bias, while the block is still in
@@ -352,8 +361,9 @@ public final class MatMul {
             }
             // W in RowPanels is read where it lies, so cutting the rows costs no packing: each chunk's output is
             // still in L2 when the next k-block resumes it and when the bias and the epilogue run over it
-            for (int c0 = i0; c0 < i1; c0 += PANEL_CHUNK_ROWS) {
-                product(c0, Math.min(i1, c0 + PANEL_CHUNK_ROWS), j0, j1);
+            int chunk = panelChunk(i1 - i0);
+            for (int c0 = i0; c0 < i1; c0 += chunk) {
+                product(c0, Math.min(i1, c0 + chunk), j0, j1);
             }
         }
 
@@ -453,7 +463,7 @@ public final class MatMul {
     /**
      * Runs an {@code (m x n)} product with inner dimension {@code k} as blocks across {@link Parallel}'s threads: one
      * block per thread, cut along the columns when {@code m <= n} (each block re-packs only its rows of the left
-     * operand, the smaller one) and along the rows otherwise, in multiples of {@link #COL_BLOCK} or {@link #ROW_BLOCK};
+     * operand, the smaller one) and along the rows otherwise, in multiples of {@link #COL_BLOCK} or {@link #ROW_GRAIN};
      * a small product is one block. The cut follows the thread count, which the bits do not depend on (see the class
      * comment).
      */
@@ -478,7 +488,14 @@ public final class MatMul {
             return roundUp((n + parts - 1) / parts, COL_BLOCK);
         }
         int parts = small ? 1 : Math.max(1, Math.min(threads, m / ROW_BLOCK));
-        return roundUp((m + parts - 1) / parts, ROW_BLOCK);
+        return roundUp((m + parts - 1) / parts, ROW_GRAIN);
+    }
+
+    /** The rows of each chunk {@code rows} rows on kept panels run in (see {@link #PANEL_CHUNK_ROWS}). */
+    static int panelChunk(int rows) {
+        int most = PANEL_CHUNK_ROWS + PANEL_CHUNK_ROWS / 10;
+        int chunks = Math.max(1, (rows + most - 1) / most);
+        return roundUp((rows + chunks - 1) / chunks, 12);
     }
 
     private static int roundUp(int x, int multiple) {

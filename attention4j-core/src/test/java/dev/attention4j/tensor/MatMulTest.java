@@ -154,6 +154,25 @@ class MatMulTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bias");
     }
 
+    /**
+     * Rows on kept panels run in as few chunks of at most 264 rows as cover them, of whole 12-row slivers and equal
+     * but for the last: no chunk of a few rows that re-reads the whole weight for little work.
+     */
+    @Test
+    void panelChunksAreFewAndEqual() {
+        assertThat(MatMul.panelChunk(128)).as("128 rows in one chunk").isGreaterThanOrEqualTo(128);
+        assertThat(MatMul.panelChunk(988)).isEqualTo(252);   // 4 x 252 - 20, where 240-row chunks left 28 rows
+        assertThat(MatMul.panelChunk(2048)).isEqualTo(264);  // 8 chunks, as 8 x 256 would be
+        for (int rows = 1; rows <= 3000; rows++) {
+            int chunk = MatMul.panelChunk(rows);
+            int chunks = (rows + chunk - 1) / chunk;
+            assertThat(chunk % 12).as("whole slivers, %d rows", rows).isZero();
+            assertThat(chunks).as("fewest chunks of <= 264 rows, %d rows", rows).isEqualTo((rows + 263) / 264);
+            assertThat(rows - (chunks - 1) * chunk).as("the last chunk, %d rows", rows)
+                    .isGreaterThanOrEqualTo(chunk - 12 * chunks);
+        }
+    }
+
     /** linearInto on panels checks its buffers as linearTransposedInto does, naming what it expected. */
     @Test
     void linearIntoOnPanelsRejectsBuffersTooShort() {
