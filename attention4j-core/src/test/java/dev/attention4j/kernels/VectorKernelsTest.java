@@ -830,14 +830,14 @@ class VectorKernelsTest {
     /**
      * The strides tiled attention uses at head dim 64, which the SIMD tile product runs with as constants: B rows 64
      * apart and A read by rows ({@code aps = 1}), 64 apart or any other distance, or transposed from a
-     * {@code (k, 64)} tile ({@code aps = 64}), at the tile sizes and ragged ones; each element still one in-order fma
-     * chain.
+     * {@code (k, 64)} tile ({@code aps = 64}, also the 2-vector block's constant: P^T at head dim 32), at the tile
+     * sizes and ragged ones; each element still one in-order fma chain.
      */
     @Test
     void tileMatmulsAtTheFixedAttentionStrides() {
         Random rnd = new Random(22);
         for (int m : new int[] {96, 64, 61, 7}) {
-            for (int n : new int[] {64, 48, 16}) {
+            for (int n : new int[] {64, 48, 32, 16}) { // 32: a head of 32 dims, the 2-vector block at 512 bits
                 for (int k : new int[] {64, 96, 37}) {
                     for (String layout : new String[] {"A", "A rows 64 apart", "A^T"}) {
                         boolean transposedA = layout.equals("A^T");
