@@ -159,8 +159,8 @@ public final class AttentionOp {
      * {@link #applyPacked} at inference keeping nothing: the output is written over the queries. On return row
      * {@code r} of the output {@code (batchSize, len, numHeads * headDim)} is at {@code qkv.data()[r * 3 * modelDim ..
      * r * 3 * modelDim + modelDim)}, where its queries were (a reader takes the rows {@code 3 * modelDim} apart, as
-     * {@code MatMul.linearInto} with a row stride does), and the rest of {@code qkv} is left over (keys and values no
-     * longer needed). The same bits as {@link #applyPacked}. Allocates nothing beyond the per-thread tiles.
+     * {@code MatMul.linearOnLeadingColumns} does), and the rest of {@code qkv} is left over (keys and values no longer
+     * needed). The same bits as {@link #applyPacked}. Allocates nothing beyond the per-thread tiles.
      *
      * <p>Why overwriting is safe: each (sequence, head, query tile) task reads its queries once, before it visits
      * any key, and writes its output rows (zeros for a query that sees no key) only after its last key tile, to

@@ -543,11 +543,10 @@ final class TileGemm {
                 s50 = x.fma(b0, s50);
                 s51 = x.fma(b1, s51);
             }
-            k = 0; // done: the general loop below runs no step
-        }
-        // S^T = K Qs^T for a tile of up to 32 queries (sentences): B's rows 64 apart as a constant, A's rows anywhere;
-        // measured, pinned, 64 sentences x 29 tokens, 12 heads of 32: the attention 1740-1760 -> 1592-1614 us
-        if (ldb == FIXED_STRIDE && aps == 1) {
+        } else if (ldb == FIXED_STRIDE && aps == 1) {
+            // S^T = K Qs^T for a tile of up to 32 queries (sentences): B's rows 64 apart as a constant, A's rows
+            // anywhere; measured, pinned, 64 sentences x 29 tokens, 12 heads of 32: the attention 1740-1760 ->
+            // 1592-1614 us
             for (int p = 0; p < k; p++) {
                 int bi = bStart + p * FIXED_STRIDE;
                 FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi + 0 * LANES);
@@ -571,31 +570,31 @@ final class TileGemm {
                 s50 = x.fma(b0, s50);
                 s51 = x.fma(b1, s51);
             }
-            k = 0;
-        }
-        for (int p = 0; p < k; p++) {
-            int bi = bStart + p * ldb;
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi + 0 * LANES);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + 1 * LANES);
-            int ap = p * aps;
-            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + ap]);
-            s00 = x.fma(b0, s00);
-            s01 = x.fma(b1, s01);
-            x = FloatVector.broadcast(SPECIES, a[a1 + ap]);
-            s10 = x.fma(b0, s10);
-            s11 = x.fma(b1, s11);
-            x = FloatVector.broadcast(SPECIES, a[a2 + ap]);
-            s20 = x.fma(b0, s20);
-            s21 = x.fma(b1, s21);
-            x = FloatVector.broadcast(SPECIES, a[a3 + ap]);
-            s30 = x.fma(b0, s30);
-            s31 = x.fma(b1, s31);
-            x = FloatVector.broadcast(SPECIES, a[a4 + ap]);
-            s40 = x.fma(b0, s40);
-            s41 = x.fma(b1, s41);
-            x = FloatVector.broadcast(SPECIES, a[a5 + ap]);
-            s50 = x.fma(b0, s50);
-            s51 = x.fma(b1, s51);
+        } else {
+            for (int p = 0; p < k; p++) {
+                int bi = bStart + p * ldb;
+                FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi + 0 * LANES);
+                FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + 1 * LANES);
+                int ap = p * aps;
+                FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + ap]);
+                s00 = x.fma(b0, s00);
+                s01 = x.fma(b1, s01);
+                x = FloatVector.broadcast(SPECIES, a[a1 + ap]);
+                s10 = x.fma(b0, s10);
+                s11 = x.fma(b1, s11);
+                x = FloatVector.broadcast(SPECIES, a[a2 + ap]);
+                s20 = x.fma(b0, s20);
+                s21 = x.fma(b1, s21);
+                x = FloatVector.broadcast(SPECIES, a[a3 + ap]);
+                s30 = x.fma(b0, s30);
+                s31 = x.fma(b1, s31);
+                x = FloatVector.broadcast(SPECIES, a[a4 + ap]);
+                s40 = x.fma(b0, s40);
+                s41 = x.fma(b1, s41);
+                x = FloatVector.broadcast(SPECIES, a[a5 + ap]);
+                s50 = x.fma(b0, s50);
+                s51 = x.fma(b1, s51);
+            }
         }
         s00.intoArray(c, d0 + 0 * LANES);
         s01.intoArray(c, d0 + 1 * LANES);
