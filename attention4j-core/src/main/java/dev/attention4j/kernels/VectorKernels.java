@@ -548,21 +548,22 @@ public final class VectorKernels implements Kernels {
         }
         VectorMask<Float> tailRows = SPECIES.indexInRange(0, tail);
         int width = Math.max(rows, paddedRows);
+        boolean maskedTail = tail > 0 && whole + LANES <= width; // the last rows and padding in one masked vector
+        int done = maskedTail ? whole + LANES : whole;
         for (int c = 0; c < cols; c++) {
             int o = outOff + c * ldo;
             for (int r = 0; r < whole; r += LANES) {
                 FloatVector.fromArray(SPECIES, src, srcOff + r * srcRowStride + c, offsets, 0).mul(scale)
                         .intoArray(out, o + r);
             }
-            int r = whole;
-            if (tail > 0 && r + LANES <= width) {
-                FloatVector.fromArray(SPECIES, src, srcOff + r * srcRowStride + c, offsets, LANES, tailRows)
-                        .mul(scale, tailRows).intoArray(out, o + r);
-                r += LANES;
+            if (maskedTail) {
+                FloatVector.fromArray(SPECIES, src, srcOff + whole * srcRowStride + c, offsets, LANES, tailRows)
+                        .mul(scale, tailRows).intoArray(out, o + whole);
             }
-            for (; r < width; r++) {
-                out[o + r] = r < rows ? scale * src[srcOff + r * srcRowStride + c] : 0f;
-            }
+        }
+        if (done < width) { // rows and padding past the last whole vector: the scalar twin, all columns
+            ScalarKernels.INSTANCE.transposeScaled(out, outOff + done, ldo, src, srcOff + done * srcRowStride,
+                    srcRowStride, Math.max(0, rows - done), width - done, cols, scale);
         }
     }
 

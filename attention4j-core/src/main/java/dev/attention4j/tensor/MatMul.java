@@ -118,11 +118,7 @@ public final class MatMul {
      * itself. Only a whole weight ({@code rowOffset} 0) is taken.
      */
     public static Tensor linear(Tensor x, PanelWeight weight, Tensor bias, Epilogue then) {
-        Tensor w = weight.source();
-        if (weight.sourceOffset() != 0 || weight.outFeatures() != w.dim(0)) {
-            throw new IllegalArgumentException("weight: expected the panels of a whole weight but got rows from "
-                    + weight.sourceOffset() / Math.max(1, weight.inFeatures()) + " of " + w.shape());
-        }
+        Tensor w = requireWholeWeight(weight);
         int outFeatures = weight.outFeatures();
         int inFeatures = weight.inFeatures();
         int rows = inFeatures == 0 || x.rank() < 1 ? 0 : x.size() / inFeatures;
@@ -147,11 +143,7 @@ public final class MatMul {
      * row of {@code qkv}.
      */
     public static Tensor linearOnLeadingColumns(Tensor x, PanelWeight weight, Tensor bias) {
-        Tensor w = weight.source();
-        if (weight.sourceOffset() != 0 || weight.outFeatures() != w.dim(0)) {
-            throw new IllegalArgumentException("weight: expected the panels of a whole weight but got rows from "
-                    + weight.sourceOffset() / Math.max(1, weight.inFeatures()) + " of " + w.shape());
-        }
+        requireWholeWeight(weight);
         Tensor y = leadingColumnsOutput(x, weight.outFeatures(), weight.inFeatures(), bias);
         int width = x.dim(-1);
         linear(y.data(), 0, x.data(), 0, width, null, 0, null, weight.data(), bias == null ? null : bias.data(), 0,
@@ -170,6 +162,16 @@ public final class MatMul {
         linear(y.data(), 0, x.data(), 0, width, weight.data(), 0, null, null, bias == null ? null : bias.data(), 0,
                 width == 0 ? 0 : x.size() / width, weight.dim(0), weight.dim(1), Epilogue.NONE);
         return y;
+    }
+
+    /** The weight {@code weight} packs, which must be all of it (the Tensor-level products take whole weights). */
+    private static Tensor requireWholeWeight(PanelWeight weight) {
+        Tensor w = weight.source();
+        if (weight.sourceOffset() != 0 || weight.outFeatures() != w.dim(0)) {
+            throw new IllegalArgumentException("weight: expected the panels of a whole weight but got rows from "
+                    + weight.sourceOffset() / Math.max(1, weight.inFeatures()) + " of " + w.shape());
+        }
+        return w;
     }
 
     /** Checks {@link #linearOnLeadingColumns}' operands; its output {@code (..., outFeatures)}, to be overwritten. */
