@@ -474,8 +474,8 @@ public final class VectorKernels implements Kernels {
      * written out in the loop, on a register rather than through a store and reload, and the constants are broadcast
      * once per call, as in {@link #expColumnsSumVectors}; without exp's clamps and their blends, which change nothing
      * here: its argument {@code -min(|z|, TAIL)^2} lies in {@code [-TAIL^2, 0]} (or is NaN, which the clamps pass on
-     * too). The same bits as through {@code expInPlace}; measured on one thread, 240 x 1536 floats: 13.6-14.1 -> 9.5-9.8 ns
-     * per vector.
+     * too). The same bits as through {@code expInPlace}; measured on one thread, 240 x 1536 floats: 13.6-14.1 ->
+     * 9.5-9.8 ns per vector.
      */
     private static void geluVectors(float[] out, int outOff, float[] x, int xOff, int nv) {
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
