@@ -1,6 +1,7 @@
 package dev.attention4j.autograd;
 
 import dev.attention4j.kernels.Kernels;
+import dev.attention4j.tensor.Shape;
 import dev.attention4j.tensor.Shapes;
 import dev.attention4j.tensor.Tensor;
 
@@ -46,7 +47,7 @@ public final class EmbeddingOp {
                 }
             }
         }
-        Tensor y = Tensor.zeros(batchSize, seqLen, dim);
+        Tensor y = Tensor.forOverwrite(Shape.of(batchSize, seqLen, dim)); // every row looked up below
         float[] out = y.data();                                   // (batchSize, seqLen, dim)
         for (int b = 0; b < batchSize; b++) {
             lookupInto(out, b * seqLen * dim, weight.data(), dim, tokens[b], scale); // (seqLen, dim) of sequence b

@@ -11,7 +11,7 @@ public final class Elementwise {
     /** {@code a + b}, shapes equal (the residual connection). */
     public static Tensor add(Tensor a, Tensor b) {
         Shapes.requireShape("b", b, a.shape());
-        Tensor out = Tensor.zeros(a.shape());
+        Tensor out = Tensor.forOverwrite(a.shape()); // every element written below
         addInto(out.data(), a.data(), b.data(), a.size());
         return out;
     }
@@ -26,7 +26,7 @@ public final class Elementwise {
 
     /** {@code alpha * x}. */
     public static Tensor scale(Tensor x, float alpha) {
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = Tensor.forOverwrite(x.shape()); // every element written below
         Kernels.active().scale(out.data(), 0, x.data(), 0, alpha, x.size());
         return out;
     }

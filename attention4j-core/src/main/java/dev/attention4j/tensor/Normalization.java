@@ -27,7 +27,7 @@ public final class Normalization {
             throw new IllegalArgumentException("x: expected shape (..., " + d + ") to match the normalised shape ["
                     + d + "] but got " + x.shape());
         }
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = Tensor.forOverwrite(x.shape()); // every row normalised into it below
         int rows = d == 0 ? 0 : x.size() / d;
         layerNormInto(out.data(), 0, x.data(), 0, gamma.data(), beta.data(), rows, d, eps);
         return out;

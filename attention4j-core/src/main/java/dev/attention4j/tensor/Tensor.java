@@ -41,9 +41,10 @@ public final class Tensor {
 
     /**
      * A tensor for an op that writes every element before anything reads it: from the thread's open
-     * {@link BufferPool} scope without zeroing (so holding whatever the array held), else zeros.
+     * {@link BufferPool} scope without zeroing (so holding whatever the array held: NaN under the test suite's
+     * {@code attention4j.pool.poison}, so an op that misses an element shows), else zeros.
      */
-    static Tensor forOverwrite(Shape shape) {
+    public static Tensor forOverwrite(Shape shape) {
         return new Tensor(shape, BufferPool.forOverwrite(shape.size()));
     }
 
