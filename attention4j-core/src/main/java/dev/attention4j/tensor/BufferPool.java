@@ -88,6 +88,28 @@ public final class BufferPool {
             }
         }
 
+        /**
+         * Takes {@code t}'s array out of this scope, so that closing the scope neither hands it out again nor
+         * poisons it: {@code t} stays valid after the scope closes, its array the caller's from then on. When nothing
+         * reads it any more, {@link BufferPool#recycle} gives it back to the pool. An array this scope did not lend
+         * (a small one, from the heap) is left as it is.
+         *
+         * @return {@code t}
+         */
+        public Tensor keep(Tensor t) {
+            if (closed) {
+                throw new IllegalStateException("this scope is closed");
+            }
+            float[] a = t.data();
+            for (int i = lent.size() - 1; i >= 0; i--) { // the newest first: a scope's output is made last
+                if (lent.get(i) == a) {
+                    lent.remove(i);
+                    return t;
+                }
+            }
+            return t;
+        }
+
         /** Returns every array this scope lent to the pool; tensors made in it must not be used any more. */
         @Override
         public void close() {
@@ -108,6 +130,21 @@ public final class BufferPool {
             lent.clear();
             scope = null;
         }
+    }
+
+    /**
+     * Gives the pool an array that an earlier scope {@linkplain Scope#keep kept} and that nothing reads any more: the
+     * open scope, or the next one, may lend it again (and a scope that does not take it drops it on closing, as it
+     * drops every array it did not take). Under {@code attention4j.pool.poison} it is filled with NaN here.
+     */
+    public void recycle(float[] a) {
+        if (a.length < minFloats) {
+            return; // never lent: take() does not look for arrays this short
+        }
+        if (POISON) {
+            Arrays.fill(a, Float.NaN);
+        }
+        free.computeIfAbsent(a.length, n -> new ArrayDeque<>()).push(a);
     }
 
     /** A pool that lends arrays of at least {@link #MIN_FLOATS} floats. */

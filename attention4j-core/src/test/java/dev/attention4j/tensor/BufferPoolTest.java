@@ -117,4 +117,81 @@ class BufferPoolTest {
         assertThatThrownBy(() -> new BufferPool(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("minFloats");
     }
+
+    @Test
+    void aKeptTensorOutlivesItsScopeUnpoisonedAndRecyclingLendsItsArrayAgain() {
+        BufferPool pool = new BufferPool(16);
+        Tensor kept;
+        try (BufferPool.Scope scope = pool.open()) {
+            kept = scope.keep(Tensor.zeros(64));
+            java.util.Arrays.fill(kept.data(), 2f);
+        }
+        assertThat(kept.data()).containsOnly(2f); // not poisoned, not handed out again
+        float[] other;
+        try (BufferPool.Scope scope = pool.open()) {
+            other = Tensor.zeros(64).data();
+            assertThat(other).isNotSameAs(kept.data());
+        }
+        assertThat(pool.allocatedArrays()).isEqualTo(2);
+        pool.recycle(kept.data());
+        assertThat(kept.data()).containsOnly(Float.NaN); // poisoned on the way back in the test suite
+        try (BufferPool.Scope scope = pool.open()) {
+            float[] a = Tensor.zeros(64).data();
+            float[] b = Tensor.zeros(64).data();
+            assertThat(java.util.List.of(a, b)).containsExactlyInAnyOrder(kept.data(), other);
+            assertThat(a).containsOnly(0f);
+            assertThat(b).containsOnly(0f);
+        }
+        assertThat(pool.allocatedArrays()).isEqualTo(2);
+        assertThat(pool.reusedArrays()).isEqualTo(2);
+    }
+
+    @Test
+    void keepingAHeapArrayOrRecyclingAShortOneChangesNothing() {
+        BufferPool pool = new BufferPool(BIG);
+        Tensor small;
+        try (BufferPool.Scope scope = pool.open()) {
+            small = Tensor.zeros(8);
+            assertThat(scope.keep(small)).isSameAs(small);
+        }
+        pool.recycle(small.data());
+        assertThat(pool.freeBytes()).isZero();
+        assertThat(small.data()).containsOnly(0f);
+        BufferPool.Scope closed = pool.open();
+        closed.close();
+        assertThatThrownBy(() -> closed.keep(small)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    /**
+     * Ops that take their output without zeroing it ({@link Tensor#forOverwrite}) must write every element: on arrays
+     * a closed scope poisoned with NaN they give the bits they give on fresh zeroed ones.
+     */
+    @Test
+    void opsOnUnzeroedArraysWriteEveryElement() {
+        Tensor a = Tensor.randn(11, 3, 2, 1000);
+        Tensor b = Tensor.randn(12, 3, 2, 1000);
+        Tensor gamma = Tensor.randn(13, 1000);
+        Tensor beta = Tensor.randn(14, 1000);
+        Tensor table = Tensor.randn(15, 50, 1000);
+        int[][] ids = {{1, 7, 49}, {0, 3, 3}};
+        Tensor[] heap = {Elementwise.add(a, b), Elementwise.scale(a, 0.5f),
+            Normalization.layerNorm(a, gamma, beta, 1e-5f),
+            dev.attention4j.autograd.EmbeddingOp.apply(null, table, ids, 2f)};
+        BufferPool pool = new BufferPool(16);
+        try (BufferPool.Scope scope = pool.open()) {
+            for (int i = 0; i < heap.length; i++) {
+                Tensor.zeros(a.size()); // arrays of the outputs' length, poisoned when the scope closes
+            }
+        }
+        try (BufferPool.Scope scope = pool.open()) {
+            Tensor[] pooled = {Elementwise.add(a, b), Elementwise.scale(a, 0.5f),
+                Normalization.layerNorm(a, gamma, beta, 1e-5f),
+                dev.attention4j.autograd.EmbeddingOp.apply(null, table, ids, 2f)};
+            assertThat(pool.reusedArrays()).isEqualTo(heap.length); // each op got a poisoned array
+            for (int i = 0; i < heap.length; i++) {
+                assertThat(pooled[i].bitEquals(heap[i])).as("op %d", i).isTrue();
+            }
+        }
+    }
 }
