@@ -25,10 +25,11 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * those arrays out again. Arrays the last scope did not take are dropped then, so the pool holds at most what one
  * scope used (plus that scope's own fresh arrays) and work of changing shapes does not make it grow without bound.
  *
- * <p>The contract: <b>no tensor made inside a scope may be used after it closes</b> — its data may belong to someone
- * else by then. {@code Seq2SeqTrainer} opens one scope per optimizer step around the forward and backward passes and
+ * <p>The contract: <b>no tensor made inside a scope may be used after it closes</b>, unless the scope
+ * {@linkplain Scope#keep kept} it — its data may belong to someone else by then. {@code Seq2SeqTrainer} opens one scope per optimizer step around the forward and backward passes and
  * runs the optimizer {@linkplain Scope#runOnHeap on the heap}, so optimizer state is ordinary heap; the encoder at
- * inference runs each layer in a scope of a pool from {@link #borrow} and copies the layer's output out. What the
+ * inference runs each layer in a scope of a pool from {@link #borrow}, {@linkplain Scope#keep keeps} the layer's
+ * output out of it and {@linkplain #recycle gives it back} once the next layer has read it. What the
  * library keeps beyond a call (weights an attention observer records, kept copies of weights) is made with
  * {@code new float[]}, never through a pool. With
  * {@code -Dattention4j.pool.poison=true} (the test suite sets it) closing a scope fills what it lent with NaN, so a
