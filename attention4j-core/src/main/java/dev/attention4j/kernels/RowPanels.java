@@ -21,6 +21,11 @@ public final class RowPanels {
      * multiple of the packed GEMM's register block width (two vectors of up to 16 floats).
      */
     public static final int ROWS = 32;
+    /**
+     * Rows of a product's register block on these panels (the packed GEMM's sliver of A): a product cut into row
+     * chunks of a multiple of this runs no short sliver but possibly the last.
+     */
+    public static final int SLIVER_ROWS = PackedGemm.MR;
 
     private RowPanels() {
     }

@@ -33,9 +33,9 @@ public final class MatMul {
     }
     /**
      * A product on a weight kept in {@link RowPanels} runs its rows in chunks of about this many, as few chunks of at
-     * most 10% more as cover the rows, equal and whole 12-row slivers of the SIMD kernel ({@link #panelChunk}: 988
-     * rows run as 4 x ~247, not 4 x 240 and a last 28 that re-read the whole weight for little work): a chunk's
-     * output, up to 264 x 1536 floats, stays in L2 while later k-blocks resume it and the
+     * most 10% more as cover the rows, equal and whole slivers of the SIMD kernel ({@link RowPanels#SLIVER_ROWS};
+     * {@link #panelChunk}: 988 rows run as 4 x ~247, not 4 x 240 and a last 28 that re-read the whole weight for
+     * little work): a chunk's output, up to 264 x 1536 floats, stays in L2 while later k-blocks resume it and the
      * bias and the epilogue run over it, where a block of thousands of rows (a batch of sentences) would go out to L3
      * and come back once per k-block and once more for the bias. The weight is not packed per call, so a cut costs only
      * re-reading the weight from L3. Measured (MiniLM, one thread, CPU time per call, loaded machine): at 32 x 128,
@@ -497,7 +497,7 @@ public final class MatMul {
     static int panelChunk(int rows) {
         int most = PANEL_CHUNK_ROWS + PANEL_CHUNK_ROWS / 10;
         int chunks = Math.max(1, (rows + most - 1) / most);
-        return roundUp((rows + chunks - 1) / chunks, 12);
+        return roundUp((rows + chunks - 1) / chunks, RowPanels.SLIVER_ROWS);
     }
 
     private static int roundUp(int x, int multiple) {
