@@ -26,12 +26,12 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * scope used (plus that scope's own fresh arrays) and work of changing shapes does not make it grow without bound.
  *
  * <p>The contract: <b>no tensor made inside a scope may be used after it closes</b>, unless the scope
- * {@linkplain Scope#keep kept} it — its data may belong to someone else by then. {@code Seq2SeqTrainer} opens one scope per optimizer step around the forward and backward passes and
- * runs the optimizer {@linkplain Scope#runOnHeap on the heap}, so optimizer state is ordinary heap; the encoder at
- * inference runs each layer in a scope of a pool from {@link #borrow}, {@linkplain Scope#keep keeps} the layer's
- * output out of it and {@linkplain #recycle gives it back} once the next layer has read it. What the
- * library keeps beyond a call (weights an attention observer records, kept copies of weights) is made with
- * {@code new float[]}, never through a pool. With
+ * {@linkplain Scope#keep kept} it — its data may belong to someone else by then. {@code Seq2SeqTrainer} opens one
+ * scope per optimizer step around the forward and backward passes and runs the optimizer
+ * {@linkplain Scope#runOnHeap on the heap}, so optimizer state is ordinary heap; the encoder at inference runs each
+ * layer in a scope of a pool from {@link #borrow}, {@linkplain Scope#keep keeps} the layer's output out of it and
+ * {@linkplain #recycle gives it back} once the next layer has read it. What the library keeps beyond a call (weights
+ * an attention observer records, kept copies of weights) is made with {@code new float[]}, never through a pool. With
  * {@code -Dattention4j.pool.poison=true} (the test suite sets it) closing a scope fills what it lent with NaN, so a
  * tensor that outlived its scope shows up as NaN rather than as plausible numbers.
  *
@@ -98,6 +98,7 @@ public final class BufferPool {
          * @return {@code t}
          */
         public Tensor keep(Tensor t) {
+            java.util.Objects.requireNonNull(t, "t");
             if (closed) {
                 throw new IllegalStateException("this scope is closed");
             }
@@ -137,8 +138,16 @@ public final class BufferPool {
      * Gives the pool an array that an earlier scope {@linkplain Scope#keep kept} and that nothing reads any more: the
      * open scope, or the next one, may lend it again (and a scope that does not take it drops it on closing, as it
      * drops every array it did not take). Under {@code attention4j.pool.poison} it is filled with NaN here.
+     *
+     * @throws IllegalArgumentException if the open scope lends {@code a} (it would be lent twice); keep it first
      */
     public void recycle(float[] a) {
+        java.util.Objects.requireNonNull(a, "a");
+        for (float[] l : lent) {
+            if (l == a) {
+                throw new IllegalArgumentException("a: the open scope still lends this array; keep its tensor first");
+            }
+        }
         if (a.length < minFloats) {
             return; // never lent: take() does not look for arrays this short
         }

@@ -161,6 +161,12 @@ class BufferPoolTest {
         closed.close();
         assertThatThrownBy(() -> closed.keep(small)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
+        BufferPool lending = new BufferPool(16);
+        try (BufferPool.Scope scope = lending.open()) {
+            float[] lent = Tensor.zeros(64).data();
+            assertThatThrownBy(() -> lending.recycle(lent)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("still lends");
+        }
     }
 
     /**
