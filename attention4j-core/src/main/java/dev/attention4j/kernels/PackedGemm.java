@@ -239,10 +239,12 @@ final class PackedGemm {
 
     /**
      * Kept panels from at least this many rows of A on are read through once ({@link #touchPanels}) before the
-     * register blocks run on them; fewer rows read each element of the weight only once or a few times anyway (one
-     * row: 13% slower with the pass, cold; four rows: 49% faster).
+     * register blocks run on them. With fewer rows the pass is long next to the product: MiniLM at 1 x 16 tokens on
+     * two threads (16 rows x half the columns each) ran 9% slower with it (median 2.67 against 2.44 ms per call), on
+     * one thread 27% faster; one row, cold, 13% slower. 48 rows on one thread: +10%; 1 x 128 on two threads: median
+     * 16.9 against 18.1 ms per call.
      */
-    static final int TOUCH_MIN_ROWS = 4;
+    static final int TOUCH_MIN_ROWS = 48;
     /**
      * Weights of at least this many floats (256 KiB) are read through once: smaller ones are likely still in L2 from
      * their last use, where the extra pass only costs (16 rows of a 384 x 1152 weight kept hot: -21%).
@@ -257,7 +259,7 @@ final class PackedGemm {
      * loads stay. A weight kept in a model is usually in L3, not L2, when its layer comes round (MiniLM's are 21 MB):
      * the register blocks then stream it at the pace their loop issues loads, a few cache lines ahead, while a loop
      * of nothing but loads keeps many lines in flight and leaves the k-block in L2 for them. One thread, weights
-     * cold (24 copies rotated), 384 x 1152: 4 rows 22.9 -> 34.1 GFLOP/s, 16 rows 55.6 -> 69.0, 48 rows 91.2 -> 100.7,
+     * cold (24 copies rotated), 384 x 1152, the pass at any row count: 4 rows 22.9 -> 34.1 GFLOP/s, 16 rows 55.6 -> 69.0, 48 rows 91.2 -> 100.7,
      * 128 rows 106-109 -> 116-118; 128 x 384 x 384 +9-11%, 128 x 1536 x 384 +4-7%; 1970 rows (two threads) unchanged
      * within noise; with the weight hot in L2, 128 rows -2-5%. Reads only: the same bits.
      */
