@@ -259,9 +259,10 @@ final class PackedGemm {
      * loads stay. A weight kept in a model is usually in L3, not L2, when its layer comes round (MiniLM's are 21 MB):
      * the register blocks then stream it at the pace their loop issues loads, a few cache lines ahead, while a loop
      * of nothing but loads keeps many lines in flight and leaves the k-block in L2 for them. One thread, weights
-     * cold (24 copies rotated), 384 x 1152, the pass at any row count: 4 rows 22.9 -> 34.1 GFLOP/s, 16 rows 55.6 -> 69.0, 48 rows 91.2 -> 100.7,
-     * 128 rows 106-109 -> 116-118; 128 x 384 x 384 +9-11%, 128 x 1536 x 384 +4-7%; 1970 rows (two threads) unchanged
-     * within noise; with the weight hot in L2, 128 rows -2-5%. Reads only: the same bits.
+     * cold (24 copies rotated), 384 x 1152, the pass at any row count: 4 rows 22.9 -> 34.1 GFLOP/s, 16 rows
+     * 55.6 -> 69.0, 48 rows 91.2 -> 100.7, 128 rows 106-109 -> 116-118; 128 x 384 x 384 +9-11%, 128 x 1536 x 384
+     * +4-7%; 1970 rows (two threads) unchanged within noise; with the weight hot in L2, 128 rows -2-5%. Reads only:
+     * the same bits.
      */
     private static void touchPanels(Scratch s, float[] panels, int panel0, int panelSize, int count, int kl) {
         FloatVector sum = FloatVector.zero(SPECIES);
