@@ -102,13 +102,7 @@ public final class BufferPool {
             if (closed) {
                 throw new IllegalStateException("this scope is closed");
             }
-            float[] a = t.data();
-            for (int i = lent.size() - 1; i >= 0; i--) { // the newest first: a scope's output is made last
-                if (lent.get(i) == a) {
-                    lent.remove(i);
-                    return t;
-                }
-            }
+            lent.remove(t.data()); // arrays are equal only to themselves: this takes out that very array, if lent
             return t;
         }
 
@@ -143,10 +137,8 @@ public final class BufferPool {
      */
     public void recycle(float[] a) {
         java.util.Objects.requireNonNull(a, "a");
-        for (float[] l : lent) {
-            if (l == a) {
-                throw new IllegalArgumentException("a: the open scope still lends this array; keep its tensor first");
-            }
+        if (lent.contains(a)) { // by identity, as arrays compare
+            throw new IllegalArgumentException("a: the open scope still lends this array; keep its tensor first");
         }
         if (a.length < minFloats) {
             return; // never lent: take() does not look for arrays this short
