@@ -66,21 +66,24 @@ public final class Encoder implements Module {
                 try (BufferPool.Scope scope = pool.open()) {
                     y = scope.keep(layers.get(i).forward(x, mask, mode.child(i), observer, site(observer, i)));
                 }
-                if (x != src && x.data() != y.data()) { // the last layer's input, kept from its scope, now unread
-                    pool.recycle(x.data());
-                }
+                recycleRead(pool, src, x, y);
                 x = y;
             }
             if (norm == null) {
                 return x;
             }
             Tensor out = norm.forward(x, mode); // on the heap: no scope is open
-            if (x != src && x.data() != out.data()) {
-                pool.recycle(x.data());
-            }
+            recycleRead(pool, src, x, out);
             return out;
         } finally {
             BufferPool.giveBack(pool);
+        }
+    }
+
+    /** Gives {@code read}'s kept array back to {@code pool} once {@code result} is made from it (not the input's). */
+    private static void recycleRead(BufferPool pool, Tensor src, Tensor read, Tensor result) {
+        if (read != src && read.data() != result.data()) {
+            pool.recycle(read.data());
         }
     }
 
