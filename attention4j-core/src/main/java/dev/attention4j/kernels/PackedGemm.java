@@ -246,8 +246,9 @@ final class PackedGemm {
      */
     static final int TOUCH_MIN_ROWS = 48;
     /**
-     * Weights of at least this many floats (256 KiB) are read through once: smaller ones are likely still in L2 from
-     * their last use, where the extra pass only costs (16 rows of a 384 x 1152 weight kept hot: -21%).
+     * Products that read at least this many floats (256 KiB) of the weight ({@code k x n}: a thread's columns of it
+     * when the columns are split) read them through once: fewer are likely still in L2 from their last use, where the
+     * extra pass only costs (16 rows of a 384 x 1152 weight kept hot: -21%).
      */
     static final long TOUCH_MIN_WEIGHT = 1 << 16;
     /** Floats of a cache line: the stride of {@link #touchPanels}. */
