@@ -51,8 +51,13 @@ final class GemmBench implements Callable<Integer> {
     @Option(names = "--thread-counts", defaultValue = "1,2", split = ",",
             description = "Thread counts to time at, for both sides (default ${DEFAULT-VALUE}).")
     private List<Integer> threadCounts;
-    @Option(names = "--warmup", defaultValue = "3", description = "Untimed calls first (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed calls first, at least (default "
+            + "${DEFAULT-VALUE}).")
     private int warmup;
+    @Option(names = "--warmup-seconds", defaultValue = "0.5", description = "Untimed calls first for at least this "
+            + "long, on both sides (default ${DEFAULT-VALUE}): a few calls of a small product end before the JIT has "
+            + "compiled its loops (512^3 on two threads: 0.87x after 3 calls, 0.98x after 30).")
+    private double warmupSeconds;
     @Option(names = "--min-seconds", defaultValue = "0.5", description = "Time each case for at least this long "
             + "(default ${DEFAULT-VALUE}); the median call is reported.")
     private double minSeconds;
@@ -75,6 +80,12 @@ final class GemmBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (warmup < 0) {
+            throw new UserError("--warmup: expected a number >= 0 but got " + warmup);
+        }
+        if (!(warmupSeconds >= 0 && warmupSeconds < 3600)) {
+            throw new UserError("--warmup-seconds: expected seconds >= 0 and < 3600 but got " + warmupSeconds);
+        }
         List<Case> cases = new ArrayList<>();
         for (int threads : threadCounts) {
             if (threads < 1) {
@@ -91,8 +102,8 @@ final class GemmBench implements Callable<Integer> {
             }
         }
         out.printf(Locale.ROOT, "attention4j bench gemm: single-precision products, median of >= %d calls "
-                        + "(>= %.1f s) after %d warm-up calls, kernels %s%n", minCalls, minSeconds, warmup,
-                KernelChoice.report().implementation());
+                        + "(>= %.1f s) after >= %d warm-up calls (>= %.1f s), kernels %s%n", minCalls, minSeconds,
+                warmup, warmupSeconds, KernelChoice.report().implementation());
         out.flush();
         int before = Parallel.threads();
         Map<String, Double> ours = new HashMap<>();
@@ -167,7 +178,8 @@ final class GemmBench implements Callable<Integer> {
         // The output array is lent by a pool and reused by the next call, as PyTorch's caching allocator reuses its
         // memory: a fresh one each call would time the operating system handing over pages (see BufferPool).
         BufferPool pool = new BufferPool();
-        for (int i = 0; i < warmup; i++) {
+        long warmupStart = System.nanoTime();
+        for (int i = 0; i < warmup || System.nanoTime() - warmupStart < warmupSeconds * 1e9; i++) {
             try (BufferPool.Scope scope = pool.open()) {
                 call.get();
             }
@@ -190,7 +202,8 @@ final class GemmBench implements Callable<Integer> {
                 "--shapes", String.join(",", shapes.stream().map(String::trim).toList()),
                 "--ops", String.join(",", ops),
                 "--threads", String.join(",", threadCounts.stream().map(String::valueOf).toList()),
-                "--warmup", Integer.toString(warmup), "--min-seconds", Double.toString(minSeconds),
+                "--warmup", Integer.toString(warmup), "--warmup-seconds", Double.toString(warmupSeconds),
+                "--min-seconds", Double.toString(minSeconds),
                 "--min-calls", Integer.toString(minCalls)));
     }
 }

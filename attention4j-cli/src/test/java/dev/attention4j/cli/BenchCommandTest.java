@@ -130,6 +130,27 @@ class BenchCommandTest {
         assertThat(run.err()).contains("--cases: expected BATCHxTOKENS", "16");
     }
 
+    /** Our side alone (no Python at that path): the warm-up it ran is in the header, the product in the table. */
+    @Test
+    void gemmWarmsUpForTheSecondsAskedBeforeTiming() {
+        long start = System.nanoTime();
+        CliRun run = CliRun.of("--threads", "1", "bench", "gemm", "--shapes", "8:8:8", "--ops", "matmul",
+                "--thread-counts", "1", "--warmup", "2", "--warmup-seconds", "0.3", "--min-seconds", "0",
+                "--python", "/nonexistent/python3");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("after >= 2 warm-up calls (>= 0.3 s)", "cannot start /nonexistent/python3");
+        assertThat(run.outLines()).anyMatch(l -> l.matches("\\s+8 x 8 x 8\\s+matmul\\s+1\\s+[\\d.]+\\s+-\\s+-"));
+        assertThat(seconds).as("the warm-up ran for its 0.3 s").isGreaterThanOrEqualTo(0.3);
+    }
+
+    @Test
+    void gemmRejectsANegativeWarmUp() {
+        CliRun run = CliRun.of("bench", "gemm", "--warmup-seconds", "-1");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--warmup-seconds: expected seconds >= 0", "-1.0");
+    }
+
     private static CliRun run(EmbedBench command, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

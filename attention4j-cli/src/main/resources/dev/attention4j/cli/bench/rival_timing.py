@@ -7,11 +7,14 @@ import time
 import torch
 
 
-def timed(fn, warmup, min_seconds, min_calls, max_calls=1_000_000):
-    """The median time per call of fn in ms, after `warmup` untimed calls: at least `min_calls` calls and at least
-    `min_seconds`, at most `max_calls` calls."""
-    for _ in range(warmup):
+def timed(fn, warmup, min_seconds, min_calls, max_calls=1_000_000, warmup_seconds=0.0):
+    """The median time per call of fn in ms, after at least `warmup` untimed calls and at least `warmup_seconds` of
+    them: at least `min_calls` calls and at least `min_seconds`, at most `max_calls` calls."""
+    start = time.perf_counter()
+    calls = 0
+    while calls < warmup or time.perf_counter() - start < warmup_seconds:
         fn()
+        calls += 1
     times = []
     start = time.perf_counter()
     while len(times) < max_calls and (len(times) < min_calls or time.perf_counter() - start < min_seconds):

@@ -21,6 +21,7 @@ def main():
     p.add_argument("--ops", default="matmul,linear,transA")
     p.add_argument("--threads", default="1,2")
     p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--warmup-seconds", type=float, default=0.0)
     p.add_argument("--min-seconds", type=float, default=0.5)
     p.add_argument("--min-calls", type=int, default=5)
     p.add_argument("--max-calls", type=int, default=1000)
@@ -44,7 +45,7 @@ def main():
                 else:
                     raise SystemExit("unknown op " + op)
                 with torch.no_grad():
-                    ms = timed(fn, a.warmup, a.min_seconds, a.min_calls, a.max_calls)
+                    ms = timed(fn, a.warmup, a.min_seconds, a.min_calls, a.max_calls, a.warmup_seconds)
                 results.append({"op": op, "m": m, "k": k, "n": n, "threads": threads, "ms": ms})
     print(json.dumps({"torch": torch.__version__, "blas": blas_name(), "results": results}))
 
