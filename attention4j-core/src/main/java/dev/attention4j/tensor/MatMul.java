@@ -290,8 +290,8 @@ public final class MatMul {
                 blocks.block(0, rows, 0, outFeatures);
                 return;
             }
-            boolean byColumns = rows <= outFeatures;
-            Parallel.forRange(byColumns ? outFeatures : rows, blockSize(rows, outFeatures, inFeatures), blocks);
+            int n = byColumns(rows, outFeatures) ? outFeatures : rows;
+            Parallel.forRange(n, blockSize(rows, outFeatures, inFeatures), blocks);
         } finally {
             Parallel.release(blocks);
         }
@@ -300,7 +300,7 @@ public final class MatMul {
     /**
      * The arguments of one {@link #linearInto} as the loop body of its blocks: one per thread, refilled at each call
      * and emptied after it, so a split product hands its blocks to the workers without allocating (a capturing
-     * lambda would be a new object per call). Column blocks when {@code rows <= outFeatures}, as {@link #forBlocks}.
+     * lambda would be a new object per call). Column blocks when {@link #byColumns}, as {@link #forBlocks}.
      */
     private static final class LinearBlocks extends Parallel.KeptBody {
         private Kernels k;
@@ -348,7 +348,7 @@ public final class MatMul {
 
         @Override
         public void run(int start, int end) {
-            if (rows <= outFeatures) {
+            if (byColumns(rows, outFeatures)) {
                 block(0, rows, start, end);
             } else {
                 block(start, end, 0, outFeatures);
@@ -458,36 +458,44 @@ public final class MatMul {
         if (m <= 0 || n <= 0 || (long) m * n * Math.max(1, k) < MIN_PARALLEL_WORK) {
             return false;
         }
-        int parts = Math.min(Parallel.threads(), m < n ? n / COL_BLOCK : m / ROW_BLOCK);
+        int parts = Math.min(Parallel.threads(), byColumns(m, n) ? n / COL_BLOCK : m / ROW_BLOCK);
         return parts > 1;
     }
 
     /**
      * Runs an {@code (m x n)} product with inner dimension {@code k} as blocks across {@link Parallel}'s threads: one
-     * block per thread, cut along the columns when {@code m < n} (each block re-packs all of the left operand, the
-     * smaller one, and only its columns of the right) and along the rows otherwise, in multiples of {@link #COL_BLOCK}
-     * or {@link #ROW_GRAIN}; a small product is one block. A square product is cut along the rows: column blocks share
-     * a cache line at their border in every row of the output, which both threads write at every k-block (two
-     * threads, 1024^3, alternating: 268-279 against 261-276 GFLOP/s; 2048^3 even or better). The cut follows the
-     * thread count, which the bits do not depend on (see the class comment).
+     * block per thread, cut along the columns when {@link #byColumns} and along the rows otherwise, in multiples of
+     * {@link #COL_BLOCK} or {@link #ROW_GRAIN}; a small product is one block. The cut follows the thread count, which
+     * the bits do not depend on (see the class comment).
      */
     private static void forBlocks(int m, int n, int k, BlockBody body) {
         if (m <= 0 || n <= 0) {
             return;
         }
         int size = blockSize(m, n, k);
-        if (m < n) {
+        if (byColumns(m, n)) {
             Parallel.forRange(n, size, (j0, j1) -> body.run(0, m, j0, j1));
         } else {
             Parallel.forRange(m, size, (i0, i1) -> body.run(i0, i1, 0, n));
         }
     }
 
-    /** The width of {@link #forBlocks}' column blocks when {@code m < n}, else the height of its row blocks. */
+    /**
+     * Whether a split {@code (m x n)} product is cut along its columns ({@code m < n}): each block then re-packs all
+     * of the left operand, the smaller one, and only its columns of the right; else along its rows. A square product
+     * is cut along its rows: column blocks share a cache line at their border in every row of the output, which both
+     * threads write at every k-block (two threads, 1024^3, alternating: 268-279 against 261-276 GFLOP/s; 2048^3 even
+     * or better). The one rule for {@link #forBlocks}, {@link #splits}, {@link #blockSize} and the linear maps.
+     */
+    private static boolean byColumns(int m, int n) {
+        return m < n;
+    }
+
+    /** The width of {@link #forBlocks}' column blocks when {@link #byColumns}, else the height of its row blocks. */
     private static int blockSize(int m, int n, int k) {
         boolean small = (long) m * n * Math.max(1, k) < MIN_PARALLEL_WORK;
         int threads = Parallel.threads();
-        if (m < n) {
+        if (byColumns(m, n)) {
             int parts = small ? 1 : Math.max(1, Math.min(threads, n / COL_BLOCK));
             return roundUp((n + parts - 1) / parts, COL_BLOCK);
         }

@@ -69,11 +69,12 @@ class MatMulTest {
     /**
      * A linear map given a {@link PanelWeight} gives the bits of the map on the weight itself at 1, 2 and 3 threads,
      * at few rows (one stream of panels) and many (the register-blocked GEMM on the panels, columns split across
-     * threads), with an epilogue and without bias.
+     * threads), with an epilogue and without bias; 203 and 384 rows make square products with two of the weights,
+     * which are cut along their rows, not their columns (their column blocks would not start on a panel).
      */
     @Test
     void linearOnPanelsGivesTheBitsOfLinearOnTheWeight() {
-        for (int rows : new int[] {1, 3, 7, 15, 16, 17, 40, 128}) {
+        for (int rows : new int[] {1, 3, 7, 15, 16, 17, 40, 128, 203, 384}) {
             for (int[] kn : new int[][] {{384, 1152}, {37, 203}, {1536, 384}}) {
                 Tensor x = Tensor.randn(31 + rows, 1, rows, kn[0]);       // (batchSize, seqLen, inFeatures)
                 Tensor w = Tensor.randn(32, kn[1], kn[0]);                // (outFeatures, inFeatures)
