@@ -286,12 +286,12 @@ public final class MatMul {
         blocks.set(k, y, yOff, x, xOff, xStride, weight, wOff, weightT, panels, bias, biasOff, rows, outFeatures,
                 inFeatures, then);
         try {
-            if (!splits(rows, outFeatures, inFeatures)) { // one block on this thread
+            if (!splits(rows, outFeatures, inFeatures, blocks.cut)) { // one block on this thread
                 blocks.block(0, rows, 0, outFeatures);
                 return;
             }
-            int n = byColumns(rows, outFeatures) ? outFeatures : rows;
-            Parallel.forRange(n, blockSize(rows, outFeatures, inFeatures), blocks);
+            int n = blocks.cut == Cut.COLUMNS ? outFeatures : rows;
+            Parallel.forRange(n, blockSize(rows, outFeatures, inFeatures, blocks.cut), blocks);
         } finally {
             Parallel.release(blocks);
         }
@@ -300,7 +300,7 @@ public final class MatMul {
     /**
      * The arguments of one {@link #linearInto} as the loop body of its blocks: one per thread, refilled at each call
      * and emptied after it, so a split product hands its blocks to the workers without allocating (a capturing
-     * lambda would be a new object per call). Column blocks when {@link #byColumns}, as {@link #forBlocks}.
+     * lambda would be a new object per call). Column or row blocks as {@link #cut} says for its product.
      */
     private static final class LinearBlocks extends Parallel.KeptBody {
         private Kernels k;
@@ -319,6 +319,7 @@ public final class MatMul {
         private int outFeatures;
         private int inFeatures;
         private Epilogue then;
+        private Cut cut;         // where a split map is cut, from its shape and what is packed
 
         void set(Kernels k, float[] y, int yOff, float[] x, int xOff, int xStride, float[] weight, int wOff,
                  float[] weightT, float[] panels, float[] bias, int biasOff, int rows, int outFeatures,
@@ -339,6 +340,8 @@ public final class MatMul {
             this.outFeatures = outFeatures;
             this.inFeatures = inFeatures;
             this.then = then;
+            this.cut = cut(rows, outFeatures, panels != null ? Packing.RIGHT_KEPT
+                    : weightT != null ? Packing.RIGHT_COPIED : Packing.RIGHT_GATHERED);
         }
 
         @Override
@@ -348,7 +351,7 @@ public final class MatMul {
 
         @Override
         public void run(int start, int end) {
-            if (byColumns(rows, outFeatures)) {
+            if (cut == Cut.COLUMNS) {
                 block(0, rows, start, end);
             } else {
                 block(start, end, 0, outFeatures);
@@ -453,49 +456,67 @@ public final class MatMul {
         return sums;
     }
 
-    /** Whether {@link #forBlocks} would hand parts of an {@code (m, n)} product over {@code k} to other threads. */
-    private static boolean splits(int m, int n, int k) {
+    /** Whether an {@code (m, n)} product over {@code k}, cut as {@code cut}, would be handed in parts to other threads. */
+    private static boolean splits(int m, int n, int k, Cut cut) {
         if (m <= 0 || n <= 0 || (long) m * n * Math.max(1, k) < MIN_PARALLEL_WORK) {
             return false;
         }
-        int parts = Math.min(Parallel.threads(), byColumns(m, n) ? n / COL_BLOCK : m / ROW_BLOCK);
+        int parts = Math.min(Parallel.threads(), cut == Cut.COLUMNS ? n / COL_BLOCK : m / ROW_BLOCK);
         return parts > 1;
     }
 
     /**
      * Runs an {@code (m x n)} product with inner dimension {@code k} as blocks across {@link Parallel}'s threads: one
-     * block per thread, cut along the columns when {@link #byColumns} and along the rows otherwise, in multiples of
-     * {@link #COL_BLOCK} or {@link #ROW_GRAIN}; a small product is one block. The cut follows the thread count, which
-     * the bits do not depend on (see the class comment).
+     * block per thread, cut as {@link #cut} says, in multiples of {@link #COL_BLOCK} or {@link #ROW_GRAIN}; a small
+     * product is one block. The cut follows the thread count, which the bits do not depend on (see the class
+     * comment).
      */
     private static void forBlocks(int m, int n, int k, BlockBody body) {
         if (m <= 0 || n <= 0) {
             return;
         }
-        int size = blockSize(m, n, k);
-        if (byColumns(m, n)) {
+        Cut cut = cut(m, n, Packing.RIGHT_COPIED);
+        int size = blockSize(m, n, k, cut);
+        if (cut == Cut.COLUMNS) {
             Parallel.forRange(n, size, (j0, j1) -> body.run(0, m, j0, j1));
         } else {
             Parallel.forRange(m, size, (i0, i1) -> body.run(i0, i1, 0, n));
         }
     }
 
-    /**
-     * Whether a split {@code (m x n)} product is cut along its columns ({@code m < n}): each block then re-packs all
-     * of the left operand, the smaller one, and only its columns of the right; else along its rows. A square product
-     * is cut along its rows: column blocks share a cache line at their border in every row of the output, which both
-     * threads write at every k-block (two threads, 1024^3, alternating: 268-279 against 261-276 GFLOP/s; 2048^3 even
-     * or better). The one rule for {@link #forBlocks}, {@link #splits}, {@link #blockSize} and the linear maps.
-     */
-    private static boolean byColumns(int m, int n) {
-        return m < n;
+    /** Along which dimension a split product is cut into one block per thread. */
+    private enum Cut { ROWS, COLUMNS }
+
+    /** What the packed GEMM does to the right operand of a product. */
+    private enum Packing {
+        /** Copies its rows: {@code a b}, {@code a^T b}, {@code x W^T} on a kept transpose. */
+        RIGHT_COPIED,
+        /** Gathers it, a transposed weight ({@code x W^T} on {@code W}): the dearer packing. */
+        RIGHT_GATHERED,
+        /** Nothing: a weight kept in {@link RowPanels} is read where it lies. */
+        RIGHT_KEPT
     }
 
-    /** The width of {@link #forBlocks}' column blocks when {@link #byColumns}, else the height of its row blocks. */
-    private static int blockSize(int m, int n, int k) {
+    /**
+     * Where a split {@code (m x n)} product is cut: along its columns when {@code m < n}, each block then packing all
+     * of the left operand, the smaller one, and only its columns of the right; along its rows when {@code m > n}. A
+     * square product is cut along its rows (column blocks share a cache line at their border in every row of the
+     * output, which both threads write at every k-block: two threads, 1024^3, alternating, 268-279 against 261-276
+     * GFLOP/s; 2048^3 even or better), unless its right operand is gathered, which each row block would then gather
+     * whole (x W^T, 2048^3, two threads: 251 GFLOP/s cut along the rows against 266 along the columns).
+     */
+    private static Cut cut(int m, int n, Packing packing) {
+        if (m != n) {
+            return m < n ? Cut.COLUMNS : Cut.ROWS;
+        }
+        return packing == Packing.RIGHT_GATHERED ? Cut.COLUMNS : Cut.ROWS;
+    }
+
+    /** The width of the column blocks of a product cut along its columns, else the height of its row blocks. */
+    private static int blockSize(int m, int n, int k, Cut cut) {
         boolean small = (long) m * n * Math.max(1, k) < MIN_PARALLEL_WORK;
         int threads = Parallel.threads();
-        if (byColumns(m, n)) {
+        if (cut == Cut.COLUMNS) {
             int parts = small ? 1 : Math.max(1, Math.min(threads, n / COL_BLOCK));
             return roundUp((n + parts - 1) / parts, COL_BLOCK);
         }

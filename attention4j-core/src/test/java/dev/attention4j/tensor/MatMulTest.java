@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MatMulTest {
 
     /** (m, k, n): column splits, row splits, ragged everywhere, a single row (decoding), and a tiny product. */
-    private static final int[][] SHAPES = {{37, 300, 411}, {413, 129, 70}, {1, 1025, 1030}, {130, 64, 131}, {3, 5, 7}};
+    private static final int[][] SHAPES = {{37, 300, 411}, {413, 129, 70}, {1, 1025, 1030}, {130, 64, 131}, {3, 5, 7},
+            {200, 96, 200}}; // square: cut along the rows, or the columns for x W^T on W itself (see MatMul.cut)
 
     @Test
     void linearGivesTheSameBitsAtAnyThreadCount() {
