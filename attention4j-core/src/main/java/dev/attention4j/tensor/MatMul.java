@@ -456,7 +456,7 @@ public final class MatMul {
         return sums;
     }
 
-    /** Whether an {@code (m, n)} product over {@code k}, cut as {@code cut}, would be handed in parts to other threads. */
+    /** Whether an {@code (m, n)} product over {@code k}, cut as {@code cut}, is handed in parts to other threads. */
     private static boolean splits(int m, int n, int k, Cut cut) {
         if (m <= 0 || n <= 0 || (long) m * n * Math.max(1, k) < MIN_PARALLEL_WORK) {
             return false;
