@@ -215,7 +215,9 @@ final class TiledAttention {
         int o = out.at(b, h) + i0 * out.rowStride();
         for (int r = 0; r < rows; r++) {
             float sum = t.sum[r];
-            boolean sees = sum > 0f;
+            // a query that sees no key has a sum of exactly 0 (every exponential 0); a NaN score makes the sum NaN,
+            // which must reach the output as in the materialising path, not be taken for "sees nothing"
+            boolean sees = sum != 0f;
             if (sees) {
                 k.scale(out.data(), o + r * out.rowStride(), t.acc, r * dv, 1f / sum, dv);
             } else { // sees no key: 0, as in the materialising path (the row may hold the queries, see forward)

@@ -397,6 +397,54 @@ class TiledAttentionTest {
                 i -> i >= 192 && i < 256);
     }
 
+    /**
+     * A NaN score (here a key of NaNs, and a query of NaNs) makes every output row that sees it NaN, as in the
+     * materialising path and in PyTorch's softmax: the tiled forward must not take the NaN sum of such a row for a
+     * row that sees no key and write zeros. Rows that do not see the key (before it, under the causal mask) stay
+     * finite in both paths, and every row gets the same value or NaN in both, at 1 and 2 threads.
+     */
+    @Test
+    void nanScoresReachTheOutputAsInTheMaterialisingPath() {
+        for (Mask mask : new Mask[] {Mask.none(), Mask.causal()}) {
+            for (int n : new int[] {40, 300}) {
+                Problem p = new Problem("nan " + mask, 1, 2, n, n, 16, 16, mask);
+                Tensor q = p.query();
+                Tensor k = p.key();
+                Tensor v = p.value();
+                int poisonedKey = n / 3;
+                int poisonedQuery = n / 2;
+                java.util.Arrays.fill(k.data(), poisonedKey * p.headDim(), (poisonedKey + 1) * p.headDim(), Float.NaN);
+                java.util.Arrays.fill(q.data(), poisonedQuery * p.headDim(), (poisonedQuery + 1) * p.headDim(),
+                        Float.NaN); // head 0 only
+                var scoreMask = mask.toScoreMask();
+                Tensor materialized = AttentionOp.applyMaterialized(null, q, k, v, AttentionLayout.HEADS_MAJOR,
+                        p.numHeads(), p.scale(), scoreMask, p.srcLen(), 0f, 0L, null);
+                for (int threads : new int[] {1, 2}) {
+                    Tensor[] result = new Tensor[1];
+                    dev.attention4j.kernels.WithThreads.run(threads, () -> result[0] = AttentionOp.apply(null, q, k,
+                            v, AttentionLayout.HEADS_MAJOR, p.numHeads(), p.scale(), scoreMask, p.srcLen(), 0f, 0L,
+                            null));
+                    Tensor tiled = result[0];
+                    for (int h = 0; h < p.numHeads(); h++) {
+                        for (int i = 0; i < n; i++) {
+                            boolean seesPoison = mask == Mask.none() || i >= poisonedKey;
+                            boolean nan = (h == 0 && seesPoison) || (h == 0 && i == poisonedQuery);
+                            int at = (h * n + i) * p.valueHeadDim();
+                            String what = p.name() + " n=" + n + " head " + h + " query " + i + ", " + threads
+                                    + " threads";
+                            assertThat(Float.isNaN(materialized.data()[at])).as("materialised " + what).isEqualTo(nan);
+                            assertThat(Float.isNaN(tiled.data()[at])).as("tiled " + what).isEqualTo(nan);
+                            if (!nan) {
+                                assertThat(tiled.data()[at]).as(what).isCloseTo(materialized.data()[at],
+                                        org.assertj.core.data.Offset.offset(1e-5f));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static void checkSkipping(Problem p, IntFunction<Boolean> poisonedKey, IntFunction<Boolean> cleanQuery) {
         Tensor q = p.query();
         Tensor k = p.key();
