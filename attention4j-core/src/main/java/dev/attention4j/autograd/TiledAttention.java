@@ -562,18 +562,23 @@ final class TiledAttention {
      * {@code t.scores (cols, rows) = K_tile Qs^T}, keys {@code [j0, j0 + cols)} read from {@code keys} (the first at
      * {@code keyOff}, rows {@code keyStride} apart: in place, or packed), then the mask: {@code -inf} outside each
      * query's band, or the general mask's rows added. The same bits wherever the keys are read from (each score is
-     * one in-order chain over the head's dims).
+     * one in-order chain over the head's dims). A general mask's {@code -inf} is written over the score rather than
+     * added to it, so a NaN or {@code +inf} score of a blocked key stays blocked, as in the materialising path (and
+     * PyTorch's {@code masked_fill}) for a boolean mask; an additive mask's {@code -inf} blocks the same way here, and
+     * its range ends are skipped as blocked keys are (the materialising path adds it: NaN there for a NaN score).
      */
     private static void scores(Kernels k, Tiles t, Problem p, float[] keys, int keyOff, int keyStride, int j0,
                                int cols, int rows, boolean general) {
         k.tileMatmul(t.scores, 0, QUERY_TILE, keys, keyOff, keyStride, 1, t.queryT, 0, QUERY_TILE, cols,
                 paddedWidth(rows), p.dims().headDim());
         int srcLen = p.dims().srcLen();
-        if (general) {
+        if (general) { // -inf blocks the key whatever its score (a NaN or +inf one too, as -inf written over it would)
             for (int r = 0; r < rows; r++) {
                 int m = r * srcLen + j0;
                 for (int c = 0; c < cols; c++) {
-                    t.scores[c * QUERY_TILE + r] += t.maskRows[m + c];
+                    float term = t.maskRows[m + c];
+                    int at = c * QUERY_TILE + r;
+                    t.scores[at] = term == Float.NEGATIVE_INFINITY ? term : t.scores[at] + term;
                 }
             }
             return;

@@ -13,9 +13,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -400,22 +403,32 @@ class TiledAttentionTest {
     /**
      * A NaN score (here a key of NaNs, and a query of NaNs) makes every output row that sees it NaN, as in the
      * materialising path and in PyTorch's softmax: the tiled forward must not take the NaN sum of such a row for a
-     * row that sees no key and write zeros. Rows that do not see the key (before it, under the causal mask) stay
-     * finite in both paths, and every row gets the same value or NaN in both, at 1 and 2 threads.
+     * row that sees no key and write zeros. A query that does not see the key (before it under the causal mask, or
+     * blocked from it by a boolean mask with holes, which is not a band) stays finite in both paths, as PyTorch's
+     * {@code masked_fill} leaves it; every row gets the same value or NaN in both, at 1 and 2 threads.
      */
     @Test
     void nanScoresReachTheOutputAsInTheMaterialisingPath() {
-        for (Mask mask : new Mask[] {Mask.none(), Mask.causal()}) {
-            for (int n : new int[] {40, 300}) {
-                Problem p = new Problem("nan " + mask, 1, 2, n, n, 16, 16, mask);
+        for (int n : new int[] {40, 300}) {
+            boolean[] holes = new boolean[n * n];
+            SplittableRandom random = new SplittableRandom(n);
+            for (int i = 0; i < holes.length; i++) {
+                holes[i] = random.nextInt(3) != 0;
+            }
+            int poisonedKey = n / 3;
+            int poisonedQuery = n / 2;
+            Map<Mask, IntPredicate> seesPoison = new LinkedHashMap<>();
+            seesPoison.put(Mask.none(), i -> true);
+            seesPoison.put(Mask.causal(), i -> i >= poisonedKey);
+            seesPoison.put(Mask.bool(holes, n, n), i -> holes[i * n + poisonedKey]);
+            seesPoison.forEach((mask, sees) -> {
+                Problem p = new Problem("nan " + mask.getClass().getSimpleName(), 1, 2, n, n, 16, 16, mask);
                 Tensor q = p.query();
                 Tensor k = p.key();
                 Tensor v = p.value();
-                int poisonedKey = n / 3;
-                int poisonedQuery = n / 2;
                 java.util.Arrays.fill(k.data(), poisonedKey * p.headDim(), (poisonedKey + 1) * p.headDim(), Float.NaN);
                 java.util.Arrays.fill(q.data(), poisonedQuery * p.headDim(), (poisonedQuery + 1) * p.headDim(),
-                        Float.NaN); // head 0 only
+                        Float.NaN); // head 0 only, as the key
                 var scoreMask = mask.toScoreMask();
                 Tensor materialized = AttentionOp.applyMaterialized(null, q, k, v, AttentionLayout.HEADS_MAJOR,
                         p.numHeads(), p.scale(), scoreMask, p.srcLen(), 0f, 0L, null);
@@ -427,8 +440,7 @@ class TiledAttentionTest {
                     Tensor tiled = result[0];
                     for (int h = 0; h < p.numHeads(); h++) {
                         for (int i = 0; i < n; i++) {
-                            boolean seesPoison = mask == Mask.none() || i >= poisonedKey;
-                            boolean nan = (h == 0 && seesPoison) || (h == 0 && i == poisonedQuery);
+                            boolean nan = h == 0 && (sees.test(i) || i == poisonedQuery);
                             int at = (h * n + i) * p.valueHeadDim();
                             String what = p.name() + " n=" + n + " head " + h + " query " + i + ", " + threads
                                     + " threads";
@@ -441,7 +453,7 @@ class TiledAttentionTest {
                         }
                     }
                 }
-            }
+            });
         }
     }
 
