@@ -130,7 +130,12 @@ public interface Kernels {
      */
     void maskColumnsOutside(float[] x, int xOff, int ldx, int[] from, int[] to, int firstKey, int rows, int cols);
 
-    /** {@code max[j] = max(max[j], x[xOff + r * ldx + j])} over the {@code rows} rows, for {@code j < cols}. */
+    /**
+     * {@code max[j] = max[j] < x ? x : max[j]} for {@code x = x[xOff + r * ldx + j]}, rows in order, for
+     * {@code j < cols}: the largest value, except that a NaN entry is passed over (a NaN {@code max[j]} stays) and of
+     * equal entries the first stays ({@code -0} or {@code +0} as they come). The online softmax uses it only as a
+     * shift: a NaN score still makes its row NaN through the exponentials, and a zero's sign changes no bit there.
+     */
     void maxColumns(float[] max, float[] x, int xOff, int ldx, int rows, int cols);
 
     /**

@@ -253,7 +253,8 @@ public final class ScalarKernels implements Kernels {
         for (int r = 0; r < rows; r++) {
             int row = xOff + r * ldx;
             for (int j = 0; j < cols; j++) {
-                max[j] = Math.max(max[j], x[row + j]);
+                float v = x[row + j];
+                max[j] = max[j] < v ? v : max[j];
             }
         }
     }

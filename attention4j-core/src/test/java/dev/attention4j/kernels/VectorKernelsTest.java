@@ -926,10 +926,11 @@ class VectorKernelsTest {
         }
     }
     /**
-     * {@code maxColumns} splits each column's rows into an even and an odd chain and takes four column vectors at a
-     * time: the same bits as the scalar twin's one pass, at every row count (odd, even, none) and column count (four
-     * vectors and more, single vectors, a tail), with signed zeros (a {@code -0} against a {@code +0} in the other
-     * chain), NaN and {@code -inf} among the entries.
+     * {@code maxColumns} takes four column vectors at a time, then single vectors, then a scalar tail: the same bits
+     * as the scalar twin's one pass, at every row count (odd, even, none) and column count (four vectors and more,
+     * single vectors, a tail), with signed zeros (a {@code -0} then a {@code +0}: the first stays), NaN (passed over)
+     * and {@code -inf} among the entries; and on a column that starts from NaN, and columns of NaN, the values the
+     * contract names.
      */
     @Test
     void maxColumnsChainsGiveTheScalarBitsWithSignedZerosAndNaN() {
@@ -955,6 +956,26 @@ class VectorKernelsTest {
                 }
                 maxColumnsAsTheScalarTwin(x, rows, cols, -5f, "rows=" + rows + " cols=" + cols);
             }
+        }
+        // the contract's own cases, by both kernels: -0 then +0 keeps -0; NaN entries are passed over; NaN stays
+        int cols = 4 * lanes + 3;
+        Mat x = random(rnd, 3, cols, 1, 0, 1f);
+        for (int c = 0; c < cols; c++) {
+            x.data[x.off + c] = c % 2 == 0 ? -0f : Float.NaN;
+            x.data[x.off + x.ld + c] = c % 2 == 0 ? 0f : Float.NaN;
+            x.data[x.off + 2 * x.ld + c] = c % 2 == 0 ? -1f : Float.NaN;
+        }
+        float[] max = maxColumnsAsTheScalarTwin(x, 3, cols, Float.NEGATIVE_INFINITY, "contract");
+        float[] expected = new float[cols];
+        for (int c = 0; c < cols; c++) {
+            expected[c] = c % 2 == 0 ? -0f : Float.NEGATIVE_INFINITY;
+        }
+        assertBitIdentical("maxColumns: -0 then +0 keeps -0, NaN entries passed over", expected, max);
+        float[] fromNaN = new float[cols];
+        java.util.Arrays.fill(fromNaN, Float.NaN);
+        vector.maxColumns(fromNaN, x.data, x.off, x.ld, 3, cols);
+        for (int c = 0; c < cols; c++) {
+            assertTrue(Float.isNaN(fromNaN[c]), "maxColumns: column " + c + " from NaN stays NaN");
         }
     }
 
