@@ -447,12 +447,18 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * {@code max(0, x)} with Java's rules ({@code -0 -> +0}, NaN stays) as {@code x <= 0 ? +0 : x}: a compare and a
+     * blend, the same value in every case, where C2 spends about six instructions on {@code max}.
+     */
     @Override
     public void relu(float[] out, int outOff, float[] x, int xOff, int n) {
         int nv = SPECIES.loopBound(n);
         int i = 0;
+        FloatVector zero = FloatVector.zero(SPECIES);
         for (; i < nv; i += LANES) {
-            FloatVector.fromArray(SPECIES, x, xOff + i).max(0f).intoArray(out, outOff + i);
+            FloatVector v = FloatVector.fromArray(SPECIES, x, xOff + i);
+            v.blend(zero, v.compare(VectorOperators.LE, zero)).intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
             out[outOff + i] = Math.max(0f, x[xOff + i]);
