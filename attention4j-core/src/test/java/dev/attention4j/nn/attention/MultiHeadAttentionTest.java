@@ -33,6 +33,41 @@ class MultiHeadAttentionTest {
     }
 
     /**
+     * A NaN in one input token reaches the outputs as in PyTorch: the weights of every query that sees the token are
+     * NaN (all queries without a mask, the token's own and later ones under the causal mask), the others' stay finite;
+     * and every output is NaN, those of the earlier queries under the causal mask too, since their weight of 0 on the
+     * token's NaN value row is still multiplied in (0 x NaN, as in PyTorch's product). On the tiled path at a short
+     * and a long length, frozen or not.
+     */
+    @Test
+    void aNaNTokenReachesEveryOutputThatAttendsToIt() {
+        for (int n : new int[] {9, 300}) {
+            for (boolean frozen : new boolean[] {false, true}) {
+                MultiHeadAttention module = new MultiHeadAttention(MultiHeadAttentionConfig.of(24, 4), 7L);
+                if (frozen) {
+                    module.freeze();
+                }
+                Tensor input = Tensor.randn(12, 1, n, 24);
+                int poisoned = 3;
+                input.data()[poisoned * 24 + 5] = Float.NaN;
+                for (Mask mask : new Mask[] {Mask.none(), Mask.causal()}) {
+                    AttentionOutput out = module.forward(input, input, input, mask, AttentionWeights.PER_HEAD);
+                    for (int i = 0; i < n; i++) {
+                        boolean sees = mask == Mask.none() || i >= poisoned;
+                        for (int c = 0; c < 24; c++) {
+                            assertThat(out.output().data()[i * 24 + c])
+                                    .as("n=%d frozen=%s %s: output (%d, %d)", n, frozen, mask, i, c).isNaN();
+                        }
+                        assertThat(Float.isNaN(out.weights().data()[i * n + poisoned]))
+                                .as("n=%d frozen=%s %s: weight of query %d on the token", n, frozen, mask, i)
+                                .isEqualTo(sees);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Training on the one packed projection gives the gradients of the three projections apart: {@code in_proj_weight}
      * and {@code in_proj_bias} the same bits (each row of their gradient is the same chain), {@code x} the sum of the
      * three paths' gradients up to float rounding (one product over {@code 3 * modelDim} against three added).
