@@ -118,10 +118,7 @@ public final class BufferPool {
             }
             free.clear(); // what this scope did not take is dropped (see the class comment)
             for (float[] a : lent) {
-                if (POISON) {
-                    Arrays.fill(a, Float.NaN);
-                }
-                free.computeIfAbsent(a.length, n -> new ArrayDeque<>()).push(a);
+                putBack(a);
             }
             lent.clear();
             scope = null;
@@ -143,6 +140,11 @@ public final class BufferPool {
         if (a.length < minFloats) {
             return; // never lent: take() does not look for arrays this short
         }
+        putBack(a);
+    }
+
+    /** Makes {@code a} free to lend again, filled with NaN under {@code attention4j.pool.poison}. */
+    private void putBack(float[] a) {
         if (POISON) {
             Arrays.fill(a, Float.NaN);
         }
