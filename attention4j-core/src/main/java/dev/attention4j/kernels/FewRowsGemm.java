@@ -31,8 +31,13 @@ final class FewRowsGemm {
     private static final int LANES = VectorKernels.LANES;
     /** Rows of {@code A} per panel: two vectors. */
     static final int PANEL = 2 * LANES;
-    /** The fewest rows this path takes: half a vector (fewer leave most lanes idle; packing {@code B} wins there). */
-    static final int MIN_ROWS = Math.max(1, LANES / 2);
+    /**
+     * The fewest rows this path takes: one. Below half a vector most lanes idle, but the alternative, packing a
+     * transposed {@code B}, takes a gather per vector of {@code W}, and gathers are slow on some cores. Measured
+     * (one thread, {@code 1 x 256 x 10000}, AMD Zen 5, medians): one row 9.3 against 1.9 GFLOP/s packed, four rows
+     * 31 against 7.8, seven 82-118 against 21-31; on two threads one row 14-16 against 7-10.
+     */
+    static final int MIN_ROWS = 1;
     /** Up to this many rows the path is taken whatever {@code k}: one vector of rows, a {@code LANES}-wide panel. */
     static final int ONE_VECTOR_ROWS = LANES;
     /** Up to this many rows the path is taken when {@code k <= MAX_K_FOR_MORE_ROWS}. */
