@@ -1,6 +1,7 @@
 package dev.attention4j.cli;
 
 import dev.attention4j.kernels.KernelChoice;
+import dev.attention4j.kernels.KeptPanels;
 import dev.attention4j.kernels.Parallel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,6 +49,11 @@ final class InfoCommand implements Callable<Integer> {
         lines.add(row("threads", Parallel.threads() + " (--threads N to change)"));
         lines.add(row("processors", Integer.toString(runtime.availableProcessors())));
         lines.add(row("max heap", String.format(Locale.ROOT, "%.1f GiB", runtime.maxMemory() / (double) (1L << 30))));
+        long cache = KeptPanels.cacheBytes();
+        lines.add(row("last cache", cache > 0
+                ? String.format(Locale.ROOT, "%.1f MiB (kept weights past half of it are read through before use)",
+                        cache / (double) (1L << 20))
+                : "unknown (-Dattention4j.cache.lastLevelBytes=N to give it)"));
         return lines;
     }
 

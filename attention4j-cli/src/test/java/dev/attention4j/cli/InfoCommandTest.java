@@ -1,6 +1,7 @@
 package dev.attention4j.cli;
 
 import dev.attention4j.kernels.KernelChoice;
+import dev.attention4j.kernels.KeptPanels;
 import dev.attention4j.kernels.Parallel;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,10 @@ class InfoCommandTest {
                 .containsPattern("threads +" + Parallel.threads() + " ")
                 .containsPattern("processors +" + Runtime.getRuntime().availableProcessors())
                 .contains("max heap")
+                .contains(KeptPanels.cacheBytes() > 0
+                        ? String.format(java.util.Locale.ROOT, "last cache  %.1f MiB",
+                                KeptPanels.cacheBytes() / (double) (1L << 20))
+                        : "last cache  unknown")
                 .contains("kernels     " + KernelChoice.report().implementation())
                 .contains(KernelChoice.report().reason());
     }

@@ -215,7 +215,7 @@ final class PackedGemm {
             panel0 = 0;
             panelSize = PANEL * kl;
         }
-        if (panels != null && m >= TOUCH_MIN_ROWS && (long) k * n >= TOUCH_MIN_WEIGHT) {
+        if (panels != null && m >= touchMinRows() && (long) k * n >= TOUCH_MIN_WEIGHT) {
             touchPanels(s, panels, panel0, panelSize, (nc + PANEL - 1) / PANEL, kl);
         }
         for (int ib = 0; ib < m; ib += MC) { // a group of slivers times each NR block of B in turn
@@ -239,12 +239,30 @@ final class PackedGemm {
 
     /**
      * Kept panels from at least this many rows of A on are read through once ({@link #touchPanels}) before the
-     * register blocks run on them. With fewer rows the pass is long next to the product: MiniLM at 1 x 16 tokens on
-     * two threads (16 rows x half the columns each) ran 9% slower with it (median 2.67 against 2.44 ms per call), on
-     * one thread 27% faster; one row, cold, 13% slower. 48 rows on one thread: +10%; 1 x 128 on two threads: median
+     * register blocks run on them, while the kept weights fit the cache (else {@link #TOUCH_MIN_ROWS_COLD}). With
+     * fewer rows the pass is long next to the product: on a Sapphire Rapids VM whose L3 held MiniLM's weights, MiniLM
+     * at 1 x 16 tokens on two threads (16 rows x half the columns each) ran 9% slower with it (median 2.67 against 2.44
+     * ms per call), on one thread 27% faster; one row, cold, 13% slower. 48 rows on one thread: +10%; 1 x 128 on two threads: median
      * 16.9 against 18.1 ms per call.
      */
     static final int TOUCH_MIN_ROWS = 48;
+    /**
+     * From this many rows on, kept panels are read through once when the kept weights outgrow the last-level cache
+     * ({@link KeptPanels#outgrowCache}): then each map's weight comes from memory at every call, and the pass pays from
+     * a few rows on. Measured (AMD Zen 5, 32 MiB L3, weights rotated through 100 MiB of copies, median per product),
+     * {@code 384 x 1152} on two threads: 16 rows 107.9-118.9 -> 79.1-81.3 us, 12 rows 106.8 -> 77.6, 8 rows 110.3
+     * -> 73.1, 4 rows 76.4 -> 52.9, but 3 rows 63.2 -> 78.4 and 1 row 59.8 -> 74.8 (the single-row blocks already
+     * stream the weight as fast as it comes); {@code 1536 x 384} 16 rows 143.2-169.8 -> 115.4-124.5, {@code 384 x
+     * 384} 39.7-40.1 -> 28.5-30.4; one thread, 16 rows 245.7 -> 156.1. MiniLM at 1 x 16 tokens, two threads, the rule
+     * on and off at alternate calls in one process: 2.25-2.70 against 2.68-3.33 ms per call (-15 to -19%). The same
+     * weights kept hot (one copy) lose 13-18% to the pass at 16 rows, hence the older rule while they fit.
+     */
+    static final int TOUCH_MIN_ROWS_COLD = SMALL_M;
+
+    /** {@link #TOUCH_MIN_ROWS}, or {@link #TOUCH_MIN_ROWS_COLD} while the kept weights outgrow the cache. */
+    private static int touchMinRows() {
+        return KeptPanels.outgrowCache() ? TOUCH_MIN_ROWS_COLD : TOUCH_MIN_ROWS;
+    }
     /**
      * Products that read at least this many floats (256 KiB) of the weight ({@code k x n}: a thread's columns of it
      * when the columns are split) read them through once: fewer are likely still in L2 from their last use, where the

@@ -1,5 +1,6 @@
 package dev.attention4j.tensor;
 
+import dev.attention4j.kernels.KeptPanels;
 import dev.attention4j.kernels.RowPanels;
 
 /**
@@ -46,6 +47,7 @@ public final class PanelWeight extends KeptWeightCopy {
     float[] make(float[] w) {
         float[] packed = new float[RowPanels.size(outFeatures(), inFeatures())];
         RowPanels.pack(packed, w, sourceOffset(), outFeatures(), inFeatures());
+        KeptPanels.kept(packed);
         return packed;
     }
 }
