@@ -389,6 +389,49 @@ class VectorKernelsTest {
     }
 
     /**
+     * {@link LaneTranspose#rowsToLanes} at 16 lanes: for every row count 1..16, strides 12 (the packed GEMM's slivers:
+     * each vector's last lanes land where the next one goes) and 16 and 21, and a row stride that is not a multiple of
+     * 16, vector {@code j} holds element {@code j} of each row, zero past the rows, checked element by element against
+     * the plain definition; nothing before {@code dst} or past the last vector's reach is written. At other lane
+     * counts the transposition does not apply and packing gathers instead (the matmul tests cover that path).
+     */
+    @Test
+    void laneTranspositionPutsEachRowInItsLane() {
+        if (!LaneTranspose.APPLIES) {
+            assertTrue(lanes != 16, "the transposition applies exactly at 16 lanes");
+            return;
+        }
+        Random rnd = new Random(16);
+        int ars = 37;
+        float[] a = new float[3 + 16 * ars];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = rnd.nextFloat() - 0.5f;
+        }
+        for (int stride : new int[] {12, 16, 21}) {
+            for (int rows = 1; rows <= 16; rows++) {
+                int dst = 5;
+                int reach = dst + 15 * stride + 16;
+                float[] out = new float[reach + 7];
+                java.util.Arrays.fill(out, GUARD);
+                LaneTranspose.rowsToLanes(out, dst, stride, a, 3, ars, rows);
+                for (int j = 0; j < 16; j++) {
+                    for (int r = 0; r < Math.min(stride, 16); r++) {
+                        float expected = r < rows ? a[3 + r * ars + j] : 0f;
+                        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[dst + j * stride + r]),
+                                "stride " + stride + ", rows " + rows + ": vector " + j + " lane " + r);
+                    }
+                }
+                for (int i = 0; i < out.length; i++) {
+                    if (i < dst || i >= reach) {
+                        assertEquals(Float.floatToRawIntBits(GUARD), Float.floatToRawIntBits(out[i]),
+                                "stride " + stride + ", rows " + rows + ": written outside at " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * {@code x W^T} on few rows ({@link FewRowsGemm}, which reads {@code W} in place with the rows of {@code x} in the
      * lanes) gives the bits of the one in-order fma chain, as the packed path does: every row count from below its
      * lower bound to above its upper one (one panel, a narrow last panel, several panels, ragged ones), {@code n}
