@@ -450,7 +450,8 @@ final class PackedGemm {
                 }
             } else {
                 // B = b^T (bps == 1): column j of B is a contiguous row of b. Whole groups of LANES columns are
-                // gathered one p at a time (lane jj reads row j0 + jj), the rest copied element by element.
+                // transposed 16 p at a time (LaneTranspose, at 16 lanes) or gathered one p at a time (lane jj reads
+                // row j0 + jj), the rest copied element by element.
                 int[] rowStarts = s.rowStarts;
                 if (s.rowStride != bjs) {
                     for (int l = 0; l < LANES; l++) {
@@ -462,7 +463,13 @@ final class PackedGemm {
                 for (int jj = 0; jj < jv; jj += LANES) {
                     int sj = src + (j0 + jj) * bjs;
                     int dj = base + jj;
-                    for (int p = 0; p < kl; p++) {
+                    int p = 0;
+                    if (LaneTranspose.APPLIES) { // 16 p at a time: see packA
+                        for (; p + LANES <= kl; p += LANES) {
+                            LaneTranspose.rowsToLanes(bp, dj + p * PANEL, PANEL, b, sj + p, bjs, LANES);
+                        }
+                    }
+                    for (; p < kl; p++) {
                         FloatVector.fromArray(SPECIES, b, sj + p, rowStarts, 0).intoArray(bp, dj + p * PANEL);
                     }
                 }
