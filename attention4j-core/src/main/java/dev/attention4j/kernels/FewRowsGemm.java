@@ -32,10 +32,10 @@ final class FewRowsGemm {
     /** Rows of {@code A} per panel: two vectors. */
     static final int PANEL = 2 * LANES;
     /**
-     * The fewest rows this path takes: one. Below half a vector most lanes idle, but the alternative, packing a
-     * transposed {@code B}, takes a gather per vector of {@code W}, and gathers are slow on some cores. Measured
-     * (one thread, {@code 1 x 256 x 10000}, AMD Zen 5, medians): one row 9.3 against 1.9 GFLOP/s packed, four rows
-     * 31 against 7.8, seven 82-118 against 21-31; on two threads one row 14-16 against 7-10.
+     * The fewest rows this path takes: one. Below half a vector most lanes idle, but the alternative packs all of
+     * {@code W} for those few rows. Measured (one thread, {@code 1 x 256 x 10000}, AMD Zen 5, medians): one row 9.4
+     * against 6.5 GFLOP/s packed, four rows even (34-35), seven 57-58 against 36-37. (When packing took a gather per
+     * vector of {@code W}, before {@link LaneTranspose}, one row ran at 1.9 packed.)
      */
     static final int MIN_ROWS = 1;
     /** Up to this many rows the path is taken whatever {@code k}: one vector of rows, a {@code LANES}-wide panel. */

@@ -13,7 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Four stages of the classic butterfly: at stage {@code s} (8, 4, 2, 1) rows {@code i} and {@code i + s} (bit
  * {@code s} of {@code i} clear) exchange the lanes whose bit {@code s} differs, by one lane permutation and one
- * blend per output row. Data movement only: the bits are the input's.
+ * blend per output row. Data movement only: the bits are the input's. The stages are written out (scripted), as the
+ * register blocks are: the 16 rows live in registers only as separate locals; in an array, or handed to a helper
+ * that exchanges a pair, C2 would box them.
  */
 final class LaneTranspose {
 

@@ -241,9 +241,9 @@ final class PackedGemm {
      * Kept panels from at least this many rows of A on are read through once ({@link #touchPanels}) before the
      * register blocks run on them, while the kept weights fit the cache (else {@link #TOUCH_MIN_ROWS_COLD}). With
      * fewer rows the pass is long next to the product: on a Sapphire Rapids VM whose L3 held MiniLM's weights, MiniLM
-     * at 1 x 16 tokens on two threads (16 rows x half the columns each) ran 9% slower with it (median 2.67 against 2.44
-     * ms per call), on one thread 27% faster; one row, cold, 13% slower. 48 rows on one thread: +10%; 1 x 128 on two threads: median
-     * 16.9 against 18.1 ms per call.
+     * at 1 x 16 tokens on two threads (16 rows x half the columns each) ran 9% slower with it (median 2.67 against
+     * 2.44 ms per call), on one thread 27% faster; one row, cold, 13% slower. 48 rows on one thread: +10%; 1 x 128 on
+     * two threads: median 16.9 against 18.1 ms per call.
      */
     static final int TOUCH_MIN_ROWS = 48;
     /**
@@ -263,6 +263,7 @@ final class PackedGemm {
     private static int touchMinRows() {
         return KeptPanels.outgrowCache() ? TOUCH_MIN_ROWS_COLD : TOUCH_MIN_ROWS;
     }
+
     /**
      * Products that read at least this many floats (256 KiB) of the weight ({@code k x n}: a thread's columns of it
      * when the columns are split) read them through once: fewer are likely still in L2 from their last use, where the

@@ -417,7 +417,8 @@ class VectorKernelsTest {
                 for (int j = 0; j < 16; j++) {
                     for (int r = 0; r < Math.min(stride, 16); r++) {
                         float expected = r < rows ? a[3 + r * ars + j] : 0f;
-                        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[dst + j * stride + r]),
+                        int at = dst + j * stride + r;
+                        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[at]),
                                 "stride " + stride + ", rows " + rows + ": vector " + j + " lane " + r);
                     }
                 }
