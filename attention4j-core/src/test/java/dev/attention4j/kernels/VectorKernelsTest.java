@@ -1026,20 +1026,22 @@ class VectorKernelsTest {
     /**
      * A block transposed and scaled, zero padded to {@code paddedRows}: the element each place should hold, by both
      * kernels, at row counts around the lane count (padding of whole and partial vectors, none, and a padded width
-     * below the rows, which pads nothing), source rows wider than the block (guards between them that a read would
-     * carry into the output) and an output wider than the padded block (its guards must stay).
+     * below the rows, which pads nothing), column counts below, between and at whole 16-column blocks (the
+     * transposition at 16 lanes, gathers for the rest), a negative scale (the padding must stay +0), source rows wider
+     * than the block (guards between them that a read would carry into the output) and an output wider than the padded
+     * block (its guards must stay).
      */
     @Test
     void transposeScaledWritesTheScaledTransposeThenZeros() {
         Random rnd = new Random(31);
         for (int rows : new int[] {0, 1, lanes - 1, lanes, lanes + 1, 2 * lanes + 3, 64}) {
             for (int paddedRows : new int[] {rows, (rows + 15) & ~15, rows + lanes + 2, Math.max(0, rows - 1)}) {
-                for (int cols : new int[] {1, 5, 32}) {
+                for (int cols : new int[] {1, 5, 21, 32}) {
                     Mat src = random(rnd, rows, cols, 7, 1 + 3 * cols, 4f); // rows 1 + 4 cols apart
                     int width = Math.max(rows, paddedRows);
                     Mat out = guarded(cols, width, 2, 3);
                     Mat outScalar = out.copy();
-                    float scale = 0.17677669f;
+                    float scale = cols == 21 ? -0.17677669f : 0.17677669f; // negative: the padding stays +0
                     vector.transposeScaled(out.data, out.off, out.ld, src.data, src.off, src.ld, rows, paddedRows,
                             cols, scale);
                     SCALAR.transposeScaled(outScalar.data, outScalar.off, outScalar.ld, src.data, src.off, src.ld,
