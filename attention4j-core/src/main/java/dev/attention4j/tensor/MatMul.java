@@ -341,7 +341,7 @@ public final class MatMul {
             this.inFeatures = inFeatures;
             this.then = then;
             this.cut = cut(rows, outFeatures, panels != null ? Packing.RIGHT_KEPT
-                    : weightT != null ? Packing.RIGHT_COPIED : Packing.RIGHT_GATHERED);
+                    : weightT != null ? Packing.RIGHT_COPIED : Packing.RIGHT_TRANSPOSED);
         }
 
         @Override
@@ -491,8 +491,11 @@ public final class MatMul {
     private enum Packing {
         /** Copies its rows: {@code a b}, {@code a^T b}, {@code x W^T} on a kept transpose. */
         RIGHT_COPIED,
-        /** Gathers it, a transposed weight ({@code x W^T} on {@code W}): the dearer packing. */
-        RIGHT_GATHERED,
+        /**
+         * Transposes it, a weight read across its rows ({@code x W^T} on {@code W}; by 16 x 16 blocks in registers at
+         * 16 lanes, else a gather per vector): the dearer packing.
+         */
+        RIGHT_TRANSPOSED,
         /** Nothing: a weight kept in {@link RowPanels} is read where it lies. */
         RIGHT_KEPT
     }
@@ -502,14 +505,15 @@ public final class MatMul {
      * of the left operand, the smaller one, and only its columns of the right; along its rows when {@code m > n}. A
      * square product is cut along its rows (column blocks share a cache line at their border in every row of the
      * output, which both threads write at every k-block: two threads, 1024^3, alternating, 268-279 against 261-276
-     * GFLOP/s; 2048^3 even or better), unless its right operand is gathered, which each row block would then gather
-     * whole (x W^T, 2048^3, two threads: 251 GFLOP/s cut along the rows against 266 along the columns).
+     * GFLOP/s; 2048^3 even or better), unless its right operand is transposed, which each row block would then
+     * transpose whole (x W^T, 2048^3, two threads, when the packing gathered: 251 GFLOP/s cut along the rows against
+     * 266 along the columns).
      */
     private static Cut cut(int m, int n, Packing packing) {
         if (m != n) {
             return m < n ? Cut.COLUMNS : Cut.ROWS;
         }
-        return packing == Packing.RIGHT_GATHERED ? Cut.COLUMNS : Cut.ROWS;
+        return packing == Packing.RIGHT_TRANSPOSED ? Cut.COLUMNS : Cut.ROWS;
     }
 
     /** The width of the column blocks of a product cut along its columns, else the height of its row blocks. */
