@@ -601,6 +601,8 @@ public final class VectorKernels implements Kernels {
         int c = 0;
         if (LaneTranspose.APPLIES) { // 16 columns at a time by a transposition (see LaneTranspose), then scaled
             for (; c + LANES <= cols; c += LANES) {
+                // whole vectors unmasked, apart from the tail: one loop with a mask per block took 9.2-9.3 against 8.15
+                // us for 12 heads of 16 tokens
                 for (int r = 0; r < whole; r += LANES) {
                     int o = outOff + c * ldo + r;
                     LaneTranspose.rowsToLanes(out, o, ldo, src, srcOff + r * srcRowStride + c, srcRowStride, LANES);
